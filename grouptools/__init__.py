@@ -1,0 +1,95 @@
+"""grouptools: finite groups, exact representations and harmonic analysis for equivariant networks.
+
+The public surface is re-exported here; implementation lives in private modules.
+
+Examples
+--------
+>>> import grouptools as gt
+>>> G = gt.group("<a, b | a^4, b^2, (a*b)^2>")
+>>> G.order, G.is_abelian
+(8, False)
+"""
+
+from __future__ import annotations
+
+from ._catalogue import (
+    AbelianStructure,
+    DirectProductStructure,
+    SemidirectStructure,
+    abelian,
+    affine_group,
+    alternating,
+    dicyclic,
+    dihedral,
+    direct_product,
+    from_matrices,
+    from_permutations,
+    from_presentation,
+    general_linear,
+    projective_special_linear,
+    quaternion,
+    semidirect_product,
+    smallgroup_200_44,
+    special_linear,
+    symmetric,
+    torus_p4m,
+    cyclic,
+)
+from ._errors import (
+    CyclotomicError,
+    EnumerationLimitError,
+    GroupTooLargeError,
+    GroupToolsError,
+    InfiniteGroupError,
+    InvalidGroupError,
+    PresentationSyntaxError,
+    SpecError,
+    VerificationError,
+)
+from ._group import ConjugacyClass, FiniteGroup, Subgroup
+from ._parse import Presentation, parse_presentation
+from ._spec import group
+
+from_cayley_table = FiniteGroup.from_cayley_table
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AbelianStructure",
+    "ConjugacyClass",
+    "CyclotomicError",
+    "DirectProductStructure",
+    "EnumerationLimitError",
+    "FiniteGroup",
+    "GroupTooLargeError",
+    "GroupToolsError",
+    "InfiniteGroupError",
+    "InvalidGroupError",
+    "Presentation",
+    "PresentationSyntaxError",
+    "SemidirectStructure",
+    "SpecError",
+    "Subgroup",
+    "VerificationError",
+    "abelian",
+    "affine_group",
+    "alternating",
+    "cyclic",
+    "dicyclic",
+    "dihedral",
+    "direct_product",
+    "from_cayley_table",
+    "from_matrices",
+    "from_permutations",
+    "from_presentation",
+    "general_linear",
+    "group",
+    "parse_presentation",
+    "projective_special_linear",
+    "quaternion",
+    "semidirect_product",
+    "smallgroup_200_44",
+    "special_linear",
+    "symmetric",
+    "torus_p4m",
+]

@@ -1,0 +1,754 @@
+"""The group catalogue: families, products and groups from permutations, matrices and tables.
+
+Every constructor returns a :class:`~grouptools.FiniteGroup` with a presentation on its generators
+(used to verify representations) and, for products, a construction record in
+:attr:`FiniteGroup.structure` that fast Fourier transforms exploit.
+
+A note on names: ``dihedral(n)`` is the symmetry group of the regular n-gon, of order ``2n``
+(the geometric convention, SymPy's ``DihedralGroup(n)``). The papers and GAP write ``D8`` for the
+group of order 8 (GAP's ``DihedralGroup(8)``). Use ``dihedral(order=8)`` to give the order.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+import numpy as np
+
+from ._errors import EnumerationLimitError, InvalidGroupError
+from ._group import FiniteGroup, _default_names
+from ._parse import Presentation, parse_presentation, parse_word
+
+__all__ = [
+    "AbelianStructure",
+    "DirectProductStructure",
+    "SemidirectStructure",
+    "cyclic",
+    "abelian",
+    "dihedral",
+    "dicyclic",
+    "quaternion",
+    "symmetric",
+    "alternating",
+    "direct_product",
+    "semidirect_product",
+    "affine_group",
+    "torus_p4m",
+    "from_permutations",
+    "from_matrices",
+    "from_presentation",
+    "special_linear",
+    "general_linear",
+    "projective_special_linear",
+    "smallgroup_200_44",
+]
+
+
+@dataclass(frozen=True)
+class AbelianStructure:
+    """``C_{n1} x ... x C_{nr}``: element index = ``ravel_multi_index(exponents, invariants)``
+    (last factor fastest); generator ``i`` is the unit vector ``e_i``."""
+
+    invariants: tuple[int, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class DirectProductStructure:
+    """``G1 x ... x Gr``: element index = ``ravel_multi_index((i1, ..., ir), orders)``."""
+
+    factors: tuple[FiniteGroup, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class SemidirectStructure:
+    """``N : H``: the element ``n*h`` has index ``h*|N| + n`` and ``action[h, n]`` is the
+    index in ``N`` of ``h n h^-1``."""
+
+    normal: FiniteGroup
+    complement: FiniteGroup
+    action: np.ndarray = field(repr=False)
+
+
+def _ro(a: np.ndarray) -> np.ndarray:
+    a.setflags(write=False)
+    return a
+
+
+# ---------------------------------------------------------------------------------------------
+# presentations
+# ---------------------------------------------------------------------------------------------
+def from_presentation(
+    presentation: str | Presentation,
+    *,
+    max_order: int = 1_000_000,
+    max_cosets: int = 4_000_000,
+    time_budget: float = 60.0,
+    name: str | None = None,
+) -> FiniteGroup:
+    """Enumerate a finitely presented group (Todd-Coxeter, HLT strategy).
+
+    Parameters
+    ----------
+    presentation : str or Presentation
+        E.g. ``"<a, b | a^4, b^2, (a*b)^2>"``.
+    max_order, max_cosets, time_budget
+        Limits of the enumeration; exceeding one raises :class:`EnumerationLimitError`.
+
+    Raises
+    ------
+    PresentationSyntaxError, InfiniteGroupError, EnumerationLimitError
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.from_presentation("<a, b | a^4, b^2, (a*b)^2>").order
+    8
+    """
+    from ._coset import enumerate_cosets
+
+    pres = parse_presentation(presentation) if isinstance(presentation, str) else presentation
+    table = enumerate_cosets(
+        pres, max_cosets=max_cosets, max_order=max_order, time_budget=time_budget
+    )
+    return FiniteGroup(
+        table, pres.generators, presentation=pres, name=name or str(pres), _checked=True
+    )
+
+
+def _pres(names: Sequence[str], relators: Sequence[str]) -> Presentation:
+    return Presentation(tuple(names), tuple(parse_word(r, names) for r in relators))
+
+
+# ---------------------------------------------------------------------------------------------
+# abelian groups
+# ---------------------------------------------------------------------------------------------
+def _check_positive(name: str, n: Any, minimum: int = 1) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
+        raise InvalidGroupError(f"{name} must be an integer >= {minimum}, got {n!r}")
+    return int(n)
+
+
+def abelian(invariants: Sequence[int], *, names: Sequence[str] | None = None) -> FiniteGroup:
+    """The abelian group ``C_{n1} x ... x C_{nr}``.
+
+    Element ``(e1, ..., er)`` (meaning ``a^e1 b^e2 ...``) has index
+    ``numpy.ravel_multi_index((e1, ..., er), invariants)``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.abelian((10, 10, 2))
+    >>> G.order, G.exponent, len(G.conjugacy_classes())
+    (200, 10, 200)
+    """
+    inv = tuple(_check_positive("an invariant", n) for n in invariants)
+    if not inv:
+        inv = (1,)
+    order = math.prod(inv)
+    if order > 10**7:
+        raise InvalidGroupError(f"abelian group of order {order} exceeds the limit 10^7")
+    names = tuple(names) if names is not None else _default_names(len(inv))
+    coords = np.indices(inv).reshape(len(inv), -1)
+    perms = np.empty((len(inv), order), np.int64)
+    for i, n in enumerate(inv):
+        shifted = coords.copy()
+        shifted[i] = (shifted[i] + 1) % n
+        perms[i] = np.ravel_multi_index(tuple(shifted), inv)
+    rels = [f"{names[i]}^{n}" for i, n in enumerate(inv)]
+    rels += [f"[{names[i]},{names[j]}]" for i, j in itertools.combinations(range(len(inv)), 2)]
+    label = " x ".join(f"C{n}" for n in inv)
+    return FiniteGroup(
+        perms,
+        names,
+        presentation=_pres(names, rels),
+        structure=AbelianStructure(inv),
+        name=label,
+        _checked=True,
+    )
+
+
+def cyclic(n: int) -> FiniteGroup:
+    """The cyclic group ``C_n = <a | a^n>``; element ``i`` is ``a^i``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.cyclic(6).element("a^-1")
+    5
+    """
+    return abelian((_check_positive("n", n),))
+
+
+# ---------------------------------------------------------------------------------------------
+# products
+# ---------------------------------------------------------------------------------------------
+def _disjoint_names(groups: Sequence[FiniteGroup]) -> list[tuple[str, ...]]:
+    all_names = [n for G in groups for n in G.generator_names]
+    if len(set(all_names)) == len(all_names):
+        return [G.generator_names for G in groups]
+    return [tuple(f"{n}{i + 1}" for n in G.generator_names) for i, G in enumerate(groups)]
+
+
+def _shift_word(word: Sequence[int], offset: int) -> tuple[int, ...]:
+    return tuple(c + offset if c > 0 else c - offset for c in word)
+
+
+def direct_product(*groups: FiniteGroup) -> FiniteGroup:
+    """The direct product ``G1 x ... x Gr``.
+
+    Element ``(i1, ..., ir)`` has index ``numpy.ravel_multi_index((i1, ..., ir), orders)``.
+    Generator names are kept when distinct, else suffixed with the factor number.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.direct_product(gt.cyclic(2), gt.symmetric(3))
+    >>> G.order, G.generator_names
+    (12, ('a1', 'a2', 'b2'))
+    """
+    if not groups:
+        return cyclic(1)
+    if len(groups) == 1:
+        return groups[0]
+    orders = tuple(G.order for G in groups)
+    n = math.prod(orders)
+    if n > 10**7:
+        raise InvalidGroupError(f"direct product of order {n} exceeds the limit 10^7")
+    coords = np.indices(orders).reshape(len(orders), -1)
+    perm_rows = []
+    for f, G in enumerate(groups):
+        for s in range(len(G.generator_names)):
+            shifted = coords.copy()
+            shifted[f] = G.right_perms[s][coords[f]]
+            perm_rows.append(np.ravel_multi_index(tuple(shifted), orders))
+    names_per = _disjoint_names(groups)
+    names = tuple(n for ns in names_per for n in ns)
+    rels: list[tuple[int, ...]] = []
+    offsets = np.cumsum([0] + [len(G.generator_names) for G in groups])
+    for f, G in enumerate(groups):
+        rels += [_shift_word(r, int(offsets[f])) for r in G.presentation.relators]
+    for f1, f2 in itertools.combinations(range(len(groups)), 2):
+        for a in range(offsets[f1] + 1, offsets[f1 + 1] + 1):
+            for b in range(offsets[f2] + 1, offsets[f2 + 1] + 1):
+                rels.append((-a, -b, a, b))
+    if all(isinstance(G.structure, AbelianStructure) for G in groups):
+        structure: Any = AbelianStructure(tuple(i for G in groups for i in G.structure.invariants))
+        if structure.invariants != orders:
+            structure = DirectProductStructure(tuple(groups))
+    else:
+        structure = DirectProductStructure(tuple(groups))
+    label = " x ".join(_paren(G.name) for G in groups)
+    return FiniteGroup(
+        np.stack(perm_rows) if perm_rows else np.zeros((0, n), np.int64),
+        names,
+        presentation=Presentation(names, tuple(rels)),
+        structure=structure,
+        name=label,
+        _checked=True,
+    )
+
+
+def _paren(name: str | None) -> str:
+    if not name:
+        return "G"
+    return f"({name})" if (" " in name and not name.startswith("(")) else name
+
+
+def _homomorphism_images(source: FiniteGroup, target: FiniteGroup, images: Sequence[int]) -> np.ndarray:
+    """Evaluate the map ``source -> target`` given on generators, on every element of source,
+    along the spanning tree (validity is checked by the caller)."""
+    from . import _group_kernels as _k
+
+    order, parent, letter, _ = source._tree
+    perms = []
+    for img in images:
+        r = target._right_perm(int(img))
+        inv = np.empty_like(r)
+        inv[r] = np.arange(r.size, dtype=r.dtype)
+        perms += [r, inv]
+    if not perms:
+        return np.zeros(source.order, np.int32)
+    return _k.tree_apply(order, parent, letter, np.stack(perms).astype(np.int32), 0)
+
+
+def semidirect_product(
+    N: FiniteGroup,
+    H: FiniteGroup,
+    action: Mapping[str, Sequence[int | str]] | Sequence[Sequence[int | str]] | Callable[..., Any],
+    *,
+    name: str | None = None,
+) -> FiniteGroup:
+    """The semidirect product ``N : H`` for an action of ``H`` on ``N`` by automorphisms.
+
+    Parameters
+    ----------
+    N, H : FiniteGroup
+    action
+        For each generator ``t`` of ``H`` (a sequence in generator order, or a mapping from
+        generator name), the images ``t n t^-1`` of the generators ``n`` of ``N``, as element
+        indices or words of ``N``. Or a callable ``action(t, n) -> index`` on generator positions.
+
+    Returns
+    -------
+    FiniteGroup
+        Element ``n*h`` has index ``h*|N| + n``; generators are those of ``N`` then of ``H``.
+        ``structure`` is a :class:`SemidirectStructure`.
+
+    Raises
+    ------
+    InvalidGroupError
+        If an image is not an automorphism of ``N`` or the action is not a homomorphism.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> C5 = gt.cyclic(5)
+    >>> G = gt.semidirect_product(C5, gt.cyclic(4), [["a^2"]])   # the Frobenius group F20
+    >>> G.order, len(G.conjugacy_classes())
+    (20, 5)
+    """
+    kN, kH = len(N.generator_names), len(H.generator_names)
+    n_N, n_H = N.order, H.order
+    if n_N * n_H > 10**7:
+        raise InvalidGroupError(f"semidirect product of order {n_N * n_H} exceeds the limit 10^7")
+
+    def to_index(v: int | str) -> int:
+        if isinstance(v, str):
+            return N.element(v)
+        iv = int(v)
+        if not 0 <= iv < n_N:
+            raise InvalidGroupError(f"action image {iv} is not an element of N")
+        return iv
+
+    images: list[list[int]] = []
+    for t in range(kH):
+        if callable(action):
+            row = [to_index(action(t, s)) for s in range(kN)]
+        elif isinstance(action, Mapping):
+            key = H.generator_names[t]
+            if key not in action:
+                raise InvalidGroupError(f"no action given for generator {key!r} of H")
+            row = [to_index(v) for v in action[key]]
+        else:
+            if len(action) != kH:
+                raise InvalidGroupError(f"action needs {kH} rows (one per generator of H)")
+            row = [to_index(v) for v in action[t]]
+        if len(row) != kN:
+            raise InvalidGroupError(f"each action row needs {kN} images (one per generator of N)")
+        images.append(row)
+
+    # automorphisms phi_t of N, checked
+    phis = []
+    for t in range(kH):
+        phi = _homomorphism_images(N, N, images[t])
+        if np.bincount(phi, minlength=n_N).max() != 1:
+            raise InvalidGroupError(f"generator {H.generator_names[t]!r} of H does not act bijectively")
+        for s in range(kN):  # phi(x s) == phi(x) phi(s)
+            if not np.array_equal(phi[N.right_perms[s]], N._right_perm(images[t][s])[phi]):
+                raise InvalidGroupError(
+                    f"generator {H.generator_names[t]!r} of H does not act by an automorphism"
+                )
+        phis.append(phi.astype(np.int32))
+    # action of every h: phi_{h t} = phi_h o phi_t ; check well-definedness on all edges
+    from . import _group_kernels as _k
+
+    order, parent, letter, _ = H._tree
+    act = np.empty((n_H, n_N), np.int32)
+    act[0] = np.arange(n_N)
+    inv_phis = []
+    for phi in phis:
+        ip = np.empty_like(phi)
+        ip[phi] = np.arange(n_N, dtype=np.int32)
+        inv_phis.append(ip)
+    for x in order[1:]:
+        t = int(letter[x])
+        p = act[parent[x]]
+        act[x] = p[phis[t // 2]] if t % 2 == 0 else p[inv_phis[t // 2]]
+    for t in range(kH):
+        succ = H.right_perms[t]
+        if not np.array_equal(act[succ], act[:, phis[t]]):
+            raise InvalidGroupError("the action is not a homomorphism from H to Aut(N)")
+    del _k
+
+    # right multiplication: (n h) * s = (n * phi_h(s)) h ; (n h) * t = n (h t)
+    rows = []
+    hs = np.repeat(np.arange(n_H), n_N)
+    ns = np.tile(np.arange(n_N), n_H)
+    inv_act = np.empty_like(act)
+    np.put_along_axis(inv_act, act, np.arange(n_N, dtype=np.int32)[None, :].repeat(n_H, 0), axis=1)
+    for s in range(kN):
+        # n * phi_h(s) = phi_h( phi_h^-1(n) * s )
+        new_n = act[hs, N.right_perms[s][inv_act[hs, ns]]]
+        rows.append(hs * n_N + new_n)
+    for t in range(kH):
+        rows.append(H.right_perms[t][hs] * n_N + ns)
+    names_N, names_H = _disjoint_names([N, H])
+    names = tuple(names_N) + tuple(names_H)
+    rels = list(N.presentation.relators)
+    rels += [_shift_word(r, kN) for r in H.presentation.relators]
+    for t in range(kH):
+        for s in range(kN):
+            w = parse_word(N.word(images[t][s]), N.generator_names)
+            tt = kN + t + 1
+            rels.append((tt, s + 1, -tt) + tuple(-c for c in reversed(w)))
+    from ._parse import free_reduce
+
+    rels = [free_reduce(r) for r in rels]
+    label = name or f"{_paren(N.name)} : {_paren(H.name)}"
+    return FiniteGroup(
+        np.stack(rows),
+        names,
+        presentation=Presentation(names, tuple(r for r in rels if r)),
+        structure=SemidirectStructure(N, H, _ro(act)),
+        name=label,
+        _checked=True,
+    )
+
+
+def affine_group(modulus: int, matrices: Sequence[Any], *, name: str | None = None) -> FiniteGroup:
+    """``(Z_m)^d : H`` with ``H`` the group generated by integer matrices acting mod ``m``.
+
+    The matrix group ``H`` acts on column vectors; ``N = C_m^d`` is :func:`abelian` with
+    ``d`` generators. Covers the torus groups of images and GAP's SmallGroup(200,44).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.affine_group(3, [[[0, -1], [1, 0]]])  # C3^2 : C4
+    >>> G.order
+    36
+    """
+    m = _check_positive("modulus", modulus, 2)
+    mats = [np.asarray(M, dtype=np.int64) % m for M in matrices]
+    if not mats:
+        raise InvalidGroupError("affine_group needs at least one matrix")
+    return _affine(m, mats, from_matrices(mats, modulus=m), name)
+
+
+def _affine(m: int, mats: Sequence[np.ndarray], H: FiniteGroup, name: str | None) -> FiniteGroup:
+    """``C_m^d : H`` where the generators of ``H`` act on column vectors by ``mats`` mod m."""
+    d = mats[0].shape[0]
+    for M in mats:
+        if M.shape != (d, d):
+            raise InvalidGroupError("all matrices must be square of the same size")
+    N = abelian((m,) * d, names=[f"e{i + 1}" for i in range(d)] if d > 3 else ("x", "y", "z")[:d])
+    images = []
+    for M in mats:
+        row = []
+        for j in range(d):
+            col = M[:, j] % m
+            row.append(int(np.ravel_multi_index(tuple(col), (m,) * d)))
+        images.append(row)
+    return semidirect_product(N, H, images, name=name)
+
+
+def torus_p4m(n: int) -> FiniteGroup:
+    """``(C_n x C_n) : D4``: translations of the n x n torus with rotations by 90 degrees and
+    reflections (order ``8 n^2``); the seeds' MNIST group for ``n = 28``.
+
+    Generators ``x, y`` (unit translations) and ``r`` (rotation ``(u, v) -> (-v, u)``),
+    ``s`` (reflection ``(u, v) -> (u, -v)``). A pixel ``(u, v)`` of an n x n image is the coset
+    of the translation by ``(u, v)``; see :func:`grouptools.lift_image` (Fourier layer).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.torus_p4m(4)
+    >>> G.order, len(G.conjugacy_classes())
+    (128, 20)
+    """
+    n = _check_positive("n", n, 1)
+    mats = [np.array([[0, -1], [1, 0]]), np.array([[1, 0], [0, -1]])]
+    D4 = from_matrices(mats, names=("r", "s"), name="D8")  # over Z: order 8
+    return _affine(n, mats, D4, f"(C{n} x C{n}) : D4")
+
+
+def smallgroup_200_44() -> FiniteGroup:
+    """``(C5 x C5) : Q8``, GAP's ``SmallGroup(200, 44)``: Q8 acting faithfully on ``F_5^2``
+    through its embedding in ``SL(2, 5)`` (``i -> [[0,-1],[1,0]]``, ``j -> [[2,0],[0,3]]``).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.smallgroup_200_44()
+    >>> G.order, len(G.conjugacy_classes())
+    (200, 8)
+    """
+    return affine_group(5, [[[0, -1], [1, 0]], [[2, 0], [0, 3]]], name="(C5 x C5) : Q8")
+
+
+# ---------------------------------------------------------------------------------------------
+# dihedral, quaternion
+# ---------------------------------------------------------------------------------------------
+def dihedral(n: int | None = None, *, order: int | None = None) -> FiniteGroup:
+    """Symmetries of the regular n-gon: ``<r, s | r^n, s^2, (s*r)^2>``, of order ``2n``.
+
+    Give exactly one of ``n`` (number of vertices) or ``order`` (``= 2n``, GAP's
+    ``DihedralGroup(order)`` and the papers' ``D8`` for the square's group).
+    Element ``r^i s^j`` has index ``j*n + i``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.dihedral(4) == gt.dihedral(order=8)
+    True
+    """
+    if (n is None) == (order is None):
+        raise InvalidGroupError("give exactly one of n (vertices) or order (= 2n)")
+    if order is not None:
+        order = _check_positive("order", order, 2)
+        if order % 2:
+            raise InvalidGroupError(f"a dihedral group has even order, got {order}")
+        n = order // 2
+    n = _check_positive("n", n, 1)
+    Cn = abelian((n,), names=("r",))
+    C2 = abelian((2,), names=("s",))
+    G = semidirect_product(Cn, C2, [[(n - 1) % n]], name=f"D{2 * n}")
+    return G
+
+
+def dicyclic(n: int) -> FiniteGroup:
+    """The dicyclic group of order ``4n``: ``<a, x | a^(2n), x^2 = a^n, x^-1*a*x = a^-1>``.
+
+    ``dicyclic(2)`` is the quaternion group Q8; for ``n`` a power of 2 it is generalized
+    quaternion. Element ``a^i x^j`` (0 <= i < 2n, j in {0, 1}) has index ``j*2n + i``.
+    """
+    n = _check_positive("n", n, 1)
+    m = 2 * n
+    i = np.arange(2 * m)
+    j, a = divmod(i, m)
+    # right multiply by a: a^i x^j a = a^(i + (-1)^j) x^j
+    ra = j * m + (a + np.where(j == 0, 1, -1)) % m
+    # right multiply by x: a^i x^0 x = a^i x ; a^i x x = a^(i+n)
+    rx = np.where(j == 0, m + a, (a + n) % m)
+    pres = _pres(("a", "x"), [f"a^{m}", f"x^2*a^-{n}", "x^-1*a*x*a"])
+    return FiniteGroup(np.stack([ra, rx]), ("a", "x"), presentation=pres, name=f"Dic{n}")
+
+
+def quaternion(order: int = 8) -> FiniteGroup:
+    """The (generalized) quaternion group of order ``2^k >= 8`` (``dicyclic(order // 4)``)."""
+    order = _check_positive("order", order, 8)
+    if order & (order - 1):
+        raise InvalidGroupError(f"a generalized quaternion group has order 2^k >= 8, got {order}")
+    G = dicyclic(order // 4)
+    return FiniteGroup(G.right_perms, G.generator_names, presentation=G.presentation,
+                       name=f"Q{order}", _checked=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# groups from concrete elements
+# ---------------------------------------------------------------------------------------------
+def _closure(
+    gens: Sequence[np.ndarray], mul: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    identity: np.ndarray, max_order: int, what: str,
+) -> np.ndarray:
+    """Right-regular permutations of the group generated by ``gens`` (BFS over elements)."""
+    key = lambda a: a.tobytes()  # noqa: E731
+    elems = [identity]
+    index = {key(identity): 0}
+    rows: list[list[int]] = [[] for _ in gens]
+    head = 0
+    while head < len(elems):
+        x = elems[head]
+        for s, g in enumerate(gens):
+            y = mul(x, g)
+            ky = key(y)
+            j = index.get(ky)
+            if j is None:
+                j = len(elems)
+                if j >= max_order:
+                    raise EnumerationLimitError(
+                        f"the {what} generate a group of order > max_order={max_order}"
+                    )
+                index[ky] = j
+                elems.append(y)
+            rows[s].append(j)
+        head += 1
+    return np.array(rows, dtype=np.int64).reshape(len(gens), len(elems))
+
+
+def from_permutations(
+    perms: Sequence[Sequence[int]],
+    *,
+    names: Sequence[str] | None = None,
+    max_order: int = 1_000_000,
+    name: str | None = None,
+) -> FiniteGroup:
+    """The group generated by permutations of ``0..m-1`` (image lists; ``p[i]`` = image of i).
+
+    Products act on the right, as in GAP: ``p*q`` first applies ``p`` then ``q``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.from_permutations([[1, 2, 0], [1, 0, 2]]).order
+    6
+    """
+    arrs = [np.asarray(p, dtype=np.int64) for p in perms]
+    if not arrs:
+        return cyclic(1)
+    m = arrs[0].size
+    for p in arrs:
+        if p.shape != (m,) or not np.array_equal(np.sort(p), np.arange(m)):
+            raise InvalidGroupError("each generator must be a permutation of 0..m-1 (image list)")
+    table = _closure(arrs, lambda x, g: g[x], np.arange(m), max_order, "permutations")
+    return FiniteGroup(table, names, name=name, _checked=False)
+
+
+def from_matrices(
+    matrices: Sequence[Any],
+    *,
+    modulus: int | None = None,
+    names: Sequence[str] | None = None,
+    max_order: int = 1_000_000,
+    name: str | None = None,
+) -> FiniteGroup:
+    """The group generated by invertible integer matrices (over Z, or mod ``modulus``).
+
+    Over Z the group may be infinite; the enumeration then stops at ``max_order`` with
+    :class:`EnumerationLimitError`.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.from_matrices([[[0, -1], [1, 0]]]).order
+    4
+    """
+    mats = [np.asarray(M, dtype=np.int64) for M in matrices]
+    if not mats:
+        return cyclic(1)
+    d = mats[0].shape[0]
+    for M in mats:
+        if M.shape != (d, d):
+            raise InvalidGroupError("generators must be square matrices of one size")
+        det = round(np.linalg.det(M.astype(float)))
+        if modulus is None and abs(det) != 1:
+            raise InvalidGroupError(f"matrix with determinant {det} is not invertible over Z")
+        if modulus is not None and math.gcd(det % modulus, modulus) != 1:
+            raise InvalidGroupError(f"matrix with determinant {det} is not invertible mod {modulus}")
+    if modulus is not None:
+        mats = [M % modulus for M in mats]
+        mul = lambda x, g: (x @ g) % modulus  # noqa: E731
+    else:
+        def mul(x: np.ndarray, g: np.ndarray) -> np.ndarray:
+            y = x @ g
+            if np.abs(y).max() > 2**40:
+                raise EnumerationLimitError("matrix entries grow without bound: the group is infinite")
+            return y
+    table = _closure(mats, mul, np.eye(d, dtype=np.int64), max_order, "matrices")
+    return FiniteGroup(table, names, name=name, _checked=True)
+
+
+def symmetric(n: int) -> FiniteGroup:
+    """The symmetric group ``S_n`` on ``n`` points, generated (as in GAP) by the n-cycle
+    ``a = (1,2,...,n)`` and the transposition ``b = (1,2)``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> gt.symmetric(5).order
+    120
+    """
+    n = _check_positive("n", n, 1)
+    if n > 9:
+        raise InvalidGroupError("symmetric(n) is limited to n <= 9 (order <= 362880)")
+    if n == 1:
+        return FiniteGroup(np.zeros((0, 1), np.int64), (), name="S1", _checked=True)
+    if n == 2:
+        return FiniteGroup([[1, 0]], ("a",), name="S2")
+    cyc = np.roll(np.arange(n), -1)
+    tr = np.arange(n)
+    tr[[0, 1]] = [1, 0]
+    G = from_permutations([cyc, tr], names=("a", "b"))
+    # Moore's presentation: a^n, b^2, (a*b)^(n-1), (b*a^-j*b*a^j)^2 for 2 <= j <= n/2
+    rels = [f"a^{n}", "b^2", f"(a*b)^{n - 1}"] + [
+        f"(b*a^-{j}*b*a^{j})^2" for j in range(2, n // 2 + 1)
+    ]
+    return FiniteGroup(G.right_perms, ("a", "b"), presentation=_pres(("a", "b"), rels),
+                       name=f"S{n}", _checked=True)
+
+
+def alternating(n: int) -> FiniteGroup:
+    """The alternating group ``A_n``, generated (as in GAP) by ``(1,2,3)`` and the cycle
+    ``(1,...,n)`` (n odd) or ``(2,...,n)`` (n even)."""
+    n = _check_positive("n", n, 1)
+    if n > 10:
+        raise InvalidGroupError("alternating(n) is limited to n <= 10")
+    if n < 3:
+        return FiniteGroup(np.zeros((0, 1), np.int64), (), name=f"A{n}", _checked=True)
+    if n == 3:
+        return FiniteGroup([[1, 2, 0]], ("a",), name="A3")
+    c3 = np.arange(n)
+    c3[[0, 1, 2]] = [1, 2, 0]
+    big = np.arange(n)
+    if n % 2:
+        big = np.roll(big, -1)
+    else:
+        big[1:] = np.roll(np.arange(1, n), -1)
+    return from_permutations([c3, big], names=("a", "b"), name=f"A{n}")
+
+
+def general_linear(d: int, p: int) -> FiniteGroup:
+    """``GL(d, p)`` for a prime ``p`` (generated by elementary and diagonal matrices)."""
+    return _linear(d, p, special=False)
+
+
+def special_linear(d: int, p: int) -> FiniteGroup:
+    """``SL(d, p)`` for a prime ``p`` (generated by elementary transvections)."""
+    return _linear(d, p, special=True)
+
+
+def _is_prime(p: int) -> bool:
+    return p >= 2 and all(p % q for q in range(2, int(p**0.5) + 1))
+
+
+def _linear(d: int, p: int, special: bool) -> FiniteGroup:
+    d = _check_positive("d", d, 1)
+    p = _check_positive("p", p, 2)
+    if not _is_prime(p):
+        raise InvalidGroupError(f"the field size must be prime, got {p}")
+    gens = []
+    for i in range(d):
+        for j in range(d):
+            if i != j:
+                E = np.eye(d, dtype=np.int64)
+                E[i, j] = 1
+                gens.append(E)
+    if not special:
+        prim = next(g for g in range(1, p) if len({pow(g, k, p) for k in range(1, p)}) == p - 1)
+        D = np.eye(d, dtype=np.int64)
+        D[0, 0] = prim
+        gens.append(D)
+    if d == 1 and special:
+        return cyclic(1)
+    label = f"{'SL' if special else 'GL'}({d},{p})"
+    return from_matrices(gens, modulus=p, name=label)
+
+
+def projective_special_linear(d: int, p: int) -> FiniteGroup:
+    """``PSL(d, p)`` as permutations of the points of the projective space over ``F_p``."""
+    d = _check_positive("d", d, 2)
+    p = _check_positive("p", p, 2)
+    if not _is_prime(p):
+        raise InvalidGroupError(f"the field size must be prime, got {p}")
+    # points: normalized nonzero vectors (first nonzero coordinate 1)
+    pts = [v for v in itertools.product(range(p), repeat=d) if any(v)]
+    pts = [v for v in pts if v[next(i for i, c in enumerate(v) if c)] == 1]
+    index = {v: i for i, v in enumerate(pts)}
+
+    def normalize(v: np.ndarray) -> tuple[int, ...]:
+        k = next(i for i, c in enumerate(v) if c)
+        inv = pow(int(v[k]), -1, p)
+        return tuple(int(c) * inv % p for c in v)
+
+    gens = []
+    for i in range(d):
+        for j in range(d):
+            if i != j:
+                E = np.eye(d, dtype=np.int64)
+                E[i, j] = 1
+                gens.append([index[normalize(np.array(v) @ E % p)] for v in pts])
+    return from_permutations(gens, name=f"PSL({d},{p})")

@@ -1,0 +1,172 @@
+"""The ``grouptools`` command line.
+
+Subcommands: ``info``, ``chartable``, ``irreps``, ``demo``. Bad input exits with code 2 and a
+single line on stderr, never a traceback.
+
+Examples
+--------
+>>> from grouptools.cli import main
+>>> main(["info", "dihedral(4)"])
+group: D8
+order: 8
+exponent: 4
+classes: 5
+class sizes: 1 1 2 2 2
+abelian: no
+solvable: yes
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Sequence
+
+from ._errors import GroupToolsError
+
+__all__ = ["main", "group_info"]
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, exit code 2
+        self.exit(2, f"grouptools: error: {message}\n")
+
+
+def group_info(G: Any) -> dict[str, Any]:
+    """Summary of a group as a JSON-serializable dict (what ``grouptools info`` prints)."""
+    classes = G.conjugacy_classes()
+    return {
+        "name": G.name,
+        "order": G.order,
+        "generators": list(G.generator_names),
+        "exponent": G.exponent,
+        "classes": len(classes),
+        "class_sizes": [c.size for c in classes],
+        "class_orders": [c.order for c in classes],
+        "abelian": G.is_abelian,
+        "solvable": G.is_solvable,
+    }
+
+
+def _limits(args: argparse.Namespace) -> dict[str, Any]:
+    return {"max_order": args.max_order, "time_budget": args.time_budget}
+
+
+def _build(args: argparse.Namespace) -> Any:
+    from ._spec import group
+
+    spec = args.spec
+    if spec.lstrip().startswith("<"):
+        return group(spec, **_limits(args))
+    return group(spec)
+
+
+def _cmd_info(args: argparse.Namespace) -> None:
+    G = _build(args)
+    info = group_info(G)
+    if args.format == "json":
+        print(json.dumps(info))
+        return
+    yn = {True: "yes", False: "no"}
+    print(f"group: {info['name']}")
+    print(f"order: {info['order']}")
+    print(f"exponent: {info['exponent']}")
+    print(f"classes: {info['classes']}")
+    sizes = info["class_sizes"]
+    shown = " ".join(map(str, sizes[:64])) + (" ..." if len(sizes) > 64 else "")
+    print(f"class sizes: {shown}")
+    print(f"abelian: {yn[info['abelian']]}")
+    print(f"solvable: {yn[info['solvable']]}")
+
+
+def _cmd_chartable(args: argparse.Namespace) -> None:
+    from ._chartable import character_table
+
+    G = _build(args)
+    table = character_table(G)
+    if args.format == "json":
+        print(json.dumps(table.to_json()))
+    else:
+        print(table.display())
+
+
+def _cmd_irreps(args: argparse.Namespace) -> None:
+    from ._irreps_export import format_irreps, irreps_to_json
+
+    G = _build(args)
+    if args.format == "json":
+        print(json.dumps(irreps_to_json(G)))
+    else:
+        print(format_irreps(G))
+
+
+_DEMO = [
+    "cyclic(12)",
+    "dihedral(4)",
+    "dihedral(order=60)",
+    "quaternion(8)",
+    "C10 x C10 x C2",
+    "SmallGroup(200,44)",
+    "symmetric(5)",
+    "<a, b | a^2, b^3, (a*b)^5>",
+    "torus_p4m(28)",
+]
+
+
+def _cmd_demo(args: argparse.Namespace) -> None:
+    from ._spec import group
+
+    print(f"{'group':<34} {'order':>6} {'exp':>4} {'classes':>7}  abelian solvable")
+    for spec in _DEMO:
+        G = group(spec)
+        info = group_info(G)
+        print(
+            f"{spec:<34} {info['order']:>6} {info['exponent']:>4} {info['classes']:>7}  "
+            f"{'yes' if info['abelian'] else 'no':<7} {'yes' if info['solvable'] else 'no'}"
+        )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="grouptools", description="Finite groups, character tables and irreps.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    spec_help = "a presentation '<a,b | a^4, b^2, (a*b)^2>' or a catalogue expression 'dihedral(4) x cyclic(3)'"
+    for name, fn, helptext in [
+        ("info", _cmd_info, "order, exponent, classes, abelian, solvable"),
+        ("chartable", _cmd_chartable, "the exact character table"),
+        ("irreps", _cmd_irreps, "exact and unitary irreducible representations"),
+    ]:
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("spec", help=spec_help)
+        p.add_argument("--format", choices=("text", "json"), default="text")
+        p.add_argument("--max-order", type=int, default=1_000_000,
+                       help="refuse presentations of larger order (default 10^6)")
+        p.add_argument("--time-budget", type=float, default=20.0,
+                       help="seconds allowed for coset enumeration (default 20)")
+        p.set_defaults(func=fn)
+    p = sub.add_parser("demo", help="build a few catalogue groups and print their structure")
+    p.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0 success, 2 bad input)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        args.func(args)
+    except GroupToolsError as exc:
+        print(f"grouptools: error: {exc}".splitlines()[0], file=sys.stderr)
+        return 2
+    except (MemoryError, RecursionError) as exc:
+        print(f"grouptools: error: out of resources ({type(exc).__name__})", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("grouptools: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

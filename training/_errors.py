@@ -1,0 +1,51 @@
+"""Exceptions raised by the ``training`` package.
+
+Every error the package raises on purpose derives from :class:`TrainingError`, so callers can catch
+one class. Errors about bad arguments also derive from :class:`ValueError` (or :class:`TypeError`),
+so generic handlers keep working. Messages are one line and say what to change.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TrainingError",
+    "DivergenceError",
+    "ShapeError",
+    "ParameterError",
+    "ParameterTypeError",
+    "NotSeparatedError",
+]
+
+
+class TrainingError(Exception):
+    """Base class of all errors raised by ``training``."""
+
+
+class DivergenceError(TrainingError):
+    """Gradient descent diverged: the loss became NaN or infinite, or grew by a huge factor.
+
+    Attributes
+    ----------
+    step : int
+        The step at which the divergence was detected.
+    """
+
+    def __init__(self, message: str, step: int = -1) -> None:
+        self.step = step
+        super().__init__(message)
+
+
+class ShapeError(TrainingError, ValueError):
+    """An array argument has the wrong shape or is not finite."""
+
+
+class ParameterError(TrainingError, ValueError):
+    """A scalar or option argument has an invalid value (e.g. a negative step size)."""
+
+
+class ParameterTypeError(TrainingError, TypeError):
+    """An argument has the wrong type (e.g. a group object without a Cayley table)."""
+
+
+class NotSeparatedError(TrainingError, ValueError):
+    """The model does not separate the data (some margin y_n f(x_n) <= 0), so no rescaling helps."""

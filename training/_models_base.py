@@ -1,0 +1,164 @@
+"""Base class of the linear network models (see :mod:`training.models`)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Sequence, TypeVar
+
+import numpy as np
+
+from ._errors import ParameterError, ShapeError
+
+__all__ = ["LinearModel"]
+
+M = TypeVar("M", bound="LinearModel")
+
+
+def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def _check_scale(init_scale: object) -> float:
+    if isinstance(init_scale, bool) or not isinstance(init_scale, (int, float, np.floating, np.integer)):
+        raise ParameterError(f"init_scale must be a real number, got {init_scale!r}")
+    if not np.isfinite(init_scale) or init_scale < 0:
+        raise ParameterError(f"init_scale must be finite and >= 0, got {init_scale!r}")
+    return float(init_scale)
+
+
+class LinearModel(ABC):
+    """A network whose output is linear in its input: ``f(x; w) = <x, beta(w)>``.
+
+    Subclasses implement the layers (``forward``, ``grad``) and compute the end-to-end predictor
+    ``beta(w)`` from the network's structure (``linearization``). Every model here is positively
+    homogeneous of degree ``depth`` in its parameters: scaling each of the ``depth`` layers by ``c``
+    scales ``f`` by ``c ** depth``.
+
+    Attributes
+    ----------
+    params : list of numpy.ndarray
+        The parameters, one array per layer (``len(params) == depth``).
+    input_dim : int
+        Dimension D of the inputs.
+    depth : int
+        Number of layers L, also the degree of homogeneity.
+    """
+
+    input_dim: int
+    depth: int
+
+    def __init__(self, params: Sequence[np.ndarray]) -> None:
+        self._params = [np.array(p, dtype=float) for p in params]
+
+    # -- parameters ---------------------------------------------------------------------------------
+    @property
+    def params(self) -> list[np.ndarray]:
+        """The parameter arrays (the list and the arrays are the model's own: copy before editing)."""
+        return self._params
+
+    @property
+    def degree(self) -> int:
+        """Degree of positive homogeneity of ``f`` in the parameters (equal to ``depth``)."""
+        return self.depth
+
+    @property
+    def n_params(self) -> int:
+        """Total number of scalar parameters."""
+        return int(sum(p.size for p in self._params))
+
+    def param_norm_sq(self) -> float:
+        """Squared Euclidean norm of all parameters, ``sum_l ||w_l||^2``."""
+        return float(sum(np.vdot(p, p) for p in self._params))
+
+    def copy(self: M) -> M:
+        """A deep copy (parameters and structure)."""
+        return self.with_params([p.copy() for p in self._params])
+
+    def with_params(self: M, params: Sequence[np.ndarray]) -> M:
+        """A model with the same structure and the given parameters (copied).
+
+        Raises
+        ------
+        ShapeError
+            If the number of arrays or their shapes differ from ``self.params``.
+        """
+        params = list(params)
+        if len(params) != len(self._params):
+            raise ShapeError(f"expected {len(self._params)} parameter arrays, got {len(params)}")
+        new = []
+        for i, (p, q) in enumerate(zip(params, self._params)):
+            a = np.array(p, dtype=float)
+            if a.shape != q.shape:
+                raise ShapeError(f"parameter {i} must have shape {q.shape}, got {a.shape}")
+            new.append(a)
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        other._params = new
+        return other
+
+    def flat_params(self) -> np.ndarray:
+        """All parameters concatenated into one vector (layer by layer, C order)."""
+        return np.concatenate([p.ravel() for p in self._params])
+
+    def with_flat_params(self: M, vector: np.ndarray) -> M:
+        """Inverse of :meth:`flat_params`: a model with parameters read from ``vector``."""
+        vector = np.asarray(vector, dtype=float)
+        if vector.shape != (self.n_params,):
+            raise ShapeError(f"flat parameter vector must have shape ({self.n_params},), got {vector.shape}")
+        out, start = [], 0
+        for p in self._params:
+            out.append(vector[start : start + p.size].reshape(p.shape))
+            start += p.size
+        return self.with_params(out)
+
+    def scaled(self: M, c: float) -> M:
+        """The model with every layer multiplied by ``c`` (so ``f`` is multiplied by ``c ** depth``)."""
+        return self.with_params([c * p for p in self._params])
+
+    # -- data checks --------------------------------------------------------------------------------
+    def _check_X(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=float)
+        if X.ndim != 2 or X.shape[1] != self.input_dim:
+            raise ShapeError(f"X must have shape (N, {self.input_dim}), got {X.shape}")
+        return X
+
+    def _check_X_g(self, X: np.ndarray, dL_df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X = self._check_X(X)
+        g = np.asarray(dL_df, dtype=float)
+        if g.shape != (X.shape[0],):
+            raise ShapeError(f"dL_df must have shape ({X.shape[0]},), got {g.shape}")
+        return X, g
+
+    # -- the network --------------------------------------------------------------------------------
+    @abstractmethod
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Outputs ``f(x_n)`` for the rows of ``X`` (shape ``(N, D)``), computed layer by layer."""
+
+    @abstractmethod
+    def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
+        """Backward pass: gradients of ``sum_n dL_df[n] f(x_n)`` with respect to each parameter array."""
+
+    @abstractmethod
+    def linearization(self) -> np.ndarray:
+        """The end-to-end predictor ``beta`` (shape ``(D,)``) with ``f(x) = <x, beta>``."""
+
+    # -- derived ------------------------------------------------------------------------------------
+    def flat_grad(self, X: np.ndarray, dL_df: np.ndarray) -> np.ndarray:
+        """:meth:`grad` concatenated into one vector (the layout of :meth:`flat_params`)."""
+        return np.concatenate([g.ravel() for g in self.grad(X, dL_df)])
+
+    def jacobian(self, X: np.ndarray) -> np.ndarray:
+        """Jacobian of the outputs with respect to the flat parameters, shape ``(N, n_params)``.
+
+        Row n is ``flat_grad(X[n:n+1], [1])``, one backward pass per sample.
+        """
+        X = self._check_X(X)
+        one = np.ones(1)
+        if X.shape[0] == 0:
+            return np.zeros((0, self.n_params))
+        return np.stack([self.flat_grad(X[n : n + 1], one) for n in range(X.shape[0])])
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(input_dim={self.input_dim}, depth={self.depth}, n_params={self.n_params})"

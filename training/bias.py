@@ -1,0 +1,637 @@
+r"""Predicted implicit biases of linear networks, and stationarity certificates.
+
+Gradient descent with exponential loss on separable data converges in direction to (a first-order
+stationary point of) a max-margin problem whose regularizer depends on the architecture
+(``THEORY.md``, sections 2-3). With labels ``y_n = +-1`` and ``p = 2/L`` for depth ``L``:
+
+=================  ======================================================  ===========================
+``kind``           problem (all subject to ``y_n <x_n, beta> >= 1``)        architecture, reference
+=================  ======================================================  ===========================
+``"l2"``           ``min ||beta||_2``  (any depth)                          fully connected;
+                                                                            Gunasekar et al. 2018, Thm 1
+``"lp"``           ``min ||beta||_p``                                       diagonal network
+``"dft"``          ``min ||F beta||_p``, ``F beta = numpy.fft.fft(beta)``   full-width linear CNN;
+                                                                            Gunasekar et al. 2018, Thm 2
+``"schatten"``     ``min [sum_rho d_rho ||beta_hat(rho)||_{S,p}^p]^(1/p)``  linear G-CNN;
+                                                                            Lawrence et al. 2022
+``"transformed"``  ``beta = S^T z``, ``min ||z||_p`` s.t.                   linear tensor network;
+                   ``y_n <S x_n, z> >= 1``                                  Yun, Krishnan, Mobahi 2021
+=================  ======================================================  ===========================
+
+with the group Fourier transform ``beta_hat(rho) = sum_g beta(g) rho(g)`` (unnormalized, unitary
+irreps) and the Schatten quasi-norm ``||M||_{S,p}`` (the l_p norm of the singular values). DFT
+entries are complex: ``||F beta||_p^p = sum_j |fft(beta)_j|^p``. Depth ``L = 1`` means ``p = 2``, and
+every kind reduces to the SVM (in ``z`` for ``"transformed"``), because of Plancherel's identity.
+
+Conventions. :func:`objective` returns the *sum form* ``R(beta) = sum_k w_k sum_i s_i(M_k)^p``
+(``w_k = d_rho`` for groups, 1 otherwise; for ``"l2"`` ``R = ||beta||_2^2``), :func:`quasi_norm` its
+``1/p``-th power, the quantity in the table. For an abelian group with characters as irreps the
+Schatten objective equals the DFT objective: the numpy DFT is the Fourier transform with
+characters ``exp(-2 pi i j g / D)``; with the conjugate characters (or any ordering of the
+characters) the blocks are permuted and conjugated, which leaves every modulus unchanged.
+
+Solvers. ``L <= 2`` is convex. ``p = 2``: the SVM by least-distance programming (Lawson and Hanson
+1974, an exact active-set method). ``p = 1``: cvxpy with Clarabel (l1 norm, sums of complex moduli,
+d_rho-weighted nuclear norms of the Fourier blocks; complex blocks through the real embedding
+``[[Re, -Im], [Im, Re]]``, whose nuclear norm is twice the complex one), then polished in the
+factored parameterization. ``L >= 3`` (``p < 1``) is nonconvex: from each start (the ``L = 2``
+solution, the SVM, random vectors) we run iteratively reweighted least squares on
+``sum_k w_k tr((M_k^H M_k + eps I)^(p/2))`` with ``eps -> 0`` (Mohan and Fazel 2012), then SLSQP on
+the equivalent smooth problem in the factored (network) parameterization
+``min sum_l ||w_l||^2 s.t. margins of w_1 * ... * w_L >= 1``, and keep the start with the lowest
+objective; every start is reported. Candidates are cleaned by zeroing singular values below
+``rank_tol`` times the largest one and rescaled to minimum margin exactly 1.
+
+Certificates (``THEORY.md``, "First-order stationarity, concretely"). For ``beta`` with minimum
+margin 1 and active set ``A = {n : y_n <x_n, beta> <= 1 + active_tol}``, :func:`kkt_residual`
+solves ``min_{lambda >= 0} ||P_T(grad R(beta) - sum_{n in A} lambda_n y_n x_n)||`` by NNLS, where for
+``p <= 1`` ``P_T`` projects on the tangent space of the manifold of predictors whose Fourier blocks
+keep their ranks (supports for l_p) and the gradient is taken on that manifold:
+``d/dM sum_i s_i^p = p U S^(p-1) V^H`` (nonzero singular values only), pulled back by the adjoint of
+``beta -> beta_hat(rho)``, ``A(g) -> Re tr(rho(g)^H A)``. The relative residual is
+``||P_T(grad - sum lambda y x)|| / ||grad||``. For ``p = 1`` stationarity also needs the normal
+parts of ``(1/c) A(sum lambda y x)`` to have spectral norm ``<= 1`` (the subdifferential of the
+nuclear norm); :attr:`KKTResult.normal_norm` reports it.
+
+References
+----------
+S. Gunasekar, J. Lee, D. Soudry, N. Srebro. Implicit bias of gradient descent on linear
+convolutional networks. NeurIPS 2018.
+C. Yun, S. Krishnan, H. Mobahi. A unifying view on implicit bias in training linear neural networks.
+ICLR 2021.
+H. Lawrence, K. Georgiev, A. Dienes, B. T. Kiani. Implicit bias of linear equivariant networks.
+ICML 2022.
+B. Woodworth, S. Gunasekar, J. Lee, E. Moroshko, P. Savarese, I. Golan, D. Soudry, N. Srebro.
+Kernel and rich regimes in overparametrized models. COLT 2020.
+K. Mohan, M. Fazel. Iterative reweighted algorithms for matrix rank minimization. JMLR 2012.
+C. Lawson, R. Hanson. Solving Least Squares Problems. Prentice-Hall 1974.
+
+Examples
+--------
+>>> import numpy as np
+>>> from training.bias import max_margin, kkt_residual
+>>> X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]]); y = np.array([1.0, -1.0])
+>>> r = max_margin(X, y, "lp", depth=2)
+>>> np.round(r.beta, 6) + 0.0, round(r.objective, 6)
+(array([ 0. ,  0.5, -0.5]), 1.0)
+>>> kkt_residual(r.beta, X, y, "lp", depth=2).residual < 1e-8
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from . import _bias_core as core
+from ._bias_convex import solve_nuclear
+from ._bias_fourier import FourierOperator, dft_operator, fourier_operator, identity_operator, operator_from_irreps
+from ._bias_polish import factor_polish
+from ._bias_regression import RegressionResult, min_l1, min_l2, min_q_alpha, q_alpha_value
+from ._errors import NotSeparatedError, ParameterError
+
+__all__ = [
+    "KINDS",
+    "MaxMarginResult",
+    "StartInfo",
+    "KKTResult",
+    "RegressionResult",
+    "FourierOperator",
+    "max_margin",
+    "objective",
+    "quasi_norm",
+    "objective_gradient",
+    "kkt_residual",
+    "regression_min_norm",
+    "q_alpha",
+    "q_alpha_minimizer",
+    "fourier_operator",
+    "operator_from_irreps",
+    "dft_operator",
+    "identity_operator",
+]
+
+KINDS = core.KINDS
+STATIONARY_TOL = 1e-4
+_POLISH_MAX_VARS = 1500
+
+
+@dataclass(frozen=True)
+class StartInfo:
+    """One start of the nonconvex solver.
+
+    Attributes
+    ----------
+    label : str
+        ``"convex"`` (the ``L = 2`` solution), ``"svm"`` or ``"random<i>"``.
+    objective : float
+        ``R`` of the local solution found from this start (margin 1).
+    kkt_residual : float
+        Its stationarity residual.
+    iterations : int
+        Reweighting iterations plus SLSQP iterations.
+    """
+
+    label: str
+    objective: float
+    kkt_residual: float
+    iterations: int
+
+
+@dataclass(frozen=True)
+class MaxMarginResult:
+    """Solution of a max-margin problem (see :func:`max_margin`).
+
+    Attributes
+    ----------
+    beta : numpy.ndarray
+        The predictor, scaled so that ``min_n y_n <x_n, beta> = 1`` exactly.
+    objective : float
+        ``R(beta)``, the sum form of the regularizer (see :func:`objective`).
+    norm : float
+        The (quasi-)norm ``R(beta)^(1/p)``.
+    status : str
+        ``"optimal"`` (convex, certificate residual <= 1e-6), ``"inaccurate"`` (convex, larger
+        residual), ``"stationary"`` (nonconvex, residual <= ``STATIONARY_TOL``) or ``"not_stationary"``.
+    kkt_residual : float
+        Relative stationarity residual of ``beta`` (:func:`kkt_residual`).
+    multipliers : numpy.ndarray
+        The multipliers ``lambda_n >= 0`` of the certificate (shape ``(N,)``).
+    kind : str
+    depth : int
+    p : float
+        The exponent ``2/L`` (2 for ``"l2"``).
+    convex : bool
+        Whether the problem is convex (``p >= 1``), so that ``beta`` is a global minimizer.
+    starts : tuple of StartInfo
+        The starts of the nonconvex solver (empty when convex).
+    z : numpy.ndarray or None
+        For ``"transformed"``: the variable ``z`` with ``beta = S^T z``.
+    """
+
+    beta: np.ndarray
+    objective: float
+    norm: float
+    status: str
+    kkt_residual: float
+    multipliers: np.ndarray
+    kind: str
+    depth: int
+    p: float
+    convex: bool
+    starts: tuple[StartInfo, ...] = ()
+    z: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class KKTResult:
+    """First-order stationarity certificate (see :func:`kkt_residual`).
+
+    Attributes
+    ----------
+    residual : float
+        ``||P_T(grad R - sum_n lambda_n y_n x_n)|| / ||grad R||`` at the rescaled ``beta``.
+    multipliers : numpy.ndarray
+        Best ``lambda >= 0`` (zero outside the active set), shape ``(N,)``.
+    active : numpy.ndarray
+        Indices of the active constraints.
+    scale : float
+        Minimum margin of the given ``beta`` (it was divided by this).
+    ranks : numpy.ndarray
+        Numerical rank of every block (support indicator for ``"lp"``/``"dft"``/``"transformed"``).
+    normal_norm : float or None
+        For ``p = 1``: the largest spectral norm of the normal parts (stationary iff ``<= 1`` as
+        well); ``None`` otherwise.
+    gradient_norm : float
+        ``||grad R||`` (on the manifold) at the rescaled ``beta``.
+    """
+
+    residual: float
+    multipliers: np.ndarray
+    active: np.ndarray
+    scale: float
+    ranks: np.ndarray
+    normal_norm: float | None
+    gradient_norm: float
+
+
+def _check_tol(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.floating, np.integer)) or not (0 <= value < 1):
+        raise ParameterError(f"{name} must be a number in [0, 1), got {value!r}")
+    return float(value)
+
+
+def _to_kkt(raw: core.RawKKT) -> KKTResult:
+    return KKTResult(raw.residual, raw.multipliers, raw.active, raw.scale, raw.ranks, raw.normal_norm, raw.gradient_norm)
+
+
+# -- regularizer values -------------------------------------------------------------------------------------
+def objective(beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None) -> float:
+    """The regularizer in sum form, ``R(beta) = sum_k w_k sum_i s_i(M_k)^p``, ``p = 2/depth``.
+
+    Parameters
+    ----------
+    beta : array_like, shape (D,)
+        The predictor.
+    kind : {"l2", "lp", "dft", "schatten", "transformed"}
+        See the module docstring.
+    depth : int
+        Depth L >= 1 (ignored by ``"l2"``, which is ``||beta||_2^2``).
+    group : FiniteGroup, FourierOperator or list of irrep matrices, optional
+        Needed by ``"schatten"`` (see :func:`fourier_operator`).
+    transform : array_like, shape (m, D), optional
+        Needed by ``"transformed"``: ``S`` with linearly independent rows; ``beta`` must lie in the
+        range of ``S^T`` and ``R`` is evaluated at ``z = (S S^T)^{-1} S beta``.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> objective(np.array([1.0, -4.0]), "lp", depth=4)  # |1|^(1/2) + |-4|^(1/2)
+    3.0
+    >>> objective(np.array([1.0, 1.0]), "dft", depth=2)  # |fft| = (2, 0)
+    2.0
+    """
+    b = core.check_vector("beta", beta)
+    st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
+    return core.regularizer(st.op, st.p, st.to_var(b))
+
+
+def quasi_norm(beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None) -> float:
+    """The (quasi-)norm ``R(beta)^(1/p)`` minimized by the max-margin problem of ``kind``.
+
+    Same parameters as :func:`objective`. For ``"schatten"`` this is
+    ``||beta_hat||^(S)_{2/L} = [sum_rho d_rho ||beta_hat(rho)||_{S,2/L}^{2/L}]^(L/2)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> quasi_norm(np.array([1.0, -4.0]), "lp", depth=4)  # (1 + 2)^2
+    9.0
+    """
+    b = core.check_vector("beta", beta)
+    st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
+    return core.regularizer(st.op, st.p, st.to_var(b)) ** (1.0 / st.p)
+
+
+def objective_gradient(
+    beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None, rank_tol: float = 1e-6
+) -> np.ndarray:
+    """Gradient of :func:`objective` with respect to ``beta``.
+
+    For ``p <= 1`` it is the gradient on the manifold of predictors whose blocks keep their ranks:
+    singular values ``<= rank_tol * s_max`` count as zero, and the rest contribute
+    ``p U S^(p-1) V^H`` per block, pulled back by the adjoint of the Fourier map (module docstring).
+    At a generic point (all blocks of full rank) this is the ordinary gradient. For
+    ``"transformed"`` it is ``S^T (S S^T)^{-1} grad_z R``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> objective_gradient(np.array([4.0, -1.0]), "lp", depth=4)  # (1/2) sign(b) |b|^(-1/2)
+    array([ 0.25, -0.5 ])
+    """
+    b = core.check_vector("beta", beta)
+    st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
+    rank_tol = _check_tol("rank_tol", rank_tol)
+    g = core.gradient(st.op, st.p, st.to_var(b), rank_tol)
+    if st.S is None:
+        return g
+    return st.S.T @ np.linalg.solve(st.S @ st.S.T, g)
+
+
+# -- certificates -------------------------------------------------------------------------------------------
+def kkt_residual(
+    beta: Any,
+    X: Any,
+    y: Any,
+    kind: str,
+    *,
+    depth: int,
+    group: Any = None,
+    transform: Any = None,
+    active_tol: float = 1e-6,
+    rank_tol: float = 1e-6,
+) -> KKTResult:
+    """First-order stationarity certificate of ``beta`` for the max-margin problem of ``kind``.
+
+    ``beta`` is rescaled to minimum margin 1; the active set is the constraints with margin
+    ``<= 1 + active_tol``; singular values ``<= rank_tol * s_max`` count as zero. The best
+    nonnegative multipliers for ``grad R(beta) = sum_n lambda_n y_n x_n`` (tangent parts, for
+    ``p <= 1``) are found by NNLS (``scipy.optimize.nnls``); see the module docstring. The residual
+    is invariant under positive rescaling of ``beta``.
+
+    Parameters
+    ----------
+    beta : array_like, shape (D,)
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Labels in {-1, +1}.
+    kind, depth, group, transform
+        As in :func:`objective`.
+    active_tol, rank_tol : float
+        Relative tolerances in [0, 1).
+
+    Returns
+    -------
+    KKTResult
+
+    Raises
+    ------
+    NotSeparatedError
+        ``beta`` does not separate the data (minimum margin ``<= 0``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 1.0]]); y = np.array([1.0])
+    >>> kkt_residual(np.array([0.5, 0.5]), X, y, "l2", depth=1).residual < 1e-12  # the SVM
+    True
+    >>> round(kkt_residual(np.array([1.0, 0.0]), X, y, "l2", depth=1).residual, 6)  # not the SVM
+    0.707107
+    """
+    X, y = core.check_data(X, y)
+    b = core.check_vector("beta", beta, X.shape[1])
+    st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
+    active_tol = _check_tol("active_tol", active_tol)
+    rank_tol = _check_tol("rank_tol", rank_tol)
+    Zv = st.data(y[:, None] * X)
+    return _to_kkt(core.kkt(st.op, st.p, Zv, st.to_var(b), active_tol=active_tol, rank_tol=rank_tol))
+
+
+# -- max-margin solvers -------------------------------------------------------------------------------------
+def _finish(op: FourierOperator, Zv: np.ndarray, b: np.ndarray, rank_tol: float) -> np.ndarray:
+    """Zero tiny singular values (``p <= 1`` candidates) and rescale to minimum margin 1."""
+    b = core.truncate(op, b, rank_tol)
+    m = float(np.min(Zv @ b))
+    if not m > 0:
+        raise NotSeparatedError("a max-margin candidate lost separation after cleaning; decrease rank_tol")
+    return b / m
+
+
+def _candidate(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, rank_tol: float) -> tuple[np.ndarray, float, core.RawKKT]:
+    b = _finish(op, Zv, b, rank_tol)
+    return b, core.regularizer(op, p, b), core.kkt(op, p, Zv, b, active_tol=1e-6, rank_tol=rank_tol)
+
+
+def _polished(
+    op: FourierOperator, p: float, L: int, Zv: np.ndarray, b: np.ndarray, rank_tol: float, use: bool
+) -> tuple[np.ndarray, float, core.RawKKT, int]:
+    """The better of ``b`` and its SLSQP polish (lower objective, ties to the smaller residual)."""
+    b, R, k = _candidate(op, p, Zv, b, rank_tol)
+    if not use or k.residual <= 1e-12:
+        return b, R, k, 0
+    try:
+        bp, nit = factor_polish(op, Zv, b, L)
+        bp, Rp, kp = _candidate(op, p, Zv, bp, rank_tol)
+    except (NotSeparatedError, np.linalg.LinAlgError, ValueError):
+        return b, R, k, 0
+    if Rp <= R * (1 + 1e-9) and (Rp < R * (1 - 1e-9) or kp.residual <= k.residual):
+        return bp, Rp, kp, nit
+    return b, R, k, nit
+
+
+def max_margin(
+    X: Any,
+    y: Any,
+    kind: str,
+    *,
+    depth: int = 2,
+    group: Any = None,
+    transform: Any = None,
+    starts: int = 8,
+    seed: int = 0,
+    solver: str | None = None,
+    rank_tol: float = 1e-6,
+    polish: bool | None = None,
+) -> MaxMarginResult:
+    """Solve the max-margin problem predicted for an architecture (module docstring).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+        Inputs (for ``"schatten"``: functions on the group, ``D = |G|``).
+    y : array_like, shape (N,)
+        Labels in {-1, +1}; the data must be linearly separable through the origin.
+    kind : {"l2", "lp", "dft", "schatten", "transformed"}
+    depth : int
+        Depth L >= 1; ``p = 2/L``. ``L <= 2`` is solved exactly (convex), ``L >= 3`` locally.
+    group : FiniteGroup, FourierOperator or list of irrep matrices, optional
+        For ``"schatten"``.
+    transform : array_like, shape (m, D), optional
+        ``S`` for ``"transformed"`` (linearly independent rows).
+    starts : int
+        Number of starts of the nonconvex solver (>= 1): the ``L = 2`` solution, the SVM, then
+        standard Gaussian vectors drawn with ``seed``.
+    seed : int
+        Seed of the random starts.
+    solver : str, optional
+        cvxpy solver for ``p = 1`` (default Clarabel).
+    rank_tol : float
+        Relative threshold below which singular values (entries) are zeroed in candidates and
+        treated as zero by the certificate.
+    polish : bool, optional
+        Run the SLSQP polish in the factored parameterization; default: when ``L * D <= 1500``.
+
+    Returns
+    -------
+    MaxMarginResult
+
+    Raises
+    ------
+    NotSeparatedError
+        The data are not separable through the origin.
+    ParameterError, ShapeError
+        Invalid arguments.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 0.0], [0.0, 1.0]]); y = np.array([1.0, 1.0])
+    >>> np.round(max_margin(X, y, "l2").beta, 6)  # the SVM
+    array([1., 1.])
+    >>> r = max_margin(np.array([[2.0, 1.0]]), np.array([1.0]), "lp", depth=3, starts=2)
+    >>> np.round(r.beta, 6) + 0.0, r.status
+    (array([0.5, 0. ]), 'stationary')
+    """
+    X, y = core.check_data(X, y)
+    st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
+    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
+        raise ParameterError(f"starts must be an integer >= 1, got {starts!r}")
+    rank_tol = _check_tol("rank_tol", rank_tol)
+    op, p, L = st.op, st.p, st.depth
+    Zv = st.data(y[:, None] * X)
+    b_svm = core.svm(Zv)  # raises NotSeparatedError first
+    use_polish = (L * op.n <= _POLISH_MAX_VARS) if polish is None else bool(polish)
+
+    def result(b: np.ndarray, R: float, k: core.RawKKT, status: str, convex: bool, info: tuple[StartInfo, ...]) -> MaxMarginResult:
+        return MaxMarginResult(
+            beta=st.to_beta(b),
+            objective=R,
+            norm=R ** (1.0 / p),
+            status=status,
+            kkt_residual=k.residual,
+            multipliers=k.multipliers,
+            kind=st.kind,
+            depth=L,
+            p=p,
+            convex=convex,
+            starts=info,
+            z=b if st.S is not None else None,
+        )
+
+    def convex_status(k: core.RawKKT) -> str:
+        ok = k.residual <= 1e-6 and (k.normal_norm is None or k.normal_norm <= 1 + 1e-6)
+        return "optimal" if ok else "inaccurate"
+
+    if p == 2.0:
+        b = b_svm / float(np.min(Zv @ b_svm))
+        k = core.kkt(op, p, Zv, b, active_tol=1e-6, rank_tol=rank_tol)
+        return result(b, core.regularizer(op, p, b), k, convex_status(k), True, ())
+    b1, _ = solve_nuclear(op, Zv, solver)
+    b1, R1, k1, _ = _polished(op, 1.0, 2, Zv, b1, rank_tol, use_polish)
+    if p == 1.0:
+        return result(b1, R1, k1, convex_status(k1), True, ())
+    rng = np.random.default_rng(seed)
+    inits = [("convex", b1), ("svm", b_svm)] + [(f"random{i}", rng.standard_normal(op.n)) for i in range(starts - 2)]
+    best = None
+    info = []
+    for label, b0 in inits[:starts]:
+        b, its = core.irls(op, p, Zv, b0)
+        b, R, k, nit = _polished(op, p, L, Zv, b, rank_tol, use_polish)
+        info.append(StartInfo(label, R, k.residual, its + nit))
+        if best is None or R < best[1] * (1 - 1e-9) or (R <= best[1] * (1 + 1e-9) and k.residual < best[2].residual):
+            best = (b, R, k)
+    b, R, k = best  # type: ignore[misc]
+    status = "stationary" if k.residual <= STATIONARY_TOL else "not_stationary"
+    return result(b, R, k, status, False, tuple(info))
+
+
+# -- regression ---------------------------------------------------------------------------------------------
+def regression_min_norm(
+    X: Any,
+    y: Any,
+    kind: str,
+    *,
+    alpha: Any = None,
+    depth: int = 2,
+    transform: Any = None,
+    weights: Any = None,
+) -> RegressionResult:
+    """Interpolating predictor of underdetermined regression selected by a regularizer.
+
+    With ``Xt = X S^T`` (``S = I`` without ``transform``), returns ``beta = S^T z`` for
+
+    - ``"l2"``: ``argmin sum_j w_j z_j^2 s.t. Xt z = y`` (closed form
+      ``z = W^{-1} Xt^T (Xt W^{-1} Xt^T)^{-1} y``; plain gradient descent from 0 on a linear model
+      finds it for ``w = 1``);
+    - ``"l1"``: ``argmin sum_j w_j |z_j| s.t. Xt z = y`` (a linear program, HiGHS);
+    - ``"q_alpha"``: :func:`q_alpha_minimizer` (``alpha`` and ``depth`` required).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Real targets; ``Xt`` must have full row rank.
+    kind : {"l2", "l1", "q_alpha"}
+    alpha : float or array_like, optional
+        Initialization scale(s) for ``"q_alpha"``.
+    depth : int
+        Depth for ``"q_alpha"``.
+    transform : array_like, shape (m, D), optional
+    weights : array_like, shape (m,), optional
+        Positive weights ``w_j`` for ``"l2"`` and ``"l1"`` (default 1).
+
+    Returns
+    -------
+    RegressionResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
+    >>> regression_min_norm(X, y, "l2").beta
+    array([0.4, 0.8])
+    >>> regression_min_norm(X, y, "l1").beta
+    array([0., 1.])
+    """
+    if kind == "l2":
+        return min_l2(X, y, weights=weights, transform=transform)
+    if kind == "l1":
+        return min_l1(X, y, weights=weights, transform=transform)
+    if kind == "q_alpha":
+        if alpha is None:
+            raise ParameterError("kind='q_alpha' needs alpha= (the initialization scale)")
+        return min_q_alpha(X, y, alpha, depth, transform=transform)
+    raise ParameterError(f"kind must be 'l2', 'l1' or 'q_alpha', got {kind!r}")
+
+
+def q_alpha(z: Any, alpha: Any, depth: int) -> float:
+    """The potential ``Q_alpha(z) = sum_j alpha_j^L q_L(z_j / alpha_j^L)`` of depth-L diagonal networks.
+
+    ``q_2(u) = 2 - sqrt(4 + u^2) + u arcsinh(u/2)`` (Woodworth et al. 2020); for ``L >= 3``
+    ``q_L(x) = int_0^x h_L^{-1}``, ``h_L(s) = (1 - s)^(-L/(L-2)) - (1 + s)^(-L/(L-2))``; ``Q = ||z||^2``
+    for ``L = 1``. The derivation (gradient flow of ``z = u^L - v^L`` from ``u = v = alpha``) is in
+    :mod:`training._bias_regression`.
+
+    Parameters
+    ----------
+    z : array_like, shape (m,)
+    alpha : float or array_like, shape (m,)
+        Positive initialization scale(s).
+    depth : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(q_alpha(np.array([1.0]), 1.0, 2), 6)  # 2 - sqrt(5) + arcsinh(1/2)
+    0.245144
+    """
+    z = core.check_vector("z", z)
+    return q_alpha_value(z, alpha, depth)
+
+
+def q_alpha_minimizer(X: Any, y: Any, alpha: Any, depth: int = 2, transform: Any = None) -> RegressionResult:
+    """The interpolant reached by gradient flow on a depth-L diagonal (or tensor) network.
+
+    ``argmin Q_alpha(z) s.t. X S^T z = y`` (:func:`q_alpha`), the limit of gradient flow on the
+    squared loss for ``z = u^L - v^L`` with ``u(0) = v(0) = alpha`` (Woodworth et al. 2020;
+    Yun et al. 2021 for tensor networks in the transformed coordinates). Convex for every L; solved
+    by Newton's method on the smooth dual (see :mod:`training._bias_regression`). As
+    ``alpha -> 0`` the solution tends to the l1-minimal interpolant, as ``alpha -> infinity`` to the
+    l2-minimal one.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+    alpha : float or array_like, shape (m,)
+        Initialization scale(s), positive.
+    depth : int
+    transform : array_like, shape (m, D), optional
+
+    Returns
+    -------
+    RegressionResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
+    >>> np.round(q_alpha_minimizer(X, y, 1e-4, 2).beta, 2)  # close to the l1 solution (0, 1)
+    array([0., 1.])
+    >>> np.round(q_alpha_minimizer(X, y, 1e3, 2).beta, 4)  # the l2 solution (0.4, 0.8)
+    array([0.4, 0.8])
+    """
+    if alpha is None:
+        raise ParameterError("alpha must be given")
+    return min_q_alpha(X, y, alpha, depth, transform=transform)
