@@ -35,6 +35,8 @@ from ._catalogue import (
     torus_p4m,
     cyclic,
 )
+from ._cyclotomic import E, EI, ER, Cyclotomic
+from ._cycmatrix import CycMatrix
 from ._errors import (
     CyclotomicError,
     EnumerationLimitError,
@@ -57,8 +59,13 @@ __version__ = "0.1.0"
 __all__ = [
     "AbelianStructure",
     "ConjugacyClass",
+    "CycMatrix",
+    "Cyclotomic",
     "CyclotomicError",
     "DirectProductStructure",
+    "E",
+    "EI",
+    "ER",
     "EnumerationLimitError",
     "FiniteGroup",
     "GroupTooLargeError",

@@ -29,7 +29,7 @@ import numbers
 import re
 from fractions import Fraction
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 import numpy as np
 
@@ -346,6 +346,9 @@ class Cyclotomic:
         self._den = q.denominator
         self._hash = None
 
+    def __reduce__(self) -> tuple:
+        return (Cyclotomic._raw, (self._n, self._terms, self._den))
+
     # -- internal constructors ---------------------------------------------------------------
 
     @classmethod
@@ -461,27 +464,57 @@ class Cyclotomic:
 
     @property
     def conductor(self) -> int:
-        """Smallest ``n`` (not ``2 mod 4``) with the number in Q(zeta_n); 1 for rationals."""
+        """Smallest ``n`` (not ``2 mod 4``) with the number in Q(zeta_n); 1 for rationals.
+
+        Examples
+        --------
+        >>> E(6).conductor, (E(8) + E(8) ** 3).conductor, ER(3).conductor
+        (3, 8, 12)
+        """
         return self._n
 
     @property
     def denominator(self) -> int:
-        """Least common denominator of the Zumbroich coefficients (1 iff algebraic integer)."""
+        """Least common denominator of the Zumbroich coefficients (1 iff algebraic integer).
+
+        Examples
+        --------
+        >>> (E(5) / 6).denominator
+        6
+        """
         return self._den
 
     @property
     def is_rational(self) -> bool:
-        """True iff the number is in Q."""
+        """True iff the number is in Q.
+
+        Examples
+        --------
+        >>> (E(7) + E(7) ** 6).is_rational, (E(3) + E(3) ** 2).is_rational
+        (False, True)
+        """
         return self._n == 1
 
     @property
     def is_integral(self) -> bool:
-        """True iff the number is an algebraic integer (the Zumbroich basis is integral)."""
+        """True iff the number is an algebraic integer (the Zumbroich basis is integral).
+
+        Examples
+        --------
+        >>> ((1 + ER(5)) / 2).is_integral, (ER(5) / 2).is_integral
+        (True, False)
+        """
         return self._den == 1
 
     @property
     def is_real(self) -> bool:
-        """True iff the number equals its complex conjugate."""
+        """True iff the number equals its complex conjugate.
+
+        Examples
+        --------
+        >>> (E(5) + E(5) ** 4).is_real, E(5).is_real
+        (True, False)
+        """
         return self._n <= 2 or self.conjugate() == self
 
     def coefficients(self) -> dict[int, Fraction]:

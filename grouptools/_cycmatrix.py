@@ -9,11 +9,14 @@ before it computes, so nothing overflows silently.
 
 Algorithms
 ----------
-* Products: ``(A @ B)[i, j] = sum_{l, s} A[i, l, s] (z^s B[l, j] mod Phi_m)``, i.e. one
-  integer matrix product of shapes ``(r, k d) x (k d, c d)``. Integer products run in float64
-  BLAS when the Cauchy bound ``k max|A| max|B| < 2^53`` proves them exact, else in int64
-  when it is ``< 2^63``, else by splitting the entries into 2^s-limbs (each limb product exact
-  in float64) and recombining with Python ints [Knuth, TAOCP 2, 4.3.1].
+* Products ``A @ B`` are multi-modular: evaluating at the ``d`` roots of ``Phi_m``
+  modulo primes ``p = 1 mod m`` turns one product over Q(zeta_m) into ``d`` products of
+  integer matrices mod ``p``; enough primes are used for the a-priori bound
+  ``k d G max|A| max|B|`` on the result's coefficients (``G``: growth of the reduction
+  mod ``Phi_m``), so Chinese remaindering returns the exact product. Other integer products
+  (scalar multiples, Galois action, change of field) use float64 BLAS when the Cauchy bound
+  proves it exact (``< 2^53``), int64 when ``< 2^63``, else 2^s-limb splitting with exact
+  float64 limb products or Python ints [Knuth, TAOCP 2, 4.3.1].
 * Linear algebra (``rref``, ``rank``, ``nullspace``, ``solve``, ``inverse``) is multi-modular
   [vzGG, ch. 5 and 12]: for primes ``p = 1 mod m`` (``p < 2^26``) ``Phi_m`` splits into
   linear factors, so Z[zeta_m] -> F_p^d (evaluation at the ``d`` roots of ``Phi_m`` mod
@@ -37,13 +40,12 @@ from __future__ import annotations
 
 import math
 import numbers
-from fractions import Fraction
 from functools import lru_cache
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
-from grouptools._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm, _phi
+from grouptools._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm
 from grouptools._errors import CyclotomicError, VerificationError
 
 __all__ = ["CycMatrix"]
@@ -132,9 +134,11 @@ def _imatmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     s = max(1, (53 - k.bit_length()) // 2)
     la = -(-ma.bit_length() // s)
     lb = -(-mb.bit_length() // s)
-    # cheap side: do not split an operand that already fits one limb
-    limb_cost = la * lb * r * k * c * 1e-9 * 2 + (la * a.size + lb * b.size + (la + lb) * r * c) * 1e-7
-    obj_cost = r * k * c * 1.2e-7
+    # rough cost model (seconds): la*lb float products + Python-int splitting / recombination
+    # versus one Python-int product
+    limb_cost = 2e-9 * la * lb * r * k * c + 1e-7 * (la * a.size + lb * b.size
+                                                     + (la + lb) * r * c)
+    obj_cost = 1.2e-7 * r * k * c
     if obj_cost < limb_cost:
         return _shrink(_obj(a) @ _obj(b))
     al = _split_limbs(_obj(a) if a.dtype == object else a, s, la)
@@ -283,36 +287,43 @@ class _Field:
 
     def prime(self, i: int) -> tuple[int, np.ndarray, np.ndarray]:
         """The i-th modulus: ``(p, V, Vinv)``, ``V[j, i] = r_j^i`` for the roots ``r_j``."""
-        while len(self._primes) <= i:
-            self._primes.append(self._next_prime())
+        if len(self._primes) <= i:
+            self._more_primes(max(i + 1 - len(self._primes), len(self._primes), 4))
         return self._primes[i]
 
-    def _next_prime(self) -> tuple[int, np.ndarray, np.ndarray]:
+    def _more_primes(self, count: int) -> None:
+        """Append ``count`` primes ``p = 1 mod m`` below 2^26 (descending) with their
+        Vandermonde matrices at the roots of ``Phi_m`` mod ``p`` (inverted in one batch)."""
         m, d = self.m, self.d
+        qs = [q for q, _ in _factorize(m)] if m > 1 else []
         if self._primes:
             p = self._primes[-1][0] - m
         else:
             top = (1 << _PRIME_BITS) - 1
             p = top - ((top - 1) % m)
-        while True:
+        found = []
+        while len(found) < count:
             if p < (1 << (_PRIME_BITS - 1)):
-                raise CyclotomicError("ran out of 26-bit primes = 1 mod m")  # pragma: no cover
+                raise CyclotomicError(f"too few primes = 1 mod {m} below 2^{_PRIME_BITS}")
             if _is_prime(p):
-                break
+                a = 2
+                while True:
+                    z = pow(a, (p - 1) // m, p)
+                    if all(pow(z, m // q, p) != 1 for q in qs):
+                        break
+                    a += 1
+                roots = np.array([pow(z, k, p) for k in self.units], dtype=np.int64)
+                V = np.ones((d, d), dtype=np.int64)
+                for i in range(1, d):
+                    V[:, i] = V[:, i - 1] * roots % p
+                found.append((p, V))
             p -= m
-        qs = [q for q, _ in _factorize(m)] if m > 1 else []
-        a = 2
-        while True:
-            z = pow(a, (p - 1) // m, p)
-            if all(pow(z, m // q, p) != 1 for q in qs):
-                break
-            a += 1
-        roots = [pow(z, k, p) for k in self.units]
-        V = np.array([[pow(r, i, p) for i in range(d)] for r in roots], dtype=np.int64)
-        Vinv, _, ok = _gj_inverse_det(V[None], np.array([p], dtype=np.int64))
-        if not ok[0]:  # pragma: no cover - distinct roots give an invertible Vandermonde
+        Vinv, _, ok = _gj_inverse_det(np.stack([V for _, V in found]),
+                                      np.array([q for q, _ in found], dtype=np.int64))
+        if not ok.all():  # pragma: no cover - distinct roots: invertible Vandermonde
             raise VerificationError("singular Vandermonde matrix mod p")
-        return p, V, Vinv[0]
+        for (q, V), Vi in zip(found, Vinv, strict=True):
+            self._primes.append((q, V, Vi))
 
     def stacked(self, nprimes: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Primes ``(P,)``, ``V^T`` and ``Vinv^T`` stacked ``(P, d, d)`` for the first P."""
@@ -343,7 +354,8 @@ def _mod_inv_vec(x: np.ndarray, p: np.ndarray) -> np.ndarray:
     """Elementwise ``x^-1 mod p`` (``x != 0 mod p``): Python's ``pow`` for small batches,
     vectorized Fermat ``x^(p-2)`` otherwise."""
     if x.size <= 4096:
-        return np.array([pow(int(a), -1, int(q)) for a, q in zip(x.tolist(), p.tolist())],
+        xs, ps = x.tolist(), p.tolist()
+        return np.array([pow(int(a), -1, int(q)) for a, q in zip(xs, ps, strict=True)],
                         dtype=np.int64).reshape(x.shape)
     res = np.ones_like(x)
     base = x % p
@@ -406,11 +418,14 @@ def _gj_inverse_det(M: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return A[:, :, r:], det, ok
 
 
-def _rank_profiles(M: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _rank_profiles(M: np.ndarray, p: np.ndarray, heights: np.ndarray | None = None
+                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Row-echelon rank profiles of ``M (B, n, c)`` modulo ``p (B,)``.
 
     Returns ``(rank (B,), pivot_cols (B, n), pivot_rows (B, n))``, padded with -1; pivot rows
-    are original row indices with ``M[b][rows, cols]`` nonsingular mod ``p[b]``.
+    are original row indices with ``M[b][rows, cols]`` nonsingular mod ``p[b]``. Among the
+    candidate pivot rows the one of least ``heights`` (original row order) is chosen, which
+    keeps the determinant of the pivot block, and so the number of primes, small.
     """
     B, n, c = M.shape
     A = M % p[:, None, None]
@@ -420,6 +435,7 @@ def _rank_profiles(M: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray
     pr = np.full((B, n), -1, dtype=np.int64)
     bidx = np.arange(B)
     ar = np.arange(n)
+    hts = np.zeros(n) if heights is None else np.asarray(heights, dtype=np.float64)
     for j in range(c):
         if (rk >= n).all():
             break
@@ -428,7 +444,7 @@ def _rank_profiles(M: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray
         if not has.any():
             continue
         hb = bidx[has]
-        piv = mask[has].argmax(axis=1)
+        piv = np.where(mask[has], hts[rowid[hb]], np.inf).argmin(axis=1)
         rr = rk[has]
         h = np.arange(len(hb))
         Ah = A[hb]
@@ -445,7 +461,8 @@ def _rank_profiles(M: np.ndarray, p: np.ndarray) -> tuple[np.ndarray, np.ndarray
         Ah[h, rr, j:] = Ah[h, rr, j:] * inv[:, None] % ph[:, None]
         f = Ah[:, :, j].copy()
         f[ar[None, :] <= rr[:, None]] = 0
-        Ah[:, :, j:] = (Ah[:, :, j:] - f[:, :, None] * Ah[h, rr, j:][:, None, :]) % ph[:, None, None]
+        prow = Ah[h, rr, j:][:, None, :]
+        Ah[:, :, j:] = (Ah[:, :, j:] - f[:, :, None] * prow) % ph[:, None, None]
         A[hb] = Ah
         rk[hb] += 1
     return rk, pc, pr
@@ -568,10 +585,21 @@ def _evaluate(F: _Field, a: np.ndarray, idx: Sequence[int]) -> tuple[np.ndarray,
     return ev, np.repeat(pv, d)
 
 
-def _profile(F: _Field, a: np.ndarray, idx: Sequence[int]) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
+def _row_heights(a: np.ndarray) -> np.ndarray:
+    """Bit length of the largest coefficient of each row of ``a (n, c, d)``."""
+    n = a.shape[0]
+    if a.size == 0:
+        return np.zeros(n)
+    flat = a.reshape(n, -1)
+    return np.array([float(max(abs(int(row.max())), abs(int(row.min()))).bit_length())
+                     for row in flat])
+
+
+def _profile(F: _Field, a: np.ndarray, idx: Sequence[int]
+             ) -> tuple[int, tuple[int, ...], tuple[int, ...]]:
     """Best (largest rank, leftmost pivots) rank profile of ``a`` over the given primes."""
     ev, pb = _evaluate(F, a, idx)
-    rk, pc, pr = _rank_profiles(ev, pb)
+    rk, pc, pr = _rank_profiles(ev, pb, _row_heights(a))
     best = None
     for b in range(len(rk)):
         r = int(rk[b])
@@ -582,21 +610,32 @@ def _profile(F: _Field, a: np.ndarray, idx: Sequence[int]) -> tuple[int, tuple[i
     return -negr, I, J
 
 
-def _log2_hadamard(F: _Field, a: np.ndarray, rows: Sequence[int]) -> float:
-    """Estimate of log2 of the largest power-basis coefficient of an r x r minor in rows."""
-    if not len(rows):
+def _log2_hadamard(F: _Field, a: np.ndarray, I: Sequence[int], J: Sequence[int],
+                   T: Sequence[int]) -> float:
+    """Estimated log2 of the largest power-basis coefficient of ``det a[I, J]`` and of the
+    minors ``det a[I, J with one column replaced by t in T]`` (Cramer's rule).
+
+    Hadamard's bound by rows and by columns, in every complex embedding, the smaller of the
+    two, times ``||V^-1||`` (coefficients from embeddings).
+    """
+    if not len(I):
         return 0.0
-    sub = a[list(rows)]
+    sub = a[list(I)]
     ma = _maxabs(sub)
     shift = max(0, ma.bit_length() - 900)
     if sub.dtype == object:
-        fl = np.vectorize(lambda x: float(x >> shift) if shift else float(x), otypes=[float])(sub)
+        fl = np.vectorize(lambda x: float(x >> shift), otypes=[float])(sub)
     else:
         fl = sub.astype(np.float64)
-    emb = fl @ F.emb  # (r, c, d) complex
-    norms = np.sqrt((np.abs(emb) ** 2).sum(axis=1))  # (r, d)
-    logs = np.log2(np.maximum(norms, 1.0)).sum(axis=0) + shift * len(rows)
-    return float(logs.max()) + math.log2(F.vinv_norm)
+    emb = np.abs(fl @ F.emb) ** 2  # (r, c, d)
+    J, T = list(J), list(T)
+    eJ = emb[:, J]
+    extra_r = emb[:, T].max(axis=1) if T else np.zeros((len(I), F.d))
+    rows = 0.5 * np.log2(np.maximum(eJ.sum(axis=1) + extra_r, 1.0)).sum(axis=0)
+    colJ = 0.5 * np.log2(np.maximum(eJ.sum(axis=0), 1.0)).sum(axis=0)
+    colT = 0.5 * np.log2(np.maximum(emb[:, T].sum(axis=0), 1.0)).max(axis=0) if T else 0.0
+    per_emb = np.minimum(rows, colJ + colT) + shift * len(I)
+    return float(per_emb.max()) + math.log2(F.vinv_norm)
 
 
 class _Certified:
@@ -630,7 +669,7 @@ def _certified_elimination(F: _Field, a: np.ndarray, square: int | None = None) 
         if r == 0:
             return _Certified(0, (), (), T, np.zeros(d, dtype=np.int64),
                               np.zeros((0, len(T), d), dtype=np.int64))
-        est = _log2_hadamard(F, a, I)
+        est = _log2_hadamard(F, a, I, J, T)
         need = est + ma.bit_length() + math.log2(r * d * G + 1) + 4
         nprimes = max(1, math.ceil(need / (_PRIME_BITS - 1)))
         res_Y: list[np.ndarray] = []
@@ -644,7 +683,8 @@ def _certified_elimination(F: _Field, a: np.ndarray, square: int | None = None) 
             idx = list(range(next_prime, next_prime + want))
             next_prime += want
             if next_prime > _MAX_PRIMES:
-                raise VerificationError("certified elimination needs too many primes")
+                raise CyclotomicError(f"entries too large: elimination needs more than "
+                                      f"{_MAX_PRIMES} primes")
             ev, pb = _evaluate(F, a, idx)
             P = len(idx)
             sub = ev[:, list(I)][:, :, list(J)]
@@ -759,6 +799,9 @@ class CycMatrix:
 
     __slots__ = ("_c", "_den", "_m", "_F")
     __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple:
+        return (CycMatrix.from_coefficients, (np.array(self._c), self._m, self._den))
 
     def __init__(self, rows: Any, m: int | None = None) -> None:
         if isinstance(rows, CycMatrix):
@@ -948,13 +991,16 @@ class CycMatrix:
                     W[g] = [v * (wden // dd) for v in vec]
             W = _shrink(W)
         d = F.d
+        # only power-basis slots used by some weight (just slot 0 for rational weights)
+        used = np.nonzero(W.any(axis=0))[0] if G else np.zeros(0, dtype=np.int64)
+        W = W[:, used]
         # key of (row, col, exponent-slot) in the "full" representation mod x^m - 1
         rows = perms  # (G, n)
         cols = np.broadcast_to(np.arange(n), (G, n))
         shift = ex % m
-        slot = (shift[:, :, None] + np.arange(d)[None, None, :]) % m  # (G, n, d)
+        slot = (shift[:, :, None] + used[None, None, :]) % m  # (G, n, |used|)
         key = ((rows * n + cols)[:, :, None] * m + slot).ravel()
-        vals = np.broadcast_to(W[:, None, :], (G, n, d)).ravel()
+        vals = np.broadcast_to(W[:, None, :], (G, n, len(used))).ravel()
         size = n * n * m
         if W.dtype != object and G * _maxabs(W) < (1 << 53):
             full = np.rint(np.bincount(key, weights=vals.astype(np.float64), minlength=size))
@@ -1004,27 +1050,61 @@ class CycMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        """``(rows, cols)``."""
+        """``(rows, cols)``.
+
+        Examples
+        --------
+        >>> CycMatrix.zeros(2, 3, 4).shape
+        (2, 3)
+        """
         return self._c.shape[0], self._c.shape[1]
 
     @property
     def m(self) -> int:
-        """The field is Q(zeta_m)."""
+        """The field is Q(zeta_m).
+
+        Examples
+        --------
+        >>> from grouptools._cyclotomic import E
+        >>> CycMatrix([[E(3), E(4)]]).m
+        12
+        """
         return self._m
 
     @property
     def degree(self) -> int:
-        """``phi(m)``, the length of the coefficient vectors."""
+        """``phi(m)``, the length of the coefficient vectors.
+
+        Examples
+        --------
+        >>> CycMatrix.zeros(1, 1, 60).degree
+        16
+        """
         return self._F.d
 
     @property
     def denominator(self) -> int:
-        """Positive common denominator of all coefficients (coprime to their gcd)."""
+        """Positive common denominator of all coefficients (coprime to their gcd).
+
+        Examples
+        --------
+        >>> from fractions import Fraction
+        >>> CycMatrix([[Fraction(1, 2), Fraction(1, 3)]]).denominator
+        6
+        """
         return self._den
 
     @property
     def coefficients(self) -> np.ndarray:
-        """Read-only integer array ``(rows, cols, phi(m))`` of power-basis numerators."""
+        """Read-only integer array ``(rows, cols, phi(m))`` of power-basis numerators
+        (``int64``, or Python ints in an object array when an entry reaches 2^62).
+
+        Examples
+        --------
+        >>> from grouptools._cyclotomic import E
+        >>> CycMatrix([[E(3) ** 2]]).coefficients.tolist()  # E(3)^2 = -1 - E(3)
+        [[[-1, -1]]]
+        """
         return self._c
 
     def __repr__(self) -> str:
@@ -1046,13 +1126,26 @@ class CycMatrix:
                                       self._den)
 
     def to_cyclotomics(self) -> list[list[Cyclotomic]]:
-        """All entries as nested lists of :class:`Cyclotomic`."""
+        """All entries as nested lists of :class:`Cyclotomic`.
+
+        Examples
+        --------
+        >>> CycMatrix.identity(2, 3).to_cyclotomics()
+        [[Cyclotomic('1'), Cyclotomic('0')], [Cyclotomic('0'), Cyclotomic('1')]]
+        """
         r, c = self.shape
         return [[self.entry(i, j) for j in range(c)] for i in range(r)]
 
     def __getitem__(self, key: Any) -> "CycMatrix | Cyclotomic":
         """``M[i, j]`` is a Cyclotomic; any other key (slices, index lists, ``M[i]``) gives a
-        2-D CycMatrix (an int index keeps its axis with length 1)."""
+        2-D CycMatrix (an int index keeps its axis with length 1).
+
+        Examples
+        --------
+        >>> M = CycMatrix([[1, 2, 3], [4, 5, 6]])
+        >>> M[1, 2], M[0].shape, M[:, [2, 0]].to_gap()
+        (Cyclotomic('6'), (1, 3), [['3', '1'], ['6', '4']])
+        """
         if not isinstance(key, tuple):
             key = (key, slice(None))
         if len(key) != 2:
@@ -1081,11 +1174,23 @@ class CycMatrix:
         return CycMatrix._new(np.array(sub), self._den, self._m)
 
     def rows(self, idx: Sequence[int]) -> "CycMatrix":
-        """Submatrix of the given rows (in that order)."""
+        """Submatrix of the given rows (in that order).
+
+        Examples
+        --------
+        >>> CycMatrix([[1], [2], [3]]).rows([2, 0]).to_gap()
+        [['3'], ['1']]
+        """
         return self[list(idx), :]  # type: ignore[return-value]
 
     def cols(self, idx: Sequence[int]) -> "CycMatrix":
-        """Submatrix of the given columns (in that order)."""
+        """Submatrix of the given columns (in that order).
+
+        Examples
+        --------
+        >>> CycMatrix([[1, 2, 3]]).cols([1]).to_gap()
+        [['2']]
+        """
         return self[:, list(idx)]  # type: ignore[return-value]
 
     # -- conversions --------------------------------------------------------------------------
@@ -1108,7 +1213,14 @@ class CycMatrix:
         return (c.astype(np.float64) @ self._F.w) / self._den
 
     def to_gap(self) -> list[list[str]]:
-        """Entries in GAP notation (nested lists of str)."""
+        """Entries in GAP notation (nested lists of str).
+
+        Examples
+        --------
+        >>> from grouptools._cyclotomic import E
+        >>> CycMatrix([[E(8) + E(8) ** 3, -1]]).to_gap()
+        [['E(8)+E(8)^3', '-1']]
+        """
         return [[x.to_gap() for x in row] for row in self.to_cyclotomics()]
 
     def to_field(self, m: int) -> "CycMatrix":
@@ -1142,11 +1254,23 @@ class CycMatrix:
         return a._den == b._den and bool(np.array_equal(a._c, b._c))
 
     def is_zero(self) -> bool:
-        """True iff every entry is 0."""
+        """True iff every entry is 0.
+
+        Examples
+        --------
+        >>> CycMatrix([[0, 0]]).is_zero(), CycMatrix([[0, 1]]).is_zero()
+        (True, False)
+        """
         return not self._c.any()
 
     def is_identity(self) -> bool:
-        """True iff the matrix is square and equals the identity."""
+        """True iff the matrix is square and equals the identity.
+
+        Examples
+        --------
+        >>> CycMatrix([[1, 0], [0, 1]]).is_identity()
+        True
+        """
         r, c = self.shape
         if r != c or self._den != 1:
             return False
@@ -1224,7 +1348,13 @@ class CycMatrix:
         return CycMatrix._new(coef, a._den * b._den, a._m)
 
     def transpose(self) -> "CycMatrix":
-        """Transpose."""
+        """Transpose.
+
+        Examples
+        --------
+        >>> CycMatrix([[1, 2]]).transpose().to_gap()
+        [['1'], ['2']]
+        """
         return CycMatrix._new(np.ascontiguousarray(self._c.transpose(1, 0, 2)), self._den,
                               self._m)
 
@@ -1255,11 +1385,25 @@ class CycMatrix:
         return CycMatrix._new(coef, self._den, self._m)
 
     def conjugate(self) -> "CycMatrix":
-        """Entrywise complex conjugate."""
+        """Entrywise complex conjugate.
+
+        Examples
+        --------
+        >>> from grouptools._cyclotomic import E
+        >>> CycMatrix([[E(3)]]).conjugate().to_gap()
+        [['E(3)^2']]
+        """
         return self.galois(-1)
 
     def conj_transpose(self) -> "CycMatrix":
-        """Conjugate transpose ``A^H``."""
+        """Conjugate transpose ``A^H``.
+
+        Examples
+        --------
+        >>> from grouptools._cyclotomic import E
+        >>> CycMatrix([[1, E(4)]]).conj_transpose().to_gap()
+        [['1'], ['-E(4)']]
+        """
         return self.conjugate().transpose()
 
     @property
@@ -1284,20 +1428,16 @@ class CycMatrix:
 
     # -- exact linear algebra -----------------------------------------------------------------
 
-    def _elim(self) -> _Certified:
-        # rank, rref and nullspace do not change when a row is divided by its content
-        c = self._c
-        r = c.shape[0]
-        if r and c.size:
-            flat = c.reshape(r, -1)
-            if c.dtype == object:
-                g = [math.gcd(*row) for row in flat.tolist()]
-            else:
-                g = np.gcd.reduce(flat, axis=1).tolist()
-            if any(x > 1 for x in g):
-                gg = np.array([max(int(x), 1) for x in g], dtype=object if c.dtype == object
-                              else np.int64)
-                c = _shrink(c // gg[:, None, None])
+    def _elim(self, for_rank: bool = False) -> _Certified:
+        # rank, rref and nullspace do not change when a row is divided by its content; the
+        # rank does not change either under column scaling and permutation, so for rank()
+        # columns are also made primitive and sorted by height (small pivot blocks = few
+        # primes)
+        c = _remove_content(self._c, axis=0)
+        if for_rank and c.size:
+            c = _remove_content(c, axis=1)
+            order = np.argsort(_row_heights(c.transpose(1, 0, 2)), kind="stable")
+            c = np.ascontiguousarray(c[:, order])
         return _certified_elimination(self._F, c)
 
     def rank(self) -> int:
@@ -1311,7 +1451,7 @@ class CycMatrix:
         """
         if self._c.size == 0:
             return 0
-        return self._elim().r
+        return self._elim(for_rank=True).r
 
     def rref(self) -> tuple["CycMatrix", tuple[int, ...]]:
         """Reduced row echelon form and the pivot columns.
@@ -1451,6 +1591,27 @@ def _field_inverse(F: _Field, vec: np.ndarray) -> tuple[np.ndarray, int]:
     y = x.inverse()
     num, den = _cyc_vector(F, y)
     return _shrink(np.array(num, dtype=object)), den
+
+
+def _remove_content(c: np.ndarray, axis: int) -> np.ndarray:
+    """Divide every row (``axis=0``) or column (``axis=1``) of ``c (n, k, d)`` by the gcd of
+    its coefficients."""
+    if c.size == 0:
+        return c
+    cc = c if axis == 0 else c.transpose(1, 0, 2)
+    r = cc.shape[0]
+    flat = cc.reshape(r, -1)
+    if c.dtype == object:
+        g = [math.gcd(*row) for row in flat.tolist()]
+    else:
+        g = np.gcd.reduce(flat, axis=1).tolist()
+    if not any(x > 1 for x in g):
+        return c
+    gg = np.array([max(int(x), 1) for x in g], dtype=object if c.dtype == object else np.int64)
+    out = cc // gg[:, None, None]
+    if axis == 1:
+        out = out.transpose(1, 0, 2)
+    return _shrink(np.ascontiguousarray(out))
 
 
 def _normalize(coef: np.ndarray, den: int) -> tuple[np.ndarray, int]:

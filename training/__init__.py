@@ -41,7 +41,21 @@ from .models import (
 )
 from .polish import PolishResult, kkt_residual, polish
 
+_LAZY = ("bias", "metrics", "experiments")
+
+
+def __getattr__(name: str):
+    """Import the heavier submodules (``bias`` loads cvxpy) on first access."""
+    if name in _LAZY:
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
+    "bias",
+    "metrics",
     "TrainingError",
     "DivergenceError",
     "ShapeError",

@@ -137,9 +137,10 @@ class FourierOperator:
         out = np.zeros(lead + (self.n,))
         for g, M in zip(self._groups, blocks):
             M = np.asarray(M)
-            out += M.real.reshape(lead + (-1,)) @ g.re.T
+            # contiguous copies: matmul uses BLAS only for contiguous operands (M.real is strided)
+            out += np.ascontiguousarray(M.real).reshape(lead + (-1,)) @ g.re.T
             if not g.real:
-                out += M.imag.reshape(lead + (-1,)) @ g.im.T
+                out += np.ascontiguousarray(M.imag).reshape(lead + (-1,)) @ g.im.T
         return out
 
     def inverse(self, blocks: Sequence[np.ndarray]) -> np.ndarray:
@@ -248,7 +249,25 @@ def operator_from_irreps(matrices_list: Sequence[Any], *, check: bool = True) ->
     return op
 
 
-_CACHE: "weakref.WeakKeyDictionary[Any, FourierOperator]" = weakref.WeakKeyDictionary()
+# operators built from group objects, keyed by identity (not equality: two equal groups may order
+# their elements differently); entries disappear with their group
+_CACHE: dict[int, tuple["weakref.ref[Any]", FourierOperator]] = {}
+
+
+def _cached(group: Any) -> FourierOperator | None:
+    entry = _CACHE.get(id(group))
+    if entry is not None and entry[0]() is group:
+        return entry[1]
+    return None
+
+
+def _store(group: Any, op: FourierOperator) -> None:
+    key = id(group)
+    try:
+        ref = weakref.ref(group, lambda _r, key=key: _CACHE.pop(key, None))
+    except TypeError:  # not weak-referenceable: no caching
+        return
+    _CACHE[key] = (ref, op)
 
 
 def fourier_operator(group: Any) -> FourierOperator:
@@ -259,7 +278,8 @@ def fourier_operator(group: Any) -> FourierOperator:
     group : FiniteGroup, FourierOperator or sequence of array_like
         A group with ``irreps()`` (each irrep with ``.matrices`` of shape ``(|G|, d, d)``, unitary,
         element order; e.g. ``grouptools.dihedral(4)``), an operator (returned unchanged), or the
-        list of irrep matrices itself. Operators built from a group object are cached per object.
+        list of irrep matrices itself. Operators built from a group object are cached per object
+        (by identity, released with the object).
 
     Returns
     -------
@@ -282,17 +302,11 @@ def fourier_operator(group: Any) -> FourierOperator:
     if isinstance(group, FourierOperator):
         return group
     if hasattr(group, "irreps"):
-        try:
-            cached = _CACHE.get(group)
-        except TypeError:
-            cached = None
+        cached = _cached(group)
         if cached is not None:
             return cached
         op = operator_from_irreps([np.asarray(r.matrices) for r in group.irreps()])
-        try:
-            _CACHE[group] = op
-        except TypeError:
-            pass
+        _store(group, op)
         return op
     if isinstance(group, (list, tuple)):
         return operator_from_irreps(group)

@@ -65,7 +65,7 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from ._bias_core import BiasSolverError, check_data, check_depth
+from ._bias_core import BiasSolverError, check_data, check_depth, check_vector
 from ._errors import ParameterError, ShapeError
 
 
@@ -284,3 +284,132 @@ def min_q_alpha(X: Any, y: Any, alpha: Any, depth: int, *, transform: Any = None
             f"the Q_alpha dual Newton method stopped with interpolation error {res:.3g}; alpha^L is too extreme for double precision"
         )
     return _result(X, y, S, z, q_alpha_value(z, alpha, L), "q_alpha")
+
+
+# -- public functions (re-exported by training.bias) ---------------------------------------------------------------------------------------------
+def regression_min_norm(
+    X: Any,
+    y: Any,
+    kind: str,
+    *,
+    alpha: Any = None,
+    depth: int = 2,
+    transform: Any = None,
+    weights: Any = None,
+) -> RegressionResult:
+    """Interpolating predictor of underdetermined regression selected by a regularizer.
+
+    With ``Xt = X S^T`` (``S = I`` without ``transform``), returns ``beta = S^T z`` for
+
+    - ``"l2"``: ``argmin sum_j w_j z_j^2 s.t. Xt z = y`` (closed form
+      ``z = W^{-1} Xt^T (Xt W^{-1} Xt^T)^{-1} y``; plain gradient descent from 0 on a linear model
+      finds it for ``w = 1``);
+    - ``"l1"``: ``argmin sum_j w_j |z_j| s.t. Xt z = y`` (a linear program, HiGHS);
+    - ``"q_alpha"``: :func:`q_alpha_minimizer` (``alpha`` and ``depth`` required).
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+        Real targets; ``Xt`` must have full row rank.
+    kind : {"l2", "l1", "q_alpha"}
+    alpha : float or array_like, optional
+        Initialization scale(s) for ``"q_alpha"``.
+    depth : int
+        Depth for ``"q_alpha"``.
+    transform : array_like, shape (m, D), optional
+    weights : array_like, shape (m,), optional
+        Positive weights ``w_j`` for ``"l2"`` and ``"l1"`` (default 1).
+
+    Returns
+    -------
+    RegressionResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
+    >>> regression_min_norm(X, y, "l2").beta
+    array([0.4, 0.8])
+    >>> regression_min_norm(X, y, "l1").beta
+    array([0., 1.])
+    """
+    if kind == "l2":
+        return min_l2(X, y, weights=weights, transform=transform)
+    if kind == "l1":
+        return min_l1(X, y, weights=weights, transform=transform)
+    if kind == "q_alpha":
+        if alpha is None:
+            raise ParameterError("kind='q_alpha' needs alpha= (the initialization scale)")
+        return min_q_alpha(X, y, alpha, depth, transform=transform)
+    raise ParameterError(f"kind must be 'l2', 'l1' or 'q_alpha', got {kind!r}")
+
+
+def q_alpha(z: Any, alpha: Any, depth: int) -> float:
+    """The potential ``Q_alpha(z) = sum_j alpha_j^L q_L(z_j / alpha_j^L)`` of depth-L diagonal networks.
+
+    ``q_2(u) = 2 - sqrt(4 + u^2) + u arcsinh(u/2)`` (Woodworth et al. 2020); for ``L >= 3``
+    ``q_L(x) = int_0^x h_L^{-1}``, ``h_L(s) = (1 - s)^(-L/(L-2)) - (1 + s)^(-L/(L-2))``; ``Q = ||z||^2``
+    for ``L = 1``. The derivation (gradient flow of ``z = u^L - v^L`` from ``u = v = alpha``) is in
+    the module docstring of ``training._bias_regression``.
+
+    Parameters
+    ----------
+    z : array_like, shape (m,)
+    alpha : float or array_like, shape (m,)
+        Positive initialization scale(s).
+    depth : int
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> round(q_alpha(np.array([1.0]), 1.0, 2), 6)  # 2 - sqrt(5) + arcsinh(1/2)
+    0.245144
+    """
+    z = check_vector("z", z)
+    return q_alpha_value(z, alpha, depth)
+
+
+def q_alpha_minimizer(X: Any, y: Any, alpha: Any, depth: int = 2, transform: Any = None) -> RegressionResult:
+    """The interpolant reached by gradient flow on a depth-L diagonal (or tensor) network.
+
+    ``argmin Q_alpha(z) s.t. X S^T z = y`` (:func:`q_alpha`), the limit of gradient flow on the
+    squared loss for ``z = u^L - v^L`` with ``u(0) = v(0) = alpha`` (Woodworth et al. 2020;
+    Yun et al. 2021 for tensor networks in the transformed coordinates). Convex for every L; solved
+    by Newton's method on the smooth dual (see the module docstring of ``training._bias_regression``). As
+    ``alpha -> 0`` the solution tends to the l1-minimal interpolant, as ``alpha -> infinity`` to the
+    l2-minimal one; coordinate-dependent scales ``alpha_j`` weight these norms (for large ``alpha``:
+    weights ``alpha_j^-L`` on ``z_j^2``). In double precision the dual variable must keep
+    ``1 - |theta_j| ~ (alpha_j^L / |z_j|)^((L-2)/L)`` above about ``1e-12`` for ``L >= 3`` (e.g.
+    ``alpha >= 1e-4`` for ``L = 4`` and unit-size targets); beyond, the solution is the l1 interpolant
+    to all printed digits and a :class:`BiasSolverError` is raised if Newton's method stalls.
+
+    Parameters
+    ----------
+    X : array_like, shape (N, D)
+    y : array_like, shape (N,)
+    alpha : float or array_like, shape (m,)
+        Initialization scale(s), positive.
+    depth : int
+    transform : array_like, shape (m, D), optional
+
+    Returns
+    -------
+    RegressionResult
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
+    >>> np.round(q_alpha_minimizer(X, y, 1e-4, 2).beta, 2)  # close to the l1 solution (0, 1)
+    array([0., 1.])
+    >>> np.round(q_alpha_minimizer(X, y, 1e3, 2).beta, 4)  # the l2 solution (0.4, 0.8)
+    array([0.4, 0.8])
+    """
+    if alpha is None:
+        raise ParameterError("alpha must be given")
+    return min_q_alpha(X, y, alpha, depth, transform=transform)

@@ -80,6 +80,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,7 +90,7 @@ from . import _bias_core as core
 from ._bias_convex import solve_nuclear
 from ._bias_fourier import FourierOperator, dft_operator, fourier_operator, identity_operator, operator_from_irreps
 from ._bias_polish import factor_polish
-from ._bias_regression import RegressionResult, min_l1, min_l2, min_q_alpha, q_alpha_value
+from ._bias_regression import RegressionResult, q_alpha, q_alpha_minimizer, regression_min_norm
 from ._errors import NotSeparatedError, ParameterError
 
 __all__ = [
@@ -215,6 +216,22 @@ class KKTResult:
     ranks: np.ndarray
     normal_norm: float | None
     gradient_norm: float
+
+
+def _single_blas_thread(n: int) -> contextlib.AbstractContextManager[Any]:
+    """One BLAS thread for the many small products of the local solvers (``n <= 1024``).
+
+    Multithreaded BLAS on matrices of a few hundred rows mostly synchronizes, and on a loaded machine
+    it can be 100 times slower than one thread. Uses ``threadpoolctl`` (a scikit-learn dependency)
+    when available.
+    """
+    if n > 1024:
+        return contextlib.nullcontext()
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _check_tol(name: str, value: object) -> float:
@@ -494,144 +511,20 @@ def max_margin(
         k = core.kkt(op, p, Zv, b, active_tol=1e-6, rank_tol=rank_tol)
         return result(b, core.regularizer(op, p, b), k, convex_status(k), True, ())
     b1, _ = solve_nuclear(op, Zv, solver)
-    b1, R1, k1, _ = _polished(op, 1.0, 2, Zv, b1, rank_tol, use_polish)
-    if p == 1.0:
-        return result(b1, R1, k1, convex_status(k1), True, ())
-    rng = np.random.default_rng(seed)
-    inits = [("convex", b1), ("svm", b_svm)] + [(f"random{i}", rng.standard_normal(op.n)) for i in range(starts - 2)]
-    best = None
-    info = []
-    for label, b0 in inits[:starts]:
-        b, its = core.irls(op, p, Zv, b0)
-        b, R, k, nit = _polished(op, p, L, Zv, b, rank_tol, use_polish)
-        info.append(StartInfo(label, R, k.residual, its + nit))
-        if best is None or R < best[1] * (1 - 1e-9) or (R <= best[1] * (1 + 1e-9) and k.residual < best[2].residual):
-            best = (b, R, k)
+    with _single_blas_thread(op.n):
+        b1, R1, k1, _ = _polished(op, 1.0, 2, Zv, b1, rank_tol, use_polish)
+        if p == 1.0:
+            return result(b1, R1, k1, convex_status(k1), True, ())
+        rng = np.random.default_rng(seed)
+        inits = [("convex", b1), ("svm", b_svm)] + [(f"random{i}", rng.standard_normal(op.n)) for i in range(starts - 2)]
+        best = None
+        info = []
+        for label, b0 in inits[:starts]:
+            b, its = core.irls(op, p, Zv, b0)
+            b, R, k, nit = _polished(op, p, L, Zv, b, rank_tol, use_polish)
+            info.append(StartInfo(label, R, k.residual, its + nit))
+            if best is None or R < best[1] * (1 - 1e-9) or (R <= best[1] * (1 + 1e-9) and k.residual < best[2].residual):
+                best = (b, R, k)
     b, R, k = best  # type: ignore[misc]
     status = "stationary" if k.residual <= STATIONARY_TOL else "not_stationary"
     return result(b, R, k, status, False, tuple(info))
-
-
-# -- regression ---------------------------------------------------------------------------------------------
-def regression_min_norm(
-    X: Any,
-    y: Any,
-    kind: str,
-    *,
-    alpha: Any = None,
-    depth: int = 2,
-    transform: Any = None,
-    weights: Any = None,
-) -> RegressionResult:
-    """Interpolating predictor of underdetermined regression selected by a regularizer.
-
-    With ``Xt = X S^T`` (``S = I`` without ``transform``), returns ``beta = S^T z`` for
-
-    - ``"l2"``: ``argmin sum_j w_j z_j^2 s.t. Xt z = y`` (closed form
-      ``z = W^{-1} Xt^T (Xt W^{-1} Xt^T)^{-1} y``; plain gradient descent from 0 on a linear model
-      finds it for ``w = 1``);
-    - ``"l1"``: ``argmin sum_j w_j |z_j| s.t. Xt z = y`` (a linear program, HiGHS);
-    - ``"q_alpha"``: :func:`q_alpha_minimizer` (``alpha`` and ``depth`` required).
-
-    Parameters
-    ----------
-    X : array_like, shape (N, D)
-    y : array_like, shape (N,)
-        Real targets; ``Xt`` must have full row rank.
-    kind : {"l2", "l1", "q_alpha"}
-    alpha : float or array_like, optional
-        Initialization scale(s) for ``"q_alpha"``.
-    depth : int
-        Depth for ``"q_alpha"``.
-    transform : array_like, shape (m, D), optional
-    weights : array_like, shape (m,), optional
-        Positive weights ``w_j`` for ``"l2"`` and ``"l1"`` (default 1).
-
-    Returns
-    -------
-    RegressionResult
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
-    >>> regression_min_norm(X, y, "l2").beta
-    array([0.4, 0.8])
-    >>> regression_min_norm(X, y, "l1").beta
-    array([0., 1.])
-    """
-    if kind == "l2":
-        return min_l2(X, y, weights=weights, transform=transform)
-    if kind == "l1":
-        return min_l1(X, y, weights=weights, transform=transform)
-    if kind == "q_alpha":
-        if alpha is None:
-            raise ParameterError("kind='q_alpha' needs alpha= (the initialization scale)")
-        return min_q_alpha(X, y, alpha, depth, transform=transform)
-    raise ParameterError(f"kind must be 'l2', 'l1' or 'q_alpha', got {kind!r}")
-
-
-def q_alpha(z: Any, alpha: Any, depth: int) -> float:
-    """The potential ``Q_alpha(z) = sum_j alpha_j^L q_L(z_j / alpha_j^L)`` of depth-L diagonal networks.
-
-    ``q_2(u) = 2 - sqrt(4 + u^2) + u arcsinh(u/2)`` (Woodworth et al. 2020); for ``L >= 3``
-    ``q_L(x) = int_0^x h_L^{-1}``, ``h_L(s) = (1 - s)^(-L/(L-2)) - (1 + s)^(-L/(L-2))``; ``Q = ||z||^2``
-    for ``L = 1``. The derivation (gradient flow of ``z = u^L - v^L`` from ``u = v = alpha``) is in
-    :mod:`training._bias_regression`.
-
-    Parameters
-    ----------
-    z : array_like, shape (m,)
-    alpha : float or array_like, shape (m,)
-        Positive initialization scale(s).
-    depth : int
-
-    Returns
-    -------
-    float
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> round(q_alpha(np.array([1.0]), 1.0, 2), 6)  # 2 - sqrt(5) + arcsinh(1/2)
-    0.245144
-    """
-    z = core.check_vector("z", z)
-    return q_alpha_value(z, alpha, depth)
-
-
-def q_alpha_minimizer(X: Any, y: Any, alpha: Any, depth: int = 2, transform: Any = None) -> RegressionResult:
-    """The interpolant reached by gradient flow on a depth-L diagonal (or tensor) network.
-
-    ``argmin Q_alpha(z) s.t. X S^T z = y`` (:func:`q_alpha`), the limit of gradient flow on the
-    squared loss for ``z = u^L - v^L`` with ``u(0) = v(0) = alpha`` (Woodworth et al. 2020;
-    Yun et al. 2021 for tensor networks in the transformed coordinates). Convex for every L; solved
-    by Newton's method on the smooth dual (see :mod:`training._bias_regression`). As
-    ``alpha -> 0`` the solution tends to the l1-minimal interpolant, as ``alpha -> infinity`` to the
-    l2-minimal one.
-
-    Parameters
-    ----------
-    X : array_like, shape (N, D)
-    y : array_like, shape (N,)
-    alpha : float or array_like, shape (m,)
-        Initialization scale(s), positive.
-    depth : int
-    transform : array_like, shape (m, D), optional
-
-    Returns
-    -------
-    RegressionResult
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> X = np.array([[1.0, 2.0]]); y = np.array([2.0])
-    >>> np.round(q_alpha_minimizer(X, y, 1e-4, 2).beta, 2)  # close to the l1 solution (0, 1)
-    array([0., 1.])
-    >>> np.round(q_alpha_minimizer(X, y, 1e3, 2).beta, 4)  # the l2 solution (0.4, 0.8)
-    array([0.4, 0.8])
-    """
-    if alpha is None:
-        raise ParameterError("alpha must be given")
-    return min_q_alpha(X, y, alpha, depth, transform=transform)

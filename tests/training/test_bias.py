@@ -476,6 +476,17 @@ def test_q_alpha_limits(L: int) -> None:
     assert np.abs(l1).sum() < np.abs(mid).sum() < np.abs(l2).sum()
 
 
+@pytest.mark.parametrize("L", [2, 3])
+def test_q_alpha_with_coordinate_scales_tends_to_weighted_l2(L: int) -> None:
+    # Q ~ sum_j z_j^2 / (2 h'(0) alpha_j^L) for large alpha: the weighted l2 interpolant, weights alpha_j^-L
+    X, y = _reg_data(4)
+    scales = np.array([1.0, 2.0, 0.5, 1.5, 3.0, 1.0])
+    alpha = 1e3 * scales
+    ref = regression_min_norm(X, y, "l2", weights=scales ** (-L)).beta
+    np.testing.assert_allclose(q_alpha_minimizer(X, y, alpha, L).beta, ref, atol=1e-5)
+    assert not np.allclose(ref, regression_min_norm(X, y, "l2").beta, atol=1e-2)
+
+
 def _gradient_flow(Xt: np.ndarray, y: np.ndarray, alpha: float, L: int, T: float) -> np.ndarray:
     """Integrate gradient flow of (1/2)||Xt (u^L - v^L) - y||^2 from u = v = alpha."""
     m = Xt.shape[1]

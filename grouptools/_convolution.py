@@ -1,0 +1,385 @@
+"""Group convolution and correlation, translations, the regular representation, image lifting.
+
+Conventions (``THEORY.md`` section 1):
+
+* convolution ``(f * w)(u) = sum_v f(u v^-1) w(v)``, with ``(f * w)^(rho) = f_hat(rho) w_hat(rho)``;
+* correlation, the G-CNN layer, ``(x star w)(g) = sum_h w(h) x(h g)``, with
+  ``(x star w)^(rho) = w_hat'(rho)^H x_hat(rho)`` where ``w_hat'`` is the transform of ``conj(w)``
+  (so ``w_hat(rho)^H x_hat(rho)`` for real ``w``);
+* left translation ``(L_g f)(u) = f(g^-1 u)`` and right translation ``(R_k x)(g) = x(g k)``.
+  Convolution commutes with ``L_g``; correlation commutes with ``R_k``.
+
+Two methods: ``"direct"`` sums over the Cayley table with the numba kernels of
+:mod:`grouptools._kernels` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``), and
+``"fourier"`` multiplies Fourier blocks (:mod:`grouptools.fourier`; fast for groups with an FFT).
+Correlation reduces to convolution: ``(x star w)(g) = (x' * w)(g^-1)`` with ``x'(a) = x(a^-1)``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import _kernels, _kernels_py
+from ._errors import GroupTooLargeError, InvalidGroupError
+
+__all__ = [
+    "convolve",
+    "correlate",
+    "left_translate",
+    "right_translate",
+    "regular_representation",
+    "lift_image",
+]
+
+_METHODS = ("auto", "direct", "fourier")
+
+
+def _element(G: Any, g: Any) -> int:
+    if isinstance(g, str):
+        return G.element(g)
+    if isinstance(g, bool) or not isinstance(g, (int, np.integer)) or not 0 <= int(g) < G.order:
+        raise InvalidGroupError(f"an element must be an index in 0..{G.order - 1} or a word, got {g!r}")
+    return int(g)
+
+
+def _as_function(G: Any, f: Any, name: str) -> np.ndarray:
+    a = np.asarray(f)
+    if a.ndim < 1 or a.shape[-1] != G.order:
+        raise InvalidGroupError(f"{name} needs a last axis of length |G| = {G.order}, got shape {a.shape}")
+    if not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
+        raise InvalidGroupError(f"{name} must be numeric, got dtype {a.dtype}")
+    return a
+
+
+# ---------------------------------------------------------------------------------------------
+# translations and the regular representation
+# ---------------------------------------------------------------------------------------------
+def left_translate(G: Any, f: Any, g: Any) -> np.ndarray:
+    """``(L_g f)(u) = f(g^-1 u)``, along the last axis.
+
+    ``g`` is an element index or a word. ``L_g L_h = L_{gh}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import left_translate
+    >>> left_translate(gt.cyclic(4), np.array([1.0, 2.0, 3.0, 4.0]), 1)
+    array([4., 1., 2., 3.])
+    """
+    a = _as_function(G, f, "f")
+    return a[..., G._left_perm(int(G.inverse[_element(G, g)]))]
+
+
+def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
+    """``(R_k f)(g) = f(g k)``, along the last axis. ``R_k R_l = R_{kl}``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import right_translate
+    >>> right_translate(gt.cyclic(4), np.array([1.0, 2.0, 3.0, 4.0]), 1)
+    array([2., 3., 4., 1.])
+    """
+    a = _as_function(G, f, "f")
+    return a[..., G._right_perm(_element(G, k))]
+
+
+def regular_representation(
+    G: Any, g: Any, *, side: str = "left", kind: str = "matrix", max_order: int = 4096
+) -> Any:
+    """The regular representation of ``g``: ``L_g`` (``side="left"``) or ``R_g`` (``"right"``).
+
+    Parameters
+    ----------
+    G : FiniteGroup
+    g : int or str
+        Element index or word.
+    side : {"left", "right"}
+        ``(L_g f)(u) = f(g^-1 u)`` (so ``L_g e_u = e_{g u}``) or ``(R_g f)(u) = f(u g)``.
+    kind : {"matrix", "sparse", "index"}
+        A dense 0/1 float matrix ``P`` with ``P @ f`` the translate, a ``scipy.sparse`` CSR matrix,
+        or the index array ``idx`` with ``f[idx]`` the translate.
+    max_order : int
+        Largest order for a dense matrix (``8 |G|^2`` bytes).
+
+    Raises
+    ------
+    GroupTooLargeError
+        For a dense matrix of a group larger than ``max_order``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import regular_representation
+    >>> G = gt.dihedral(3)
+    >>> a, b = G.element("r"), G.element("s")
+    >>> P = regular_representation(G, a) @ regular_representation(G, b)
+    >>> bool(np.array_equal(P, regular_representation(G, G.multiply(a, b))))
+    True
+    """
+    x = _element(G, g)
+    if side == "left":
+        idx = G._left_perm(int(G.inverse[x]))
+    elif side == "right":
+        idx = G._right_perm(x)
+    else:
+        raise InvalidGroupError(f"side must be 'left' or 'right', got {side!r}")
+    idx = np.asarray(idx, dtype=np.int64)
+    n = G.order
+    if kind == "index":
+        return idx
+    if kind == "sparse":
+        return sp.csr_matrix((np.ones(n), (np.arange(n), idx)), shape=(n, n))
+    if kind != "matrix":
+        raise InvalidGroupError(f"kind must be 'matrix', 'sparse' or 'index', got {kind!r}")
+    if n > max_order:
+        raise GroupTooLargeError(f"a dense {n} x {n} permutation matrix exceeds max_order={max_order}")
+    P = np.zeros((n, n))
+    P[np.arange(n), idx] = 1.0
+    return P
+
+
+# ---------------------------------------------------------------------------------------------
+# lifting images
+# ---------------------------------------------------------------------------------------------
+def lift_image(G: Any, image: Any) -> np.ndarray:
+    """Lift a function on the abelian normal subgroup (an image) to ``G = N : H``.
+
+    For ``G = gt.torus_p4m(n) = (C_n x C_n) : D4`` the pixel ``(u, v)`` of an ``n x n`` image
+    (row ``u``, column ``v``) is the translation ``n = (u, v)``, element index
+    ``ravel_multi_index((u, v), (n, n))`` of ``N``, and the element ``n*h`` (index ``h*|N| + n``)
+    is the affine map ``p -> M_h p + n`` of the torus. The lift is constant on left cosets of ``H``:
+
+        lift(x)(n*h) = x(n) = x((n*h) . 0),
+
+    the image read at the point the group element moves the origin to. It is equivariant: with
+    ``G`` acting on images by ``(g . x)(p) = x(g^-1 . p)``, ``lift(g . x) = L_g lift(x)``. E.g.
+    the generator ``x`` shifts rows (``numpy.roll(img, 1, axis=0)``) and the rotation ``r``,
+    ``(u, v) -> (-v, u)``, maps ``img`` to ``img[v, -u]`` at ``(u, v)``.
+
+    Parameters
+    ----------
+    G : FiniteGroup
+        A semidirect product ``N : H`` with ``N`` abelian (``G.structure`` a SemidirectStructure).
+    image : array_like, shape (..., *N.invariants) or (..., |N|)
+
+    Returns
+    -------
+    ndarray, shape (..., |G|)
+
+    Raises
+    ------
+    InvalidGroupError
+        If ``G`` is not such a product or the image has the wrong shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import lift_image, left_translate
+    >>> G = gt.torus_p4m(3)
+    >>> img = np.arange(9.0).reshape(3, 3)
+    >>> F = lift_image(G, img)
+    >>> F.shape, bool(np.array_equal(F[:9], img.ravel()))
+    ((72,), True)
+    >>> bool(np.array_equal(lift_image(G, np.roll(img, 1, axis=0)), left_translate(G, F, "x")))
+    True
+    """
+    s = G.structure
+    if type(s).__name__ != "SemidirectStructure" or type(s.normal.structure).__name__ != "AbelianStructure":
+        raise InvalidGroupError("lift_image needs a semidirect product N : H with N abelian (e.g. torus_p4m)")
+    inv = tuple(s.normal.structure.invariants)
+    nn, nh = s.normal.order, s.complement.order
+    a = np.asarray(image)
+    if a.shape[a.ndim - len(inv):] == inv and a.ndim >= len(inv):
+        batch = a.shape[: a.ndim - len(inv)]
+    elif a.ndim >= 1 and a.shape[-1] == nn:
+        batch = a.shape[:-1]
+    else:
+        raise InvalidGroupError(f"an image on N needs trailing shape {inv} or ({nn},), got {a.shape}")
+    flat = a.reshape(batch + (1, nn))
+    return np.ascontiguousarray(np.broadcast_to(flat, batch + (nh, nn))).reshape(batch + (nh * nn,))
+
+
+# ---------------------------------------------------------------------------------------------
+# convolution and correlation
+# ---------------------------------------------------------------------------------------------
+def _fast_transform(G: Any) -> bool:
+    from .fourier import _abelian, _clifford
+
+    return _abelian.applies(G) or _clifford.applies(G)
+
+
+def _choose(G: Any, method: str, nnz: int, channels: int) -> str:
+    if method not in _METHODS:
+        raise InvalidGroupError(f"method must be one of {_METHODS}, got {method!r}")
+    table_ok = G.order <= G.max_table_order
+    if method == "direct" and not table_ok:
+        raise GroupTooLargeError(
+            f"method='direct' needs the Cayley table, unavailable above order {G.max_table_order}"
+        )
+    if method != "auto":
+        return method
+    if not table_ok:
+        return "fourier"
+    if not _fast_transform(G):
+        return "direct"
+    # direct: nnz * channels operations per output entry; fourier: ~ log2|G| + 16 per entry
+    return "direct" if nnz * channels <= 2 * (math.log2(G.order) + 16) else "fourier"
+
+
+def _split(G: Any, f: np.ndarray, w: np.ndarray) -> tuple[bool, tuple[int, ...], int, int]:
+    """(channels?, batch shape, c_in, c_out) for the argument shapes."""
+    if w.ndim == 1:
+        return False, f.shape[:-1], 1, 1
+    if w.ndim == 3:
+        c_out, c_in = w.shape[0], w.shape[1]
+        if f.ndim < 2 or f.shape[-2] != c_in:
+            raise InvalidGroupError(
+                f"multi-channel filters {w.shape} need signals of shape (..., {c_in}, {G.order}), got {f.shape}"
+            )
+        return True, f.shape[:-2], c_in, c_out
+    raise InvalidGroupError(
+        f"the filter must have shape (|G|,) or (c_out, c_in, |G|), got {w.shape}"
+    )
+
+
+def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False) -> np.ndarray:
+    """``f * w`` over the Cayley table; ``f`` ``(..., [c_in,] |G|)``, ``w`` ``(|G|,)`` or ``(c_out, c_in, |G|)``."""
+    K = _kernels_py if py else _kernels
+    channels, batch, c_in, c_out = _split(G, f, w)
+    n = G.order
+    table = np.asarray(G.cayley_table)
+    inv = np.asarray(G.inverse, dtype=np.int64)
+    dtype = np.result_type(f.dtype, w.dtype, np.float64)
+    wt = w[..., inv].astype(dtype)  # wt[v'] = w(v'^-1)
+    nb = int(np.prod(batch, dtype=np.int64))
+    if not channels:
+        vidx = np.flatnonzero(wt).astype(np.int64)
+        ft = np.ascontiguousarray(f.reshape(nb, n).T, dtype=dtype)
+        out = np.empty((n, nb), dtype)
+        K.conv_direct(table, vidx, np.ascontiguousarray(wt[vidx]), ft, out)
+        return out.T.reshape(batch + (n,))
+    vidx = np.flatnonzero(np.any(wt != 0, axis=(0, 1))).astype(np.int64)
+    wmat = np.ascontiguousarray(np.transpose(wt[:, :, vidx], (2, 1, 0)))  # (nnz, c_in, c_out)
+    ft = np.ascontiguousarray(np.transpose(f.reshape(nb, c_in, n), (2, 0, 1)), dtype=dtype)
+    out = np.empty((n, nb, c_out), dtype)
+    K.conv_direct_channels(table, vidx, wmat, ft, out)
+    return np.transpose(out, (1, 2, 0)).reshape(batch + (c_out, n))
+
+
+def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
+    """Via Fourier blocks: ``f_hat w_hat`` (convolution) or ``w_hat'^H f_hat`` (correlation)."""
+    from .fourier import FourierBlocks, inverse, transform
+
+    channels, batch, c_in, c_out = _split(G, f, w)
+    real = not (np.iscomplexobj(f) or np.iscomplexobj(w))
+    F = transform(G, f)
+    W = transform(G, np.conj(w) if adjoint else w)
+    if not channels:
+        P = W.H @ F if adjoint else F @ W
+        return inverse(G, P, real=real)
+    groups = []
+    nb = int(np.prod(batch, dtype=np.int64))
+    for (idx, xf), (_, xw) in zip(F.grouped(), W.grouped()):
+        R, d = idx.size, xf.shape[-1]
+        xf = xf.reshape(nb, c_in, R, d, d)
+        if adjoint:  # out[b, o] = sum_i W[o, i]^H F[b, i]: rows (b, j) of F^T...
+            a = np.conj(np.transpose(xw, (2, 0, 4, 1, 3))).reshape(R, c_out * d, c_in * d)  # (o, l) x (i, k)
+            b_ = np.transpose(xf, (2, 1, 3, 0, 4)).reshape(R, c_in * d, nb * d)  # (i, k) x (b, m)
+            p = (a @ b_).reshape(R, c_out, d, nb, d)  # (r, o, l, b, m)
+            groups.append((idx, np.transpose(p, (3, 1, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
+        else:  # out[b, o] = sum_i F[b, i] W[o, i]
+            a = np.transpose(xf, (2, 0, 3, 1, 4)).reshape(R, nb * d, c_in * d)  # (b, j) x (i, k)
+            b_ = np.transpose(xw, (2, 1, 3, 0, 4)).reshape(R, c_in * d, c_out * d)  # (i, k) x (o, l)
+            p = (a @ b_).reshape(R, nb, d, c_out, d)  # (r, b, j, o, l)
+            groups.append((idx, np.transpose(p, (1, 3, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
+    return inverse(G, FourierBlocks._from_groups(F.dims, groups), real=real)
+
+
+def convolve(G: Any, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
+    """Group convolution ``(f * w)(u) = sum_v f(u v^-1) w(v)``.
+
+    Parameters
+    ----------
+    G : FiniteGroup
+    f : array_like, shape (..., |G|) or (..., c_in, |G|)
+        Signals, batched along leading axes.
+    w : array_like, shape (|G|,) or (c_out, c_in, |G|)
+        One filter (applied to every signal), or a bank mixing channels:
+        ``out[..., o, :] = sum_i f[..., i, :] * w[o, i, :]``.
+    method : {"auto", "direct", "fourier"}
+        ``"direct"``: numba kernel over the Cayley table, ``O(nnz(w) |G|)`` per signal and channel
+        pair, parallel over ``u``; ``"fourier"``: ``(f * w)^ = f_hat w_hat`` with the fast transforms
+        of :mod:`grouptools.fourier`. ``"auto"`` picks ``"fourier"`` for groups with a fast transform
+        unless the filter is very sparse, and ``"direct"`` otherwise (``"fourier"`` when the Cayley
+        table is too large).
+
+    Returns
+    -------
+    ndarray, shape (..., |G|) or (..., c_out, |G|)
+        float64 for real inputs, complex128 otherwise.
+
+    Raises
+    ------
+    InvalidGroupError
+        On shape mismatches or an unknown method.
+    GroupTooLargeError
+        For ``method="direct"`` without a Cayley table.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import convolve
+    >>> G = gt.cyclic(5)
+    >>> delta1 = np.eye(5)[1]
+    >>> convolve(G, np.arange(5.0), delta1, method="direct")      # f(u - 1)
+    array([4., 0., 1., 2., 3.])
+    """
+    G_f = _as_function(G, f, "f")
+    w_a = _as_function(G, w, "w")
+    _split(G, G_f, w_a)
+    nnz = int(np.count_nonzero(np.any(w_a.reshape(-1, G.order) != 0, axis=0)))
+    channels = w_a.shape[0] * w_a.shape[1] if w_a.ndim == 3 else 1
+    m = _choose(G, method, nnz, channels)
+    if m == "direct":
+        return _direct(G, G_f, w_a)
+    return _fourier(G, G_f, w_a, adjoint=False)
+
+
+def correlate(G: Any, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
+    """Group cross-correlation, the G-CNN layer: ``(x star w)(g) = sum_h w(h) x(h g)``.
+
+    Commutes with right translations: ``(R_k x) star w = R_k (x star w)``. In Fourier space
+    ``(x star w)^(rho) = w_hat'(rho)^H x_hat(rho)`` with ``w_hat'`` the transform of ``conj(w)``
+    (``w_hat^H x_hat`` for real ``w``). Shapes, channels (``out[..., o, :] = sum_i x[..., i, :]
+    star w[o, i, :]``) and methods as in :func:`convolve`; the direct method uses
+    ``(x star w)(g) = (x' * w)(g^-1)`` with ``x'(a) = x(a^-1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> from grouptools._convolution import correlate
+    >>> G = gt.cyclic(5)
+    >>> correlate(G, np.arange(5.0), np.eye(5)[1], method="direct")   # x(1 + g)
+    array([1., 2., 3., 4., 0.])
+    """
+    x_a = _as_function(G, x, "x")
+    w_a = _as_function(G, w, "w")
+    _split(G, x_a, w_a)
+    nnz = int(np.count_nonzero(np.any(w_a.reshape(-1, G.order) != 0, axis=0)))
+    channels = w_a.shape[0] * w_a.shape[1] if w_a.ndim == 3 else 1
+    m = _choose(G, method, nnz, channels)
+    if m == "direct":
+        inv = np.asarray(G.inverse, dtype=np.int64)
+        return _direct(G, x_a[..., inv], w_a)[..., inv]
+    return _fourier(G, x_a, w_a, adjoint=True)

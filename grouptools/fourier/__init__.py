@@ -1,0 +1,48 @@
+"""Harmonic analysis on finite groups: Fourier transforms, their inverse, and norms of the blocks.
+
+Conventions (``THEORY.md`` section 1), for the irreps ``rho`` of ``G.irreps()`` (unitary, in that
+order and basis):
+
+* ``f_hat(rho) = sum_g f(g) rho(g)`` (:func:`transform`);
+* ``f(g) = (1/|G|) sum_rho d_rho tr(rho(g)^H f_hat(rho))`` (:func:`inverse`);
+* ``norm="unitary"`` scales block ``rho`` by ``sqrt(d_rho/|G|)``: an isometry;
+* convolution ``(f * h)^(rho) = f_hat(rho) h_hat(rho)``; see :mod:`grouptools._convolution`.
+
+Fast methods: an FFT for groups with an :class:`~grouptools.AbelianStructure`, and for semidirect
+products ``N : H`` with ``N`` abelian (e.g. :func:`grouptools.torus_p4m`) and direct products with
+an abelian factor, an FFT over ``N`` followed by a Clifford-theoretic assembly; the dense definition
+otherwise. ``method="auto"`` chooses.
+
+Examples
+--------
+>>> import numpy as np
+>>> import grouptools as gt
+>>> from grouptools.fourier import transform, inverse
+>>> G = gt.dihedral(4)
+>>> f = np.arange(8.0)
+>>> F = transform(G, f)
+>>> F.dims
+(1, 1, 1, 1, 2)
+>>> bool(np.allclose(inverse(G, F).real, f))
+True
+>>> U = transform(G, f, norm="unitary")        # Plancherel: an isometry
+>>> bool(np.isclose(np.linalg.norm(U.flatten()), np.linalg.norm(f)))
+True
+"""
+
+from __future__ import annotations
+
+from ._blocks import FourierBlocks
+from ._fourier import fourier_matrix, inverse, transform
+from ._norms import lp_norm, schatten_norm, singular_values, weighted_schatten
+
+__all__ = [
+    "FourierBlocks",
+    "fourier_matrix",
+    "inverse",
+    "lp_norm",
+    "schatten_norm",
+    "singular_values",
+    "transform",
+    "weighted_schatten",
+]

@@ -1,0 +1,180 @@
+"""Fourier transform of an abelian group ``C_{n1} x ... x C_{nr}`` by the multidimensional FFT.
+
+With element ``a = (a_1, ..., a_r)`` at index ``ravel_multi_index(a, invariants)``, the irreps are
+the characters ``chi_k(a) = exp(2 pi i sum_j k_j a_j / n_j)``, so
+
+    f_hat(chi_k) = sum_a f(a) exp(+2 pi i k.a / n),
+
+the *unnormalized inverse* DFT (``scipy.fft.ifftn(..., norm="forward")``); for real ``f`` it is
+``conj(rfftn(f)[k])`` on the stored half of the spectrum and ``rfftn(f)[-k]`` on the other half.
+The inverse transform is ``f(a) = (1/|G|) sum_k f_hat(chi_k) exp(-2 pi i k.a / n)``, a forward FFT.
+The characters of ``G.irreps()`` are matched to the frequencies ``k`` once per group (cached).
+Cooley and Tukey (1965); the FFTs are scipy's pocketfft with all cores (``workers=-1``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.fft as sfft
+
+from .._errors import VerificationError
+from ._blocks import FourierBlocks
+from ._fourier import degrees, group_irreps, irrep_at, memo
+
+__all__ = ["applies", "transform_abelian", "inverse_abelian", "Grid", "character_exponents", "unit_indices"]
+
+#: Tolerance for recognizing a character value as an n-th root of unity.
+ROOT_TOL = 1e-8
+
+
+def applies(G: Any) -> bool:
+    """Whether ``G`` carries an :class:`~grouptools.AbelianStructure`."""
+    return type(G.structure).__name__ == "AbelianStructure"
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Index maps of the frequency grid ``Z_{n1} x ... x Z_{nr}`` and its real-FFT half.
+
+    ``half`` is the grid of ``rfftn`` (last axis ``n_r // 2 + 1``). For a flat frequency ``p``:
+    ``neg[p]`` is the flat index of ``-k``; ``hpos[p]``/``hconj[p]`` say where to read
+    ``conj``-or-not of the half spectrum so that ``value(p) = conj(R[hpos]) if hconj else R[hpos]``
+    gives ``sum f exp(+2 pi i k.a/n)`` for real ``f`` (``R`` the flattened ``rfftn`` of ``f``);
+    ``to_half[p]`` is the half index of ``p`` or ``-1``.
+    """
+
+    shape: tuple[int, ...]
+    half: tuple[int, ...]
+    neg: np.ndarray
+    hpos: np.ndarray
+    hconj: np.ndarray
+    to_half: np.ndarray
+
+    @classmethod
+    def of(cls, shape: tuple[int, ...]) -> Grid:
+        shape = tuple(int(s) for s in shape)
+        n = int(np.prod(shape, dtype=np.int64))
+        k = np.indices(shape).reshape(len(shape), n)
+        negk = (-k) % np.asarray(shape)[:, None]
+        neg = np.ravel_multi_index(tuple(negk), shape)
+        half = shape[:-1] + (shape[-1] // 2 + 1,)
+        in_half = k[-1] <= shape[-1] // 2
+        to_half = np.full(n, -1, np.int64)
+        to_half[in_half] = np.ravel_multi_index(tuple(k[:, in_half]), half)
+        # sum f e^{+ik.a} = conj(fft(f)[k]) = fft(f)[-k] for real f; rfft stores fft(f)[k] on the half
+        hconj = in_half.copy()
+        hpos = np.where(in_half, to_half, to_half[neg])
+        return cls(shape, half, neg, hpos, hconj, to_half)
+
+    @property
+    def size(self) -> int:
+        return int(np.prod(self.shape, dtype=np.int64))
+
+    @property
+    def half_size(self) -> int:
+        return int(np.prod(self.half, dtype=np.int64))
+
+
+def unit_indices(inv: tuple[int, ...]) -> np.ndarray:
+    """Flat indices of the unit vectors ``e_j`` of the grid (``0`` for a factor ``C_1``)."""
+    eye = np.eye(len(inv), dtype=np.int64) % np.maximum(np.asarray(inv, dtype=np.int64), 1)[None, :]
+    return np.array([np.ravel_multi_index(tuple(eye[j]), inv) for j in range(len(inv))], dtype=np.int64)
+
+
+def character_exponents(G: Any, irreps: Any, invariants: tuple[int, ...], gens: np.ndarray) -> np.ndarray:
+    """Flat frequency index ``ravel(k)`` of each 1-dimensional irrep (a character) of an abelian grid.
+
+    ``gens[j]`` is the element index of the unit vector ``e_j``; ``chi(e_j) = exp(2 pi i k_j/n_j)``.
+
+    Raises
+    ------
+    VerificationError
+        If a value is not an ``n_j``-th root of unity.
+    """
+    vals = np.stack([irrep_at(rho, gens, G)[:, 0, 0] for rho in irreps])  # (R, r)
+    n = np.asarray(invariants, dtype=np.int64)
+    ang = np.angle(vals) / (2 * np.pi) * n[None, :]
+    k = np.rint(ang).astype(np.int64) % n[None, :]
+    expected = np.exp(2j * np.pi * k / n[None, :])
+    if np.abs(vals - expected).max(initial=0.0) > ROOT_TOL:
+        raise VerificationError("irrep values on the generators of an abelian group are not roots of unity")
+    if len(invariants) == 0:
+        return np.zeros(len(irreps), np.int64)
+    return np.ravel_multi_index(tuple(k.T), invariants).astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _AbelianPlan:
+    grid: Grid
+    pos: np.ndarray  # irrep r -> flat frequency
+    hpos: np.ndarray  # irrep r -> half-spectrum index (real input)
+    hconj: np.ndarray
+    at_half: np.ndarray  # half index -> irrep with frequency k
+    at_neg_half: np.ndarray  # half index -> irrep with frequency -k
+
+
+def _plan(G: Any) -> _AbelianPlan:
+    def build() -> _AbelianPlan:
+        inv = tuple(int(v) for v in G.structure.invariants)
+        grid = Grid.of(inv)
+        gens = unit_indices(inv)
+        irr = group_irreps(G)
+        if any(int(r.dim) != 1 for r in irr):
+            raise VerificationError("an abelian group has an irrep of degree > 1")
+        pos = character_exponents(G, irr, inv, gens)
+        if np.bincount(pos, minlength=grid.size).max(initial=1) != 1 or len(irr) != grid.size:
+            raise VerificationError("the characters of G.irreps() are not the distinct characters of G")
+        where = np.empty(grid.size, np.int64)
+        where[pos] = np.arange(grid.size)
+        half_flat = np.flatnonzero(grid.to_half >= 0)
+        order = np.argsort(grid.to_half[half_flat])
+        half_flat = half_flat[order]
+        return _AbelianPlan(
+            grid, pos, grid.hpos[pos], grid.hconj[pos], where[half_flat], where[grid.neg[half_flat]]
+        )
+
+    return memo(G, "abelian", build)
+
+
+def _axes(m: int) -> tuple[int, ...]:
+    return tuple(range(1, m + 1))
+
+
+def transform_abelian(G: Any, f: np.ndarray) -> FourierBlocks:
+    """Blocks ``(..., 1, 1)`` of ``f`` by one FFT of the whole batch."""
+    plan = _plan(G)
+    batch = f.shape[:-1]
+    x = f.reshape((-1,) + plan.grid.shape)
+    axes = _axes(len(plan.grid.shape))
+    if np.iscomplexobj(x):
+        spec = sfft.ifftn(x, axes=axes, norm="forward", workers=-1).reshape(x.shape[0], -1)
+        vals = spec[:, plan.pos]
+    else:
+        spec = sfft.rfftn(x, axes=axes, workers=-1).reshape(x.shape[0], -1)
+        vals = spec[:, plan.hpos]
+        np.conjugate(vals, out=vals, where=plan.hconj[None, :])
+    data = vals.reshape(batch + (G.order, 1, 1))
+    return FourierBlocks._from_groups(degrees(G), [(np.arange(G.order), data)])
+
+
+def inverse_abelian(G: Any, blocks: FourierBlocks, real: bool) -> np.ndarray:
+    """``f(a) = (1/|G|) sum_k f_hat(k) exp(-2 pi i k.a/n)`` by one forward FFT."""
+    plan = _plan(G)
+    (idx, data), = blocks.grouped()
+    batch = blocks.batch_shape
+    v = data.reshape(-1, G.order)  # irrep order (idx is 0..|G|-1)
+    axes = _axes(len(plan.grid.shape))
+    if real:
+        # Re f = fftn(S_h) with S_h(k) = (S(k) + conj(S(-k)))/2 Hermitian, = irfftn(conj(S_h)) unnormalized
+        sh = 0.5 * (np.conj(v[:, plan.at_half]) + v[:, plan.at_neg_half])
+        out = sfft.irfftn(
+            sh.reshape((-1,) + plan.grid.half), s=plan.grid.shape, axes=axes, norm="forward", workers=-1
+        )
+        return (out / G.order).reshape(batch + (G.order,))
+    spec = np.empty_like(v)
+    spec[:, plan.pos] = v
+    out = sfft.fftn(spec.reshape((-1,) + plan.grid.shape), axes=axes, workers=-1)
+    return (out / G.order).reshape(batch + (G.order,))

@@ -1,0 +1,282 @@
+"""The container of group Fourier coefficients, :class:`FourierBlocks`.
+
+A Fourier transform on ``G`` is one ``d_rho x d_rho`` matrix per irrep ``rho`` (in the order of
+``G.irreps()``), possibly batched along leading axes. Internally the blocks of equal degree are
+stored together as one array ``(..., R, d, d)`` (``R`` irreps of degree ``d``), which the fast
+transforms fill directly and the norms process in one vectorized call; ``blocks[r]`` is a view.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from .._errors import InvalidGroupError
+
+__all__ = ["FourierBlocks"]
+
+
+class FourierBlocks(Sequence):
+    """Group Fourier coefficients: a list-like of ``(..., d, d)`` complex arrays, one per irrep.
+
+    Parameters
+    ----------
+    blocks : sequence of array_like
+        Block ``r`` has shape ``(..., d_r, d_r)``; all blocks share the leading (batch) shape.
+
+    Notes
+    -----
+    **Flat layout.** :meth:`flatten` concatenates the blocks in irrep order, each block row-major:
+    entry ``(i, j)`` of block ``r`` is at position ``offset_r + i * d_r + j`` with
+    ``offset_r = sum_{s < r} d_s^2``. The vector has ``sum_r d_r^2 = |G|`` entries, and
+    :func:`grouptools.fourier.fourier_matrix` is the matrix of ``f -> transform(G, f).flatten()``.
+
+    Blocks of equal degree are stored together (``(..., R, d, d)`` arrays); indexing returns views,
+    so writing into ``blocks[r]`` changes the container.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from grouptools.fourier import FourierBlocks
+    >>> B = FourierBlocks([np.ones((1, 1)), 2 * np.eye(2)])
+    >>> B.dims, len(B), B.batch_shape
+    ((1, 2), 2, ())
+    >>> B.flatten().real
+    array([1., 2., 0., 0., 2.])
+    >>> (B @ B)[1].real
+    array([[4., 0.],
+           [0., 4.]])
+    """
+
+    __slots__ = ("_dims", "_groups", "_where", "_batch")
+
+    def __init__(self, blocks: Sequence[Any]) -> None:
+        arrs = [np.asarray(b) for b in blocks]
+        if not arrs:
+            raise InvalidGroupError("FourierBlocks needs at least one block")
+        batch = arrs[0].shape[:-2]
+        dims = []
+        for a in arrs:
+            if a.ndim < 2 or a.shape[-1] != a.shape[-2] or a.shape[:-2] != batch:
+                raise InvalidGroupError(
+                    f"blocks must be square with a common batch shape {batch}, got {a.shape}"
+                )
+            dims.append(int(a.shape[-1]))
+        groups = []
+        for d in sorted(set(dims)):
+            idx = np.array([r for r, e in enumerate(dims) if e == d], dtype=np.int64)
+            data = np.stack([arrs[r] for r in idx], axis=-3).astype(np.complex128, copy=False)
+            groups.append((idx, data))
+        self._set(tuple(dims), groups, batch)
+
+    # -- construction ---------------------------------------------------------------------------
+    def _set(self, dims: tuple[int, ...], groups: list, batch: tuple[int, ...]) -> None:
+        self._dims = dims
+        self._groups = groups
+        self._batch = tuple(batch)
+        where = [(0, 0)] * len(dims)
+        for g, (idx, _) in enumerate(groups):
+            for p, r in enumerate(idx.tolist()):
+                where[r] = (g, p)
+        self._where = where
+
+    @classmethod
+    def _from_groups(
+        cls, dims: Sequence[int], groups: list[tuple[np.ndarray, np.ndarray]]
+    ) -> FourierBlocks:
+        """Build from per-degree arrays ``(idx, data (..., R, d, d))`` without copying."""
+        out = cls.__new__(cls)
+        batch = groups[0][1].shape[:-3]
+        out._set(tuple(int(d) for d in dims), list(groups), batch)
+        return out
+
+    @classmethod
+    def from_flat(cls, G: Any, vec: Any) -> FourierBlocks:
+        """Inverse of :meth:`flatten`.
+
+        Parameters
+        ----------
+        G : FiniteGroup or sequence of int
+            The group (its ``irreps()`` give the degrees) or the degrees themselves.
+        vec : array_like, shape (..., sum d^2)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from grouptools.fourier import FourierBlocks
+        >>> FourierBlocks.from_flat([1, 2], np.arange(5.0))[1].real
+        array([[1., 2.],
+               [3., 4.]])
+        """
+        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else _degrees(G)))
+        v = np.asarray(vec)
+        total = sum(d * d for d in dims)
+        if v.ndim < 1 or v.shape[-1] != total:
+            raise InvalidGroupError(f"a flat Fourier vector needs {total} entries, got shape {v.shape}")
+        offsets = np.concatenate([[0], np.cumsum([d * d for d in dims])])
+        batch = v.shape[:-1]
+        groups = []
+        for d in sorted(set(dims)):
+            idx = np.array([r for r, e in enumerate(dims) if e == d], dtype=np.int64)
+            if idx[-1] - idx[0] == idx.size - 1:
+                part = v[..., offsets[idx[0]] : offsets[idx[-1] + 1]]
+            else:
+                part = v[..., (offsets[idx][:, None] + np.arange(d * d)[None, :]).ravel()]
+            groups.append((idx, part.reshape(batch + (idx.size, d, d)).astype(np.complex128)))
+        return cls._from_groups(dims, groups)
+
+    # -- sequence protocol ----------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._dims)
+
+    def __getitem__(self, r: Any) -> Any:
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(len(self)))]
+        r = int(r)
+        if r < 0:
+            r += len(self)
+        if not 0 <= r < len(self):
+            raise IndexError(f"block index {r} out of range for {len(self)} irreps")
+        g, p = self._where[r]
+        return self._groups[g][1][..., p, :, :]
+
+    def __iter__(self) -> Iterator[np.ndarray]:
+        for r in range(len(self)):
+            yield self[r]
+
+    def __repr__(self) -> str:
+        return f"<FourierBlocks: {len(self)} blocks of degrees {_summarize(self._dims)}, batch {self._batch}>"
+
+    # -- metadata -------------------------------------------------------------------------------
+    @property
+    def dims(self) -> tuple[int, ...]:
+        """Degrees ``d_rho`` of the blocks, in irrep order."""
+        return self._dims
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        """The leading (batch) shape shared by all blocks."""
+        return self._batch
+
+    @property
+    def order(self) -> int:
+        """``sum d_rho^2``, the order of the group."""
+        return sum(d * d for d in self._dims)
+
+    def grouped(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The blocks stored by degree: a list of ``(irrep indices, array (..., R, d, d))``.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from grouptools.fourier import FourierBlocks
+        >>> [(idx.tolist(), a.shape) for idx, a in FourierBlocks([np.eye(2), np.ones((1, 1))]).grouped()]
+        [([1], (1, 1, 1)), ([0], (1, 2, 2))]
+        """
+        return list(self._groups)
+
+    def flatten(self) -> np.ndarray:
+        """Concatenate the blocks (row-major each) into a ``(..., |G|)`` complex vector."""
+        offsets = np.concatenate([[0], np.cumsum([d * d for d in self._dims])])
+        out = np.empty(self._batch + (int(offsets[-1]),), dtype=np.complex128)
+        for idx, data in self._groups:
+            d = data.shape[-1]
+            flat = data.reshape(self._batch + (idx.size * d * d,))
+            if idx[-1] - idx[0] == idx.size - 1:  # a run of consecutive irreps: one slice
+                out[..., offsets[idx[0]] : offsets[idx[-1] + 1]] = flat
+            else:
+                cols = (offsets[idx][:, None] + np.arange(d * d)[None, :]).ravel()
+                out[..., cols] = flat
+        return out
+
+    def to_list(self) -> list[np.ndarray]:
+        """The blocks as a list of arrays (views)."""
+        return list(self)
+
+    def copy(self) -> FourierBlocks:
+        """A deep copy."""
+        return FourierBlocks._from_groups(self._dims, [(i, a.copy()) for i, a in self._groups])
+
+    # -- arithmetic -----------------------------------------------------------------------------
+    def _map(self, fn: Any) -> FourierBlocks:
+        return FourierBlocks._from_groups(self._dims, [(i, fn(a)) for i, a in self._groups])
+
+    def _zip(self, other: FourierBlocks, fn: Any) -> FourierBlocks:
+        if not isinstance(other, FourierBlocks) or other._dims != self._dims:
+            raise InvalidGroupError("FourierBlocks of different groups (degrees) cannot be combined")
+        return FourierBlocks._from_groups(
+            self._dims, [(i, fn(a, b)) for (i, a), (_, b) in zip(self._groups, other._groups)]
+        )
+
+    def conj_transpose(self) -> FourierBlocks:
+        """Blockwise conjugate transpose ``rho -> f_hat(rho)^H``."""
+        return self._map(lambda a: np.conj(np.swapaxes(a, -1, -2)))
+
+    @property
+    def H(self) -> FourierBlocks:  # noqa: N802 - numpy's name for the conjugate transpose
+        """Blockwise conjugate transpose (same as :meth:`conj_transpose`)."""
+        return self.conj_transpose()
+
+    def conj(self) -> FourierBlocks:
+        """Blockwise complex conjugate."""
+        return self._map(np.conj)
+
+    def matmul(self, other: FourierBlocks) -> FourierBlocks:
+        """Blockwise matrix product ``f_hat(rho) @ g_hat(rho)`` (batch shapes broadcast)."""
+        return self._zip(other, np.matmul)
+
+    __matmul__ = matmul
+
+    def __add__(self, other: FourierBlocks) -> FourierBlocks:
+        return self._zip(other, np.add)
+
+    def __sub__(self, other: FourierBlocks) -> FourierBlocks:
+        return self._zip(other, np.subtract)
+
+    def __neg__(self) -> FourierBlocks:
+        return self._map(np.negative)
+
+    def __mul__(self, c: Any) -> FourierBlocks:
+        if isinstance(c, FourierBlocks):
+            raise InvalidGroupError("use @ for the blockwise matrix product of FourierBlocks")
+        c = np.asarray(c)
+        if c.ndim:  # per-batch scalars: broadcast over (R, d, d)
+            return self._map(lambda a: a * c[..., None, None, None])
+        return self._map(lambda a: a * c)
+
+    __rmul__ = __mul__
+
+    def scaled(self, weights: Sequence[float]) -> FourierBlocks:
+        """Multiply block ``r`` by ``weights[r]``."""
+        w = np.asarray(weights, dtype=float)
+        if w.shape != (len(self),):
+            raise InvalidGroupError(f"need one weight per block ({len(self)}), got shape {w.shape}")
+        return FourierBlocks._from_groups(
+            self._dims, [(i, a * w[i][:, None, None]) for i, a in self._groups]
+        )
+
+    def allclose(self, other: FourierBlocks, rtol: float = 1e-10, atol: float = 1e-12) -> bool:
+        """Whether all blocks agree to ``rtol``, ``atol`` (``numpy.allclose``)."""
+        if not isinstance(other, FourierBlocks) or other._dims != self._dims:
+            return False
+        return all(np.allclose(a, b, rtol=rtol, atol=atol) for (_, a), (_, b) in zip(self._groups, other._groups))
+
+
+def _is_int_sequence(x: Any) -> bool:
+    if isinstance(x, (list, tuple, np.ndarray)):
+        return all(isinstance(v, (int, np.integer)) for v in x)
+    return False
+
+
+def _degrees(G: Any) -> tuple[int, ...]:
+    from ._fourier import degrees
+
+    return degrees(G)
+
+
+def _summarize(dims: Sequence[int]) -> str:
+    counts: dict[int, int] = {}
+    for d in dims:
+        counts[d] = counts.get(d, 0) + 1
+    return " + ".join(f"{c} x {d}" for d, c in sorted(counts.items()))
