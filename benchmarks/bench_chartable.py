@@ -10,7 +10,9 @@ For each group, *grouptools* is ``character_table(G)`` on a freshly built group 
 on a fresh copy of the group, timed inside GAP with ``NanosecondsSinceEpoch`` (GAP's start-up
 excluded; best of ``--repeat``). GAP's groups are its usual representations: pc groups for
 ``DihedralGroup``, ``SmallGroup`` and the torus group, permutation groups for A5, S5, S6,
-PSL(2,7). Prints a markdown table; ratio = grouptools / GAP.
+PSL(2,7). GAP answers ``SymmetricGroup(n)`` from its generic table of the symmetric groups
+(partitions), not by Dixon-Schneider, hence its sub-millisecond times there. Prints a markdown
+table; ratio = grouptools / GAP.
 """
 
 from __future__ import annotations

@@ -35,6 +35,7 @@ from ._catalogue import (
     torus_p4m,
     cyclic,
 )
+from ._chartable import CharacterTable, character_table
 from ._cyclotomic import E, EI, ER, Cyclotomic
 from ._cycmatrix import CycMatrix
 from ._errors import (
@@ -58,6 +59,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AbelianStructure",
+    "CharacterTable",
     "ConjugacyClass",
     "CycMatrix",
     "Cyclotomic",
@@ -81,6 +83,7 @@ __all__ = [
     "abelian",
     "affine_group",
     "alternating",
+    "character_table",
     "cyclic",
     "dicyclic",
     "dihedral",

@@ -696,6 +696,27 @@ class FiniteGroup:
             )
         return graph
 
+    # -- representation theory --------------------------------------------------------------
+    def character_table(self) -> Any:
+        """The exact character table (memoized); see :func:`grouptools.character_table`.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> gt.symmetric(3).character_table().degrees
+        (1, 1, 2)
+        """
+        from ._chartable import character_table
+
+        return character_table(self)
+
+    def irreps(self) -> tuple:
+        """The irreducible unitary representations (memoized), in character-table order;
+        see :func:`grouptools.irreps`."""
+        from ._irreps import irreps
+
+        return irreps(self)
+
     # -- constructors ---------------------------------------------------------------------
     @classmethod
     def from_cayley_table(

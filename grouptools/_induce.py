@@ -15,6 +15,8 @@ representation *is* ``chi`` (Dixon 1970; Baum & Clausen 1994).
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from ._errors import VerificationError
@@ -144,10 +146,12 @@ def frobenius_multiplicities(G: FiniteGroup, H: Subgroup, exps: np.ndarray, m: i
     ci = G.class_index[H.elements]
     ncl = values.shape[1]
     B = exps.shape[0]
-    ang = (2 * np.pi / m) * exps
+    cos = np.cos(2 * np.pi * np.arange(m) / m)
+    sin = np.sin(2 * np.pi * np.arange(m) / m)
     key = (np.arange(B)[:, None] * ncl + ci[None, :]).ravel()
-    re = np.bincount(key, weights=np.cos(ang).ravel(), minlength=B * ncl).reshape(B, ncl)
-    im = np.bincount(key, weights=np.sin(ang).ravel(), minlength=B * ncl).reshape(B, ncl)
+    e = exps.ravel() % m
+    re = np.bincount(key, weights=cos[e], minlength=B * ncl).reshape(B, ncl)
+    im = np.bincount(key, weights=sin[e], minlength=B * ncl).reshape(B, ncl)
     S = re - 1j * im  # sum over C cap H of conj(lambda)
     return (S @ values.T).real / H.order
 
@@ -268,18 +272,30 @@ def _words_images(lp: np.ndarray, le: np.ndarray, words: list[list[int]],
     for j, w in enumerate(words):
         pad[j, :len(w)] = w
     P = np.broadcast_to(np.arange(d), (W, d)).copy()
-    E = np.zeros((B, W, d), np.int64)
+    # exponents as (W, d, B), int64 without reduction inside the loop (< L m + m)
+    E = np.zeros((W, d, B), np.int64)
+    le3 = np.ascontiguousarray(np.transpose(le2, (1, 2, 0)))  # (2k+1, d, B)
+    rows = np.arange(W)[:, None]
     for pos in range(L):
         t = pad[:, pos]
         pl = lp2[t]
-        P = np.take_along_axis(P, pl, axis=1)
-        E = (le2[:, t] + np.take_along_axis(E, np.broadcast_to(pl, E.shape), axis=2)) % m
-    return P, E
+        P = P[rows, pl]
+        E = le3[t] + E[rows, pl]
+    return P, np.transpose(E % m, (2, 0, 1))
 
 
 def element_words(G: FiniteGroup, xs: np.ndarray) -> list[list[int]]:
-    """Spanning-tree words of the elements ``xs`` as letter lists (``2s``, ``2s+1``)."""
-    return [G._letter_word(int(x)) for x in xs]
+    """Spanning-tree words of the elements ``xs`` as letter lists (``2s``, ``2s+1``),
+    memoized per group and element."""
+    memo = G._memo("irreps_words", dict)
+    out = []
+    for x in xs:
+        x = int(x)
+        w = memo.get(x)
+        if w is None:
+            w = memo[x] = G._letter_word(x)
+        out.append(w)
+    return out
 
 
 def relator_words(G: FiniteGroup) -> list[list[int]] | None:
@@ -335,22 +351,21 @@ def verify_monomial(G: FiniteGroup, table, perms: np.ndarray, exps: np.ndarray, 
     reps = np.array([c.representative for c in G.conjugacy_classes()])
     Pc, Ec = monomial_images(G, perms, exps, m, reps)
     mt = int(table.exponent)
-    if mt % m:
-        raise VerificationError(f"representation over E({m}) but the table is over E({mt})")
+    L = m * mt // math.gcd(m, mt)  # compare over E(L)
     D = Pc.shape[1]
     fixed = Pc == np.arange(D)  # (ncl, D)
     B = Ec.shape[0]
     ncl = reps.size
-    key = (np.arange(B)[:, None, None] * ncl + np.arange(ncl)[None, :, None]) * mt \
-        + Ec * (mt // m)
-    counts = np.bincount(key[np.broadcast_to(fixed, key.shape)], minlength=B * ncl * mt)
-    tab = power_basis_table(mt).astype(np.float64)  # exact: small integers
-    got = counts.reshape(B * ncl, mt).astype(np.float64) @ tab
-    want = np.zeros((B, ncl, mt))
+    key = (np.arange(B)[:, None, None] * ncl + np.arange(ncl)[None, :, None]) * L \
+        + Ec * (L // m)
+    counts = np.bincount(key[np.broadcast_to(fixed, key.shape)], minlength=B * ncl * L)
+    tab = power_basis_table(L).astype(np.float64)  # exact: small integers
+    got = counts.reshape(B * ncl, L).astype(np.float64) @ tab
+    want = np.zeros((B, ncl, L))
     for b, i in enumerate(idx):
         X = np.asarray(table.eigenvalue_exponents(i))  # (ncl, d): chi_i(g_c) = sum E(mt)^X
-        np.add.at(want[b], (np.broadcast_to(np.arange(ncl)[:, None], X.shape), X), 1)
-    want = want.reshape(B * ncl, mt) @ tab
+        np.add.at(want[b], (np.broadcast_to(np.arange(ncl)[:, None], X.shape), X * (L // mt)), 1)
+    want = want.reshape(B * ncl, L) @ tab
     ok = np.all((got == want).reshape(B, -1), axis=1)
     if not ok.all():
         raise VerificationError("monomial character differs from the table")

@@ -470,6 +470,8 @@ def _monomial_search(G: FiniteGroup, table: Any, degrees: list[int], m: int,
             if ok[b]:
                 reps[i] = _Mono(data.perms, data.exps[b], m, src)
                 needed.discard(i)
+        if not needed:
+            break  # before the generator computes another candidate
 
 
 def _project_remaining(G: FiniteGroup, table: Any, degrees: list[int], m: int,

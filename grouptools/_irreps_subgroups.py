@@ -105,7 +105,13 @@ def relation_lattice(rows: np.ndarray, m: int) -> np.ndarray:
     """
     r = rows.shape[1]
     B = [[m if i == j else 0 for j in range(r)] for i in range(r)]
-    todo = np.unique(np.mod(rows, m), axis=0)
+    rows = np.mod(rows, m)
+    if r * math.log2(m) < 62:  # dedupe through one integer key per row (fast 1-D unique)
+        key = rows @ (m ** np.arange(r, dtype=np.int64))
+        _, first = np.unique(key, return_index=True)
+        todo = rows[first]
+    else:
+        todo = np.unique(rows, axis=0)
     while todo.size:
         Bt = np.array(B, dtype=np.int64)
         red = todo.copy()

@@ -127,8 +127,8 @@ def euler_angles(R: Any, *, tol: float = 1e-12) -> tuple[np.ndarray, np.ndarray,
     R = np.asarray(R, dtype=float)
     if R.ndim < 2 or R.shape[-2:] != (3, 3):
         raise InvalidGroupError(f"rotation matrices must have shape (..., 3, 3), got {R.shape}")
-    beta = np.arccos(np.clip(R[..., 2, 2], -1.0, 1.0))
     sb = np.hypot(R[..., 0, 2], R[..., 1, 2])
+    beta = np.arctan2(sb, R[..., 2, 2])  # accurate near 0 and pi, unlike arccos
     regular = sb > tol
     alpha = np.where(regular, np.arctan2(R[..., 1, 2], R[..., 0, 2]), 0.0)
     gamma = np.where(regular, np.arctan2(R[..., 2, 1], -R[..., 2, 0]), 0.0)

@@ -1,0 +1,310 @@
+"""Nonlinear networks may locally have the same bias: a ReLU G-CNN on D60 (the poster's figure 5a).
+
+Three ReLU networks without biases, all positively homogeneous of degree 3 in their parameters,
+
+- G-CNN: ``f(x) = <relu(relu(x star w1) star w2), v>`` with the D60 correlation
+  ``(x star w)(g) = sum_h w(h) x(h g)``,
+- CNN: the same with the cyclic group C60 (circular correlation of the same vectors),
+- FC: ``f(x) = relu(relu(x W1) W2) v``,
+
+are trained by normalized gradient descent on the exponential loss of Gaussian data on D60. Their
+*local linearizations* ``beta_n = grad_x f(x_n)`` (the input gradients at the data points) are
+compared through the d_rho-weighted Schatten 2/3 quasi-norm of their group Fourier blocks, each
+normalized to unit l2 norm as in the seeds' code. The reference is the same quantity for the
+linear G-CNN's predicted predictor (the best stationary point of the Schatten max-margin problem).
+The prediction (a heuristic, not a theorem) is that the ReLU G-CNN has the lowest local Schatten
+norms.
+
+The models are written here with numpy forward and backward passes. They subclass
+:class:`training.models.LinearModel` only to reuse :func:`training.polish` (the KKT point of the
+parameter-space max-margin problem, valid for homogeneous networks; Lyu & Li 2020): for these
+nonlinear models ``linearization()`` returns the mean local linearization at the training inputs.
+
+Examples
+--------
+>>> import numpy as np
+>>> m = ReLUNet("FC", 4, seed=0)
+>>> X = np.random.default_rng(1).standard_normal((3, 4))
+>>> G = m.input_gradients(X)
+>>> bool(np.allclose((G * X).sum(axis=1), m.forward(X)))  # Euler: f(x) = <x, grad f(x)> for ReLU nets
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+import grouptools as gt
+
+from .. import bias
+from .._errors import DivergenceError, NotSeparatedError, ParameterError, TrainingError
+from ..losses import exponential
+from ..models import LinearModel, correlation_index
+from ..polish import polish
+from ._common import (ARCH_COLORS, TrainConfig, _check_int, group_operator, jsonable, new_figure, progress_bar,
+                      save_figure, separable_gaussian, solve_problem, write_json)
+
+NAME = "nonlinear_local"
+ARCHS = ("G-CNN", "CNN", "FC")
+
+
+class ReLUNet(LinearModel):
+    """Two ReLU layers and a dense output, no biases (degree-3 homogeneous).
+
+    Parameters
+    ----------
+    arch : {"G-CNN", "CNN", "FC"}
+        Layer type: G-correlation with index matrix ``K`` (``G-CNN`` and ``CNN``) or dense (``FC``).
+    D : int
+        Input dimension.
+    K : numpy.ndarray, optional
+        ``K[m, g]`` = index of ``g_m g^{-1}`` (:func:`training.models.correlation_index`), for the
+        convolutional architectures.
+    width : int, optional
+        Hidden width of FC (default D).
+    init_scale : float
+        He-style initialization ``N(0, 2 init_scale^2 / fan_in)``.
+    seed : int
+    anchors : numpy.ndarray, optional
+        Points at which :meth:`linearization` averages the input gradients.
+    """
+
+    def __init__(self, arch: str, D: int, *, K: np.ndarray | None = None, width: int | None = None,
+                 init_scale: float = 1.0, seed: int = 0, anchors: np.ndarray | None = None) -> None:
+        if arch not in ARCHS:
+            raise ParameterError(f"arch must be one of {ARCHS}, got {arch!r}")
+        if arch != "FC" and (K is None or np.shape(K) != (D, D)):
+            raise ParameterError(f"the {arch} needs the (D, D) correlation index matrix K")
+        rng = np.random.default_rng(seed)
+        s = init_scale * np.sqrt(2.0 / D)
+        if arch == "FC":
+            w = D if width is None else _check_int("width", width)
+            params = [rng.standard_normal((D, w)) * s, rng.standard_normal((w, w)) * init_scale * np.sqrt(2.0 / w),
+                      rng.standard_normal(w) * init_scale / np.sqrt(w)]
+        else:
+            params = [rng.standard_normal(D) * s for _ in range(3)]
+        super().__init__(params)
+        self.arch, self.input_dim, self.depth = arch, int(D), 3
+        self._K = None if K is None else np.asarray(K, dtype=np.intp)
+        self.anchors = np.zeros((1, D)) if anchors is None else np.asarray(anchors, dtype=float)
+
+    def _mats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a, b, v = self._params
+        if self.arch == "FC":
+            return a, b, v
+        return a[self._K], b[self._K], v
+
+    def _pass(self, X: np.ndarray):
+        A1, A2, v = self._mats()
+        h1 = X @ A1
+        a1 = np.maximum(h1, 0.0)
+        h2 = a1 @ A2
+        a2 = np.maximum(h2, 0.0)
+        return A1, A2, v, h1, a1, h2, a2
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Outputs ``relu(relu(X A1) A2) v``."""
+        return self._pass(self._check_X(X))[-1] @ self._params[2]
+
+    def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
+        """Backpropagation (the ReLU derivative is taken as 0 at 0)."""
+        X, g = self._check_X_g(X, dL_df)
+        A1, A2, v, h1, a1, h2, a2 = self._pass(X)
+        dv = a2.T @ g
+        G2 = np.outer(g, v) * (h2 > 0)
+        dA2 = a1.T @ G2
+        G1 = (G2 @ A2.T) * (h1 > 0)
+        dA1 = X.T @ G1
+        if self.arch == "FC":
+            return [dA1, dA2, dv]
+        n = self.input_dim
+        return [np.bincount(self._K.ravel(), weights=dA1.ravel(), minlength=n),
+                np.bincount(self._K.ravel(), weights=dA2.ravel(), minlength=n), dv]
+
+    def input_gradients(self, X: np.ndarray) -> np.ndarray:
+        """Local linearizations ``grad_x f(x_n)``, one row per input."""
+        X = self._check_X(X)
+        A1, A2, v, h1, a1, h2, a2 = self._pass(X)
+        G2 = v[None, :] * (h2 > 0)
+        G1 = (G2 @ A2.T) * (h1 > 0)
+        return G1 @ A1.T
+
+    def linearization(self) -> np.ndarray:
+        """Mean local linearization at :attr:`anchors` (the network is not linear)."""
+        return self.input_gradients(self.anchors).mean(axis=0)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Configuration.
+
+    Attributes
+    ----------
+    order : int
+        Order of the dihedral group (60: the seeds' D60).
+    N : int
+        Number of Gaussian points (alternating labels).
+    fc_width : int, optional
+        Hidden width of the FC baseline (default: the group order).
+    seed : int
+    starts : int
+        Starts of the max-margin solver for the linear reference.
+    train : TrainConfig
+        Steps, step size, initialization, polishing (``training.polish`` on the ReLU networks).
+    """
+
+    order: int = 60
+    N: int = 10
+    fc_width: int | None = None
+    seed: int = 0
+    starts: int = 3
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self) -> None:
+        if _check_int("order", self.order, 2) % 2:
+            raise ParameterError(f"a dihedral group has even order, got {self.order}")
+        _check_int("N", self.N)
+        _check_int("starts", self.starts)
+        if self.fc_width is not None:
+            _check_int("fc_width", self.fc_width)
+
+
+TINY = Config(order=12, N=4, starts=2, fc_width=8, train=TrainConfig(steps=300, lr=0.05, record_points=8))
+QUICK = Config(fc_width=24, train=TrainConfig(steps=3000, lr=0.05, init_scale=0.5, record_points=25, polish_max_iter=50))
+FULL = Config(N=20, starts=8, train=TrainConfig(steps=30000, lr=0.05, init_scale=0.5, record_points=60))
+
+
+def _gd(model: ReLUNet, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, metric) -> tuple[ReLUNet, dict, float]:
+    """Normalized GD (the homogeneous rule of ``training.fit``) with log-spaced records; retries on divergence."""
+    when = {0, cfg.steps, *np.unique(np.round(np.geomspace(1, max(cfg.steps, 1), cfg.record_points)).astype(int)).tolist()}
+    lr = cfg.lr
+    for _ in range(cfg.max_retries + 1):
+        m = model.copy()
+        hist: dict = {"step": [], "loss": [], "local": []}
+        ok, best = True, np.inf
+        for t in range(cfg.steps + 1):
+            res = exponential(m.forward(X), y, "mean")
+            if not np.isfinite(res.log_value) or res.log_value > best + 13.8:  # grew by 1e6: diverged
+                ok = False
+                break
+            best = min(best, res.log_value)
+            if t in when:
+                hist["step"].append(t)
+                hist["loss"].append(res.value)
+                hist["local"].append(metric(m))
+            if t == cfg.steps:
+                break
+            eta = lr / max(1.0, m.param_norm_sq() / 3.0) ** 2
+            for p, q in zip(m.params, m.grad(X, res.grad_over_value)):
+                p -= eta * q
+        if ok:
+            return m, hist, lr
+        lr /= 4.0
+    raise DivergenceError(f"ReLU training diverged down to lr={lr * 4:.3g}: lower TrainConfig.lr")
+
+
+def _local_schatten(G_rows: np.ndarray, op: Any) -> float:
+    """Mean over rows of the Schatten 2/3 quasi-norm of the unit-l2 local linearizations."""
+    vals = [bias.quasi_norm(g / np.linalg.norm(g), "schatten", depth=3, group=op) for g in G_rows if np.linalg.norm(g) > 0]
+    return float(np.mean(vals)) if vals else float("nan")
+
+
+def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
+    """Train the three ReLU networks; return local Schatten norms over training and at the end."""
+    G = gt.dihedral(order=config.order)
+    op = group_operator(G)
+    X, y = separable_gaussian(config.N, config.order, seed=config.seed)
+    P = solve_problem(X, y, "schatten", 3, group=G, starts=config.starts, seed=config.seed)
+    ref = bias.quasi_norm(P.optimum.beta / np.linalg.norm(P.optimum.beta), "schatten", depth=3, group=op)
+    Ks = {"G-CNN": correlation_index(G.cayley_table, G.inverse),
+          "CNN": correlation_index(gt.cyclic(config.order).cayley_table, gt.cyclic(config.order).inverse)}
+    out: dict = {"name": NAME, "config": config, "reference": ref, "runs": {}, "rows": [], "summary": []}
+
+    def local(m: ReLUNet) -> float:
+        return _local_schatten(m.input_gradients(X), op) / ref
+
+    def cos(m: ReLUNet) -> float:
+        Gr = m.input_gradients(X)
+        b = P.optimum.beta / np.linalg.norm(P.optimum.beta)
+        return float(np.mean([abs(g @ b) / np.linalg.norm(g) for g in Gr if np.linalg.norm(g) > 0]))
+
+    with progress_bar(len(ARCHS), NAME, progress) as bar:
+        for arch in ARCHS:
+            m0 = ReLUNet(arch, config.order, K=Ks.get(arch), width=config.fc_width, init_scale=config.train.init_scale,
+                         seed=config.seed + 1, anchors=X)
+            m, hist, lr = _gd(m0, X, y, config.train, local)
+            raw = {"ratio": local(m), "cosine": cos(m), "kkt": None}
+            pol, note = None, ""
+            if config.train.polish and m.n_params <= config.train.polish_max_params:
+                try:
+                    meth = "slsqp" if m.n_params <= config.train.polish_slsqp_max else "trust-constr"
+                    pol = polish(m, X, y, max_iter=config.train.polish_max_iter, method=meth)
+                except NotSeparatedError:
+                    note = "polish impossible: the network does not separate the data"
+                except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
+                    note = f"polish failed: {type(exc).__name__}"
+            else:
+                note = "polish skipped"
+            polished = None if pol is None else {"ratio": local(pol.model), "cosine": cos(pol.model),
+                                                 "kkt": pol.kkt_residual}
+            out["runs"][arch] = {"architecture": arch, "lr": lr, "history": hist, "raw": raw, "polished": polished,
+                                 "polish": {"note": note} if pol is None else {"note": note, "success": bool(pol.success)}}
+            bar.update(1)
+    low = min(ARCHS, key=lambda a: (out["runs"][a]["polished"] or out["runs"][a]["raw"])["ratio"])
+    for arch in ARCHS:
+        r = out["runs"][arch]
+        pol = r["polished"] or {}
+        v = ("ordering as predicted: the G-CNN has the lowest local Schatten norm" if low == "G-CNN"
+             else f"ordering not as predicted: {low} has the lowest local Schatten norm")
+        if pol.get("kkt") is not None and pol["kkt"] > 1e-4:
+            v += f"; polish KKT residual {pol['kkt']:.1e}"
+        out["rows"].append({"experiment": NAME, "architecture": f"ReLU {arch} on D{config.order}",
+                            "prediction": "local Schatten_{2/3} (heuristic; KKT = parameter space)",
+                            "ratio_raw": r["raw"]["ratio"], "ratio_polished": pol.get("ratio"),
+                            "cosine_raw": r["raw"]["cosine"], "cosine_polished": pol.get("cosine"),
+                            "kkt_raw": None, "kkt_polished": pol.get("kkt"), "verdict": v})
+    out["summary"].append("mean local Schatten_{2/3} of unit-norm input gradients / that of the linear optimum "
+                          "(raw -> polished): " + ", ".join(
+                              f"{a} {out['runs'][a]['raw']['ratio']:.4f} -> "
+                              f"{(out['runs'][a]['polished'] or {}).get('ratio', float('nan')):.4f}" for a in ARCHS))
+    if out_dir is not None:
+        write_json(jsonable(out), Path(out_dir) / f"{NAME}.json")
+    return out
+
+
+def plot(metrics: dict, path: str | Path) -> None:
+    """Local Schatten ratio over training for the three ReLU networks (stars: polished)."""
+    fig, axes = new_figure(1, 2)
+    ax = axes[0, 0]
+    for arch, r in metrics["runs"].items():
+        h = r["history"]
+        steps = np.asarray(h["step"], dtype=float)
+        vals = np.asarray(h["local"], dtype=float)
+        ok = steps > 0
+        ax.plot(steps[ok], vals[ok], color=ARCH_COLORS[arch], label=f"ReLU {arch}")
+        if r["polished"] is not None:
+            ax.plot([steps[-1]], [r["polished"]["ratio"]], marker="*", ms=11, color=ARCH_COLORS[arch], ls="none")
+    ax.axhline(1.0, color="black", ls="--", lw=0.8, label="linear G-CNN optimum")
+    ax.set_xscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("mean local Schatten_{2/3} / reference")
+    ax.set_title("Schatten norm of local linearizations (* = polished)", fontsize=9)
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    for arch, r in metrics["runs"].items():
+        h = r["history"]
+        steps = np.asarray(h["step"], dtype=float)
+        ok = steps > 0
+        ax.plot(steps[ok], np.asarray(h["loss"], dtype=float)[ok], color=ARCH_COLORS[arch], label=f"ReLU {arch}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("step")
+    ax.set_ylabel("exponential loss (mean)")
+    ax.set_title("training loss", fontsize=9)
+    ax.legend(fontsize=7)
+    fig.suptitle("ReLU networks on D60: local implicit bias (Lawrence et al. 2022, fig. 5a)", fontsize=10)
+    save_figure(fig, path)
