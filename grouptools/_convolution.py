@@ -265,13 +265,15 @@ def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False) -> np.ndarra
         vidx = np.flatnonzero(wt).astype(np.int64)
         ft = np.ascontiguousarray(f.reshape(nb, n).T, dtype=dtype)
         out = np.empty((n, nb), dtype)
-        K.conv_direct(table, vidx, np.ascontiguousarray(wt[vidx]), ft, out)
+        with _kernels.threads_for(n * nb * vidx.size):
+            K.conv_direct(table, vidx, np.ascontiguousarray(wt[vidx]), ft, out)
         return out.T.reshape(batch + (n,))
     vidx = np.flatnonzero(np.any(wt != 0, axis=(0, 1))).astype(np.int64)
     wmat = np.ascontiguousarray(np.transpose(wt[:, :, vidx], (2, 1, 0)))  # (nnz, c_in, c_out)
     ft = np.ascontiguousarray(np.transpose(f.reshape(nb, c_in, n), (2, 0, 1)), dtype=dtype)
     out = np.empty((n, nb, c_out), dtype)
-    K.conv_direct_channels(table, vidx, wmat, ft, out)
+    with _kernels.threads_for(n * nb * vidx.size * c_in * c_out):
+        K.conv_direct_channels(table, vidx, wmat, ft, out)
     return np.transpose(out, (1, 2, 0)).reshape(batch + (c_out, n))
 
 

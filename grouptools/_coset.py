@@ -33,8 +33,9 @@ __all__ = ["MAX_TABLE_ENTRIES", "abelian_invariants", "enumerate_cosets"]
 MAX_TABLE_ENTRIES = 2**28
 
 _INITIAL_ROWS = 1 << 12
+_LOOKAHEAD_ROWS = 1 << 16
 # when the table has max_cosets rows, go on only if lookahead + compaction free this fraction
-_MIN_FREE_FRACTION = 256
+_MIN_FREE_FRACTION = 32
 _WORK_NUMBA = 1 << 22  # letters scanned per kernel call (a few ms)
 _WORK_PYTHON = 1 << 13
 # canonical form (rotation/inversion class) is computed only for relators up to this length
@@ -479,6 +480,14 @@ def _enumerate(
         if elapsed() > time_budget:
             raise limit_error(f"exceeded time_budget={time_budget:g} s")
 
+    def run_lookahead() -> None:
+        pos = 0
+        while pos >= 0:
+            pos = kern.lookahead(table, p, flags, rcols, roff, rbit, state, pos, work)
+            check_time()
+        counters["lookaheads"] += 1
+
+    lookahead_before_growth = True
     while True:
         status = kern.hlt_chunk(
             table, p, flags, rcols, roff, rbit, rroot, scols, soff, state, work
@@ -494,6 +503,15 @@ def _enumerate(
             kern.compact(table, p, flags, state)
             counters["compactions"] += 1
             continue
+        if cap < max_cosets and cap >= _LOOKAHEAD_ROWS and lookahead_before_growth:
+            # a large table filled up: a lookahead pass may free enough rows to avoid growing;
+            # if it does not, it is not tried again (typical of infinite or very large groups)
+            run_lookahead()
+            kern.compact(table, p, flags, state)
+            counters["compactions"] += 1
+            if cap - int(state[_k.NEXT]) >= cap // 4:
+                continue
+            lookahead_before_growth = False
         if cap < max_cosets:
             cap = min(max_cosets, 2 * cap)
             table.resize((cap, ncols), refcheck=False)
@@ -502,11 +520,7 @@ def _enumerate(
             counters["max_rows"] = cap
             continue
         # the table has its maximal size: look ahead for coincidences, then compact
-        pos = 0
-        while pos >= 0:
-            pos = kern.lookahead(table, p, flags, rcols, roff, rbit, state, pos, work)
-            check_time()
-        counters["lookaheads"] += 1
+        run_lookahead()
         kern.compact(table, p, flags, state)
         counters["compactions"] += 1
         if cap - int(state[_k.NEXT]) < max(1, cap // _MIN_FREE_FRACTION):

@@ -36,6 +36,7 @@ __all__ = [
     "verify_monomial",
     "monomial_homomorphism_ok",
     "monomial_images",
+    "monomial_eigenvalues",
 ]
 
 
@@ -332,41 +333,77 @@ def monomial_homomorphism_ok(G: FiniteGroup, perms: np.ndarray, exps: np.ndarray
     return ~E.any(axis=(1, 2))
 
 
+def monomial_eigenvalues(P: np.ndarray, E: np.ndarray, m: int, L: int) -> np.ndarray | None:
+    """Exact eigenvalues of monomial matrices as exponents of ``E(L)``, sorted.
+
+    A cycle of length ``l`` of the permutation whose exponents sum to ``s`` contributes the
+    ``l``-th roots of ``E(m)^s``: ``E(l L)^(s L/m + j L)``, ``j < l``. ``P`` is ``(X, d)`` (shared
+    by the batch), ``E`` is ``(B, X, d)``; returns ``(B, X, d)`` sorted exponents mod ``L``, or
+    ``None`` if an eigenvalue is not an ``L``-th root of unity.
+
+    Examples
+    --------
+    >>> monomial_eigenvalues(np.array([[1, 0]]), np.array([[[0, 0]]]), 1, 2).tolist()
+    [[[0, 1]]]
+    """
+    X, d = P.shape
+    B = E.shape[0]
+    if X == 0 or d == 0:
+        return np.zeros((B, X, d), np.int64)
+    idx = np.broadcast_to(np.arange(d), (X, d))
+    lead = idx.copy()  # smallest index of the cycle through each point
+    cur = idx
+    for _ in range(d - 1):
+        cur = np.take_along_axis(P, cur, axis=1)
+        np.minimum(lead, cur, out=lead)
+    key = (np.arange(X)[:, None] * d + lead).ravel()
+    length = np.bincount(key, minlength=X * d)[key].reshape(X, d)
+    bkey = (np.arange(B)[:, None] * (X * d) + key[None, :]).ravel()
+    ssum = np.bincount(bkey, weights=None if E.size == 0 else E.reshape(B, -1).ravel(),
+                       minlength=B * X * d)
+    ssum = np.rint(ssum).astype(np.int64)[bkey].reshape(B, X, d) % m  # exponent sum of cycle
+    # rank of each point within its cycle (0 .. length - 1)
+    order = np.argsort(lead * d + idx, axis=1, kind="stable")
+    sorted_lead = np.take_along_axis(lead, order, axis=1)
+    new_group = np.ones((X, d), bool)
+    new_group[:, 1:] = sorted_lead[:, 1:] != sorted_lead[:, :-1]
+    pos = np.broadcast_to(np.arange(d), (X, d))
+    start = np.maximum.accumulate(np.where(new_group, pos, 0), axis=1)
+    rank = np.empty((X, d), np.int64)
+    np.put_along_axis(rank, order, pos - start, axis=1)
+    if np.any(L % length):
+        return None
+    sp = ssum * (L // m)
+    if np.any(sp % length[None]):
+        return None
+    out = (sp // length[None] + rank[None] * (L // length)[None]) % L
+    out.sort(axis=2)
+    return out
+
+
 def verify_monomial(G: FiniteGroup, table, perms: np.ndarray, exps: np.ndarray, idx: list[int],
                     m: int) -> np.ndarray:
     """Exact checks of a batch of monomial representations (shared ``perms`` (k, D), ``exps``
-    (B, k, D) of ``E(m)``): homomorphism (:func:`monomial_homomorphism_ok`), and traces at the
-    class representatives (products along their tree words) equal to the table rows ``idx``
-    (compared in the power basis of the table's field).
+    (B, k, D) of ``E(m)``): homomorphism (:func:`monomial_homomorphism_ok`), and at every
+    class representative (product along its tree word) the eigenvalues -- hence the
+    character -- equal the table's eigenvalues of the rows ``idx``.
 
     Raises
     ------
     VerificationError
         If a check fails.
     """
-    from ._irreps_project import power_basis_table
-
     if not monomial_homomorphism_ok(G, perms, exps, m).all():
         raise VerificationError("monomial representation is not a homomorphism")
     reps = np.array([c.representative for c in G.conjugacy_classes()])
     Pc, Ec = monomial_images(G, perms, exps, m, reps)
     mt = int(table.exponent)
     L = m * mt // math.gcd(m, mt)  # compare over E(L)
-    D = Pc.shape[1]
-    fixed = Pc == np.arange(D)  # (ncl, D)
-    B = Ec.shape[0]
-    ncl = reps.size
-    key = (np.arange(B)[:, None, None] * ncl + np.arange(ncl)[None, :, None]) * L \
-        + Ec * (L // m)
-    counts = np.bincount(key[np.broadcast_to(fixed, key.shape)], minlength=B * ncl * L)
-    tab = power_basis_table(L).astype(np.float64)  # exact: small integers
-    got = counts.reshape(B * ncl, L).astype(np.float64) @ tab
-    want = np.zeros((B, ncl, L))
+    got = monomial_eigenvalues(Pc, Ec, m, L)
+    if got is None:
+        raise VerificationError("an eigenvalue is not a root of unity of the group's exponent")
     for b, i in enumerate(idx):
-        X = np.asarray(table.eigenvalue_exponents(i))  # (ncl, d): chi_i(g_c) = sum E(mt)^X
-        np.add.at(want[b], (np.broadcast_to(np.arange(ncl)[:, None], X.shape), X * (L // mt)), 1)
-    want = want.reshape(B * ncl, L) @ tab
-    ok = np.all((got == want).reshape(B, -1), axis=1)
-    if not ok.all():
-        raise VerificationError("monomial character differs from the table")
-    return ok
+        X = np.sort(np.asarray(table.eigenvalue_exponents(i)) * (L // mt), axis=1)
+        if X.shape != got.shape[1:] or not np.array_equal(got[b], X):
+            raise VerificationError("monomial character differs from the table")
+    return np.ones(len(idx), bool)

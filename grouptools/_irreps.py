@@ -1,6 +1,7 @@
 """Exact, unitary irreducible representations of enumerable finite groups.
 
-:func:`irreps` returns one :class:`Irrep` per row of :func:`~grouptools._chartable.character_table`
+:func:`irreps` returns one :class:`Irrep` per row of
+:func:`~grouptools._chartable.character_table`
 (same order: trivial first, then by degree). Each irrep has exact generator images over a
 cyclotomic field and unitary complex matrices for every element.
 
@@ -26,18 +27,25 @@ Algorithms
   ``U(g) K = K conj(U(g))`` is factored ``K = S S^T`` (``S`` = principal square root, symmetric
   and unitary), and ``S^H U(g) S`` is real orthogonal (Frobenius & Schur 1906; Serre 1977, 13.2).
 
-Verification (failures raise :class:`~grouptools.VerificationError`): monomial representations
-are checked exactly on every Cayley-graph edge (all relators of Schreier's presentation, integer
-arithmetic) and their exact traces at class representatives against the table; projected
-representations are checked through the exact invariance ``R(s) W = W X_s`` (which implies every
-relator), the relators of a stored presentation (exactly, within a cost budget) and exact traces;
-characters must be the distinct rows of the table and ``sum d^2 = |G|``. The numerical matrices
-are checked to be unitary (1e-12) and multiplicative on every edge (1e-10) when built.
+Verification (failures raise :class:`~grouptools.VerificationError`), all exact unless noted:
+
+* monomial representations (integer arithmetic): every relator of the stored presentation maps
+  to the identity -- or, for groups without one, ``rho(g) rho(s) = rho(g s)`` on every
+  Cayley-graph edge (the relators of Schreier's presentation); at every class representative
+  (product along its tree word) the eigenvalues, hence the character, equal the table's;
+* projected representations: the induced representation is verified as above, the invariance
+  ``R(s) W = W X_s`` holds over Q(zeta_M) for every generator (with ``W`` of full rank this
+  implies every relator), the relators of a stored presentation are also evaluated exactly
+  within a cost budget, and the exact traces at class representatives equal the table's;
+* tensor products: the factors are verified and the exact character is the product;
+* each irrep matches its own row of the table, so they are pairwise inequivalent, and
+  ``sum d^2 = |G|``;
+* numerical matrices: unitary to 1e-12 and multiplicative on every edge to 1e-10 (projected
+  irreps), or built from exactly re-checked monomial data.
 """
 
 from __future__ import annotations
 
-import itertools
 import math
 from typing import Any
 
@@ -46,20 +54,30 @@ import numpy as np
 from ._cycmatrix import CycMatrix
 from ._errors import GroupToolsError, VerificationError
 from ._group import FiniteGroup
+from ._induce import MonomialRep as _Mono
 from ._induce import (
-    InducedData,
     Transversal,
-    MonomialRep as _Mono,
     frobenius_multiplicities,
     induce,
     linear_chunks,
-    mono_compose,
+    monomial_edges_ok,
     tree_monomials,
     verify_monomial,
 )
-from ._irreps_project import CharInfo, CyclotomicRep, build_projection, plan_projection
-from ._irreps_subgroups import candidate_subgroups, check_order_limit, linear_characters, tree_levels
+from ._irreps_project import (
+    CharInfo,
+    CyclotomicRep,
+    NotOrthogonalError,
+    build_projection,
+    plan_projection,
+)
 from ._irreps_real import real_form
+from ._irreps_subgroups import (
+    candidate_subgroups,
+    check_order_limit,
+    linear_characters,
+    tree_levels,
+)
 
 __all__ = ["Irrep", "irreps", "DEFAULT_SEARCH_LIMIT"]
 
@@ -256,10 +274,11 @@ class Irrep:
         """Read-only ``(|G|, d, d)`` complex128: the unitary matrix of every element (element
         order), products along the BFS spanning tree ``G._tree``.
 
-        Monomial irreps: products of the exact (permutation, exponent) data, so the matrices are
-        exactly monomial with correctly rounded roots of unity. Otherwise: products of the
-        unitary generator images, verified unitary to 1e-12 and multiplicative on every
-        Cayley-graph edge to 1e-10.
+        Monomial irreps: products of the exact (permutation, exponent) data, checked exactly to
+        be multiplicative on every Cayley-graph edge, so the matrices are monomial with
+        correctly rounded roots of unity (unitary and multiplicative to rounding). Otherwise:
+        products of the unitary generator images, verified unitary to 1e-12 and multiplicative
+        on every Cayley-graph edge to 1e-10.
         """
         return self._memo("matrices", self._build_matrices)
 
@@ -269,9 +288,12 @@ class Irrep:
         if self._mono is not None:
             mo = self._mono
             P, E = tree_monomials(G, mo.perms, mo.exps[None], mo.m)
+            # exact checks of the data placed below: permutations, multiplicative on every edge
+            if not (np.array_equal(np.sort(P, axis=1), np.broadcast_to(np.arange(d), P.shape))
+                    and monomial_edges_ok(G, mo.perms, mo.exps[None], P, E, mo.m)[0]):
+                raise VerificationError(f"{self.label}: monomial matrices are not multiplicative")
             out = np.zeros((n, d, d), complex)
             out[np.arange(n)[:, None], P, np.arange(d)[None, :]] = _roots(E[0], mo.m)
-            # exact: roots of unity placed by the exactly verified monomial data
         else:
             out = _tree_products(G, self.unitary_generator_images)
             _check_numeric(G, out, self.unitary_generator_images, self.label)
@@ -402,8 +424,9 @@ def _build(G: FiniteGroup, search_limit: int) -> tuple[Irrep, ...]:
     for i, rep in direct_product_irreps(G, table, search_limit).items():
         if degrees[i] > 1:
             reps[i] = rep
-    _monomial_search(G, table, degrees, m, reps, search_limit)
-    _project_remaining(G, table, degrees, m, reps, search_limit)
+    cands = _Candidates(G, search_limit)
+    _monomial_search(G, table, degrees, m, reps, cands)
+    _project_remaining(G, table, degrees, m, reps, cands)
     if sorted(reps) != list(range(nchar)):
         raise GroupToolsError("no construction found for some irreps; raise search_limit")
     out = []
@@ -434,22 +457,43 @@ def _linear(G: FiniteGroup, table: Any, degrees: list[int], m: int,
         reps[i] = _Mono(perms, exps[b], m, "linear character")
 
 
+class _Candidates:
+    """The candidate subgroups of ``G`` (generated lazily once, replayable) and their linear
+    characters (memoized)."""
+
+    def __init__(self, G: FiniteGroup, limit: int) -> None:
+        self._gen = candidate_subgroups(G, limit)
+        self._seen: list[Any] = []
+        self._lin: dict[int, Any] = {}
+
+    def __iter__(self) -> Any:
+        yield from list(self._seen)
+        for H in self._gen:
+            self._seen.append(H)
+            yield H
+
+    def linear(self, H: Any, m: int) -> Any:
+        if id(H) not in self._lin:
+            self._lin[id(H)] = linear_characters(H, m)
+        return self._lin[id(H)]
+
+
 def _monomial_search(G: FiniteGroup, table: Any, degrees: list[int], m: int,
-                     reps: dict[int, Any], search_limit: int) -> None:
+                     reps: dict[int, Any], cands: _Candidates) -> None:
     """Find ``(H, lambda)`` with ``Ind_H^G lambda = chi`` for the missing irreps."""
     needed = {i for i, d in enumerate(degrees) if i not in reps}
     if not needed:
         return
     values = np.asarray(table.values)
     n = G.order
-    for H in candidate_subgroups(G, search_limit):
+    for H in cands:
         if not needed:
             break
         D = n // H.order
         targets = sorted(i for i in needed if degrees[i] == D)
         if not targets:
             continue
-        lin = linear_characters(H, m)
+        lin = cands.linear(H, m)
         chosen: dict[int, np.ndarray] = {}
         for _, ex in linear_chunks(lin):
             mu = frobenius_multiplicities(G, H, ex, m, values[targets])
@@ -475,7 +519,7 @@ def _monomial_search(G: FiniteGroup, table: Any, degrees: list[int], m: int,
 
 
 def _project_remaining(G: FiniteGroup, table: Any, degrees: list[int], m: int,
-                       reps: dict[int, Any], search_limit: int, unitary_attempts: int = 40,
+                       reps: dict[int, Any], cands: _Candidates, unitary_attempts: int = 40,
                        options_per_char: int = 48, max_unitary_dim: int = 2048) -> None:
     """Irreps not found as monomial: project from induced representations (Dixon 1970).
 
@@ -490,13 +534,13 @@ def _project_remaining(G: FiniteGroup, table: Any, degrees: list[int], m: int,
     n = G.order
     values = np.asarray(table.values)[todo]
     fs = np.asarray(table.frobenius_schur)
-    subs = sorted(candidate_subgroups(G, search_limit), key=lambda H: -H.order)
+    subs = sorted(cands, key=lambda H: -H.order)
     subs.append(G.subgroup([]))
     options: dict[int, list[tuple[int, int, Any, np.ndarray]]] = {i: [] for i in todo}
     for H in subs:
         if all(len(options[i]) >= options_per_char for i in todo):
             break
-        lin = linear_characters(H, m)
+        lin = cands.linear(H, m)
         for _, ex in linear_chunks(lin):
             mu = frobenius_multiplicities(G, H, ex, m, values)
             for col, i in enumerate(todo):
@@ -526,14 +570,25 @@ def _project_remaining(G: FiniteGroup, table: Any, degrees: list[int], m: int,
                 plan = plan_projection(G, chi, induce(G, transversal(H), e[None], m))
                 if plan is not None:
                     break
-        if plan is None:
-            D, q, H, e = min(opts, key=lambda o: (o[0], o[1]))
-            plan = plan_projection(G, chi, induce(G, transversal(H), e[None], m), unitary=False)
+        if plan is not None:
+            try:
+                reps[i] = build_projection(G, chi, plan)
+                continue
+            except NotOrthogonalError:
+                pass  # numerically but not exactly orthogonal: use a general basis
+        D, q, H, e = min(opts, key=lambda o: (o[0], o[1]))
+        plan = plan_projection(G, chi, induce(G, transversal(H), e[None], m), unitary=False)
         reps[i] = build_projection(G, chi, plan)
 
 
 def _verify_all(G: FiniteGroup, table: Any, out: list[Irrep]) -> None:
-    """Global checks: sum of squares, short relators of cyclotomic irreps."""
+    """Global checks: ``sum d^2 = |G|``, and the stored presentation's relators for the
+    cyclotomic irreps (exactly, when ``relator letters * d^3 <= _RELATOR_BUDGET``; they are
+    implied anyway by the exact invariance checks of the projection).
+
+    Every irrep was checked against its own (distinct) row of the table, so they are pairwise
+    inequivalent.
+    """
     if sum(r.dim ** 2 for r in out) != G.order:
         raise VerificationError("sum of squared degrees differs from |G|")
     pres = G._presentation

@@ -34,11 +34,21 @@ import scipy.linalg
 from ._cycmatrix import CycMatrix
 from ._errors import VerificationError
 from ._group import FiniteGroup
-from ._induce import InducedData, monomial_homomorphism_ok
+from ._induce import InducedData, monomial_homomorphism_ok, monomial_images
 
-__all__ = ["CyclotomicRep", "ProjectionPlan", "plan_projection", "build_projection",
-           "power_basis_table", "find_clique", "CharInfo",
-           "cyclotomic_polynomial"]
+__all__ = [
+    "CyclotomicRep",
+    "NotOrthogonalError",
+    "ProjectionPlan",
+    "CharInfo",
+    "plan_projection",
+    "build_projection",
+    "power_basis_table",
+    "cyclotomic_polynomial",
+    "reduce_roots",
+    "find_clique",
+    "pivoted_cholesky",
+]
 
 
 @lru_cache(maxsize=256)
@@ -95,7 +105,7 @@ def reduce_roots(coef: np.ndarray, M: int, den: int = 1) -> CycMatrix:
     """CycMatrix from "root" coefficients ``coef[..., t]`` of ``E(M)^t`` (shape (r, c, M))."""
     r, c, _ = coef.shape
     tab = power_basis_table(M)
-    if np.abs(coef).max(initial=0) * M < (1 << 52):
+    if np.abs(coef).max(initial=0) * np.abs(tab).max(initial=0) * M < (1 << 52):
         red = np.rint(coef.reshape(r * c, M).astype(np.float64) @ tab).astype(np.int64)
     else:
         red = (coef.reshape(r * c, M).astype(object) @ tab.astype(object))
@@ -135,6 +145,11 @@ def find_clique(adj: np.ndarray, size: int, limit: int = 20000) -> list[int] | N
     if size == 1:
         return [0]
     return rec([0], nb[0])
+
+
+class NotOrthogonalError(VerificationError):
+    """The numerically orthogonal orbit basis is not exactly orthogonal (the caller retries
+    with a general basis)."""
 
 
 @dataclass
@@ -245,8 +260,33 @@ def plan_projection(G: FiniteGroup, chi: CharInfo, data: InducedData, *, unitary
         if cols is None:
             return None
         return ProjectionPlan(data, M, lamM, cols, True)
-    _, _, piv = scipy.linalg.qr(proj, pivoting=True, mode="economic")
-    return ProjectionPlan(data, M, lamM, sorted(int(x) for x in piv[:d]), False)
+    return ProjectionPlan(data, M, lamM, sorted(pivoted_cholesky(proj, d)), False)
+
+
+def pivoted_cholesky(A: np.ndarray, r: int) -> list[int]:
+    """Indices of ``r`` well-conditioned columns of a Hermitian positive semidefinite matrix of
+    rank ``r`` (greedy pivoted Cholesky, ``O(n r^2)``; Higham 2002, 10.3).
+
+    Examples
+    --------
+    >>> A = np.array([[2.0, 2.0, 0.0], [2.0, 2.0, 0.0], [0.0, 0.0, 1.0]])
+    >>> sorted(pivoted_cholesky(A, 2))
+    [0, 2]
+    """
+    n = A.shape[0]
+    diag = np.real(np.diag(A)).astype(np.float64).copy()
+    L = np.zeros((n, r), dtype=A.dtype)
+    piv: list[int] = []
+    for k in range(r):
+        j = int(np.argmax(diag))
+        if diag[j] <= 0:
+            raise VerificationError("projection has smaller rank than the character degree")
+        piv.append(j)
+        col = A[:, j] - L[:, :k] @ np.conj(L[j, :k])
+        L[:, k] = col / np.sqrt(diag[j])
+        diag -= np.abs(L[:, k]) ** 2
+        diag[piv] = -np.inf
+    return piv
 
 
 def build_projection(G: FiniteGroup, chi: CharInfo, plan: ProjectionPlan) -> CyclotomicRep:
@@ -287,7 +327,7 @@ def build_projection(G: FiniteGroup, chi: CharInfo, plan: ProjectionPlan) -> Cyc
     if orth:
         WH = W.conj_transpose()
         if not (WH @ W) == CycMatrix.identity(d, M) * Fraction(d, D):
-            raise VerificationError("orbit basis is not orthogonal")
+            raise NotOrthogonalError("orbit basis is not orthogonal")
         images = [(WH @ Y) * Fraction(D, d) for Y in RW]
         unitary = np.stack([X.to_complex() for X in images])
         change = None
@@ -303,16 +343,18 @@ def build_projection(G: FiniteGroup, chi: CharInfo, plan: ProjectionPlan) -> Cyc
     for Y, X in zip(RW, images):
         if not Y == W @ X:
             raise VerificationError("the projected subspace is not invariant")
+    # exact traces at the class representatives, R(x) as products along their tree words
     WIinv = None if orth else W.rows(rows).inverse()
-    cp, ch = T.action(np.array([c.representative for c in G.conjugacy_classes()]))
+    xs = np.array([c.representative for c in G.conjugacy_classes()])
+    cp, ce = monomial_images(G, data.perms, data.exps, m, xs)
     for c in range(ncl):
-        Y = reduce_roots(_apply_roots(cp[c], lamM[ch[c]], Wroot, M), M, den)
+        Y = reduce_roots(_apply_roots(cp[c], (ce[0, c] * M) // m, Wroot, M), M, den)
         if orth:
             tr = (W.conj_transpose() @ Y).trace() * Fraction(D, d)
         else:
             tr = (WIinv @ Y.rows(rows)).trace()
         if tr != chi.exact[c]:
-            raise VerificationError(f"character of the projected representation differs at class {c}")
+            raise VerificationError(f"projected character differs from the table at class {c}")
     src = f"e_chi Ind_H^G(lambda), |H| = {data.subgroup.order}, D = {D}"
     return CyclotomicRep(images, unitary, change, orth, M, src)
 

@@ -28,7 +28,11 @@ import numpy as np
 from ._errors import GroupTooLargeError, VerificationError
 from ._group import FiniteGroup, Subgroup
 
-__all__ = ["LinearCharacters", "linear_characters", "candidate_subgroups", "subgroup_from_mask"]
+__all__ = ["LinearCharacters", "linear_characters", "candidate_subgroups", "subgroup_from_mask",
+           "MAX_COMPLEMENT_ORDER"]
+
+#: Largest complement ``K`` of a semidirect product ``N : K`` whose subgroups are enumerated.
+MAX_COMPLEMENT_ORDER = 512
 
 
 # ---------------------------------------------------------------------------------------------
@@ -284,12 +288,10 @@ def subgroup_from_mask(G: FiniteGroup, mask: np.ndarray) -> Subgroup:
 def _normalizer(G: FiniteGroup, gens: tuple[int, ...], mask: np.ndarray) -> np.ndarray:
     """Mask of ``N_G(S)``, ``S`` given by generators and membership mask."""
     inv = G.inverse
-    allx = np.arange(G.order, dtype=np.int32)
     out = np.ones(G.order, bool)
     for s in gens:
         conj = np.asarray(G.multiply(inv, G._left_perm(int(s))))  # x^-1 s x
         out &= mask[conj]
-    del allx
     return out
 
 
@@ -442,7 +444,7 @@ def candidate_subgroups(G: FiniteGroup, limit: int = 400) -> Iterator[Subgroup]:
     st = G.structure
     if st is not None and hasattr(st, "complement") and hasattr(st, "normal"):
         N, K = st.normal, st.complement
-        if K.order <= 4096:
+        if K.order <= MAX_COMPLEMENT_ORDER:
             nN = N.order
             ngens = tuple(int(x) for x in N.generators)
             for kmask in sorted(_all_subgroups(K, limit), key=lambda mk: -int(mk.sum())):
@@ -546,10 +548,12 @@ def candidate_subgroups(G: FiniteGroup, limit: int = 400) -> Iterator[Subgroup]:
 
 def _is_abelian_subgroup(G: FiniteGroup, S: Subgroup) -> bool:
     gens = S.generators
-    return all(G.multiply(a, b) == G.multiply(b, a) for i, a in enumerate(gens) for b in gens[i + 1:])
+    return all(G.multiply(a, b) == G.multiply(b, a)
+               for i, a in enumerate(gens) for b in gens[i + 1:])
 
 
 def check_order_limit(G: FiniteGroup, max_order: int) -> None:
     """Raise :class:`GroupTooLargeError` above ``max_order``."""
     if G.order > max_order:
-        raise GroupTooLargeError(f"irreps of a group of order {G.order} exceed max_order={max_order}")
+        raise GroupTooLargeError(
+            f"irreps of a group of order {G.order} exceed max_order={max_order}")

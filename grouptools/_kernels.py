@@ -25,10 +25,40 @@ change ``Z . Z^H`` is a batched ``numpy.matmul`` in the caller.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from typing import Iterator
+
+import numba
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["conv_direct", "conv_direct_channels", "clifford_forward", "clifford_inverse"]
+__all__ = ["conv_direct", "conv_direct_channels", "clifford_forward", "clifford_inverse", "threads_for"]
+
+#: Below this many inner-loop operations a kernel runs on one thread: waking the other threads of
+#: a parallel region costs more than it saves, and on a loaded machine it can stall for a
+#: scheduler time slice.
+SERIAL_WORK = 1 << 21
+
+
+@contextmanager
+def threads_for(work: int) -> Iterator[None]:
+    """Run the enclosed kernel calls on one thread if ``work`` is below :data:`SERIAL_WORK`.
+
+    Examples
+    --------
+    >>> with threads_for(10):
+    ...     numba.get_num_threads()
+    1
+    """
+    if work >= SERIAL_WORK:
+        yield
+        return
+    old = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        yield
+    finally:
+        numba.set_num_threads(old)
 
 
 @njit(parallel=True, cache=True)

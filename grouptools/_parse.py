@@ -133,7 +133,8 @@ def _check_word(word: Sequence[int], ngens: int) -> tuple[int, ...]:
     for x in w:
         if abs(x) > ngens:
             raise PresentationSyntaxError(
-                f"letter {x} out of range for {ngens} generator(s): expected 1 <= |letter| <= {ngens}"
+                f"letter {x} out of range for {ngens} generator(s): "
+                f"expected 1 <= |letter| <= {ngens}"
             )
     return w
 
@@ -431,7 +432,9 @@ class _Parser:
                     self.pos += 1
                     c = self.peek()
                     if not _is_digit(c):
-                        raise self.error("expected an integer exponent after the sign" + self._found())
+                        raise self.error(
+                            "expected an integer exponent after the sign" + self._found()
+                        )
                 if _is_digit(c):
                     base = self.power(base, sign * self.integer(), caret)
                 else:
@@ -470,7 +473,9 @@ class _Parser:
         if _is_digit(c):
             value = self.integer()
             if value != 1:
-                raise self.error(f"unexpected number {value}: only 1 (the identity) may stand alone", start)
+                raise self.error(
+                    f"unexpected number {value}: only 1 (the identity) may stand alone", start
+                )
             return []
         if c == "<":
             k = self.at_identity_token()
@@ -529,7 +534,8 @@ class _Parser:
                 total += len(r)
                 if total > self.max_length:
                     raise self.error(
-                        f"relators too long in total (more than max_length={self.max_length} letters)",
+                        "relators too long in total "
+                        f"(more than max_length={self.max_length} letters)",
                         start,
                     )
                 rels.append(tuple(r))
@@ -594,7 +600,9 @@ def parse_presentation(text: str, *, max_length: int = MAX_LENGTH) -> Presentati
         raise parser.error("nesting too deep") from None
 
 
-def parse_word(text: str, generators: Sequence[str], *, max_length: int = MAX_LENGTH) -> tuple[int, ...]:
+def parse_word(
+    text: str, generators: Sequence[str], *, max_length: int = MAX_LENGTH
+) -> tuple[int, ...]:
     """Parse a word in GAP syntax over the given generators.
 
     Parameters

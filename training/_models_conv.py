@@ -6,10 +6,22 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import ParameterTypeError, ShapeError
+from ._errors import ParameterError, ParameterTypeError, ShapeError
+from ._gcnn_fourier import (
+    DEFAULT_CACHE_BYTES,
+    GCNNFourier,
+    circular_forward,
+    circular_grad,
+    circular_linearization,
+    resolve_method,
+)
 from ._models_base import LinearModel, _check_positive_int, _check_scale
 
 __all__ = ["CircularCNN", "GCNN", "correlation_index"]
+
+
+#: ``method="auto"`` of :class:`CircularCNN` works end to end in Fourier space above this length.
+_CIRCULAR_FOURIER_MIN = 64
 
 
 # -- circular correlation (numpy.fft) ------------------------------------------------------------------
@@ -63,6 +75,11 @@ class CircularCNN(LinearModel):
         Entries are drawn from ``N(0, init_scale^2 / D)``.
     seed : int
         Seed of the ``numpy.random.Generator``.
+    method : {"auto", "real", "fourier"}
+        ``"real"``: layer by layer (one FFT correlation per layer and sample, ``O(L N D log D)``).
+        ``"fourier"``: end to end in Fourier space, ``f = X @ beta`` and the gradients from
+        ``z = X^T dL/df`` alone (``O(N D + L D log D)``; :mod:`training._gcnn_fourier`).
+        ``"auto"``: ``"fourier"`` for ``D > 64``. Both give the same values up to rounding.
 
     References
     ----------
@@ -78,16 +95,25 @@ class CircularCNN(LinearModel):
     True
     >>> bool(np.allclose(m.forward(np.eye(6)), m.linearization()))
     True
+    >>> a, b = CircularCNN(100, 3, seed=2, method="real"), CircularCNN(100, 3, seed=2)
+    >>> b.method
+    'fourier'
+    >>> X = np.random.default_rng(0).standard_normal((3, 100))
+    >>> bool(np.allclose(a.forward(X), b.forward(X)))
+    True
     """
 
-    def __init__(self, D: int, depth: int, *, init_scale: float = 1.0, seed: int = 0) -> None:
+    def __init__(self, D: int, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto") -> None:
         D = _check_positive_int("D", D)
         depth = _check_positive_int("depth", depth)
+        if method not in ("real", "fourier", "auto"):
+            raise ParameterError(f"method must be 'real', 'fourier' or 'auto', got {method!r}")
         scale = _check_scale(init_scale) / np.sqrt(D)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(D) * scale for _ in range(depth)])
         self.input_dim = D
         self.depth = depth
+        self.method = ("fourier" if D > _CIRCULAR_FOURIER_MIN else "real") if method == "auto" else method
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, D)``."""
@@ -98,11 +124,15 @@ class CircularCNN(LinearModel):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``<h_{L-1}(x_n), v>``."""
+        if self.method == "fourier":
+            return circular_forward(self._params, self._check_X(X))
         return self.layer_outputs(X)[-1] @ self._params[-1]
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """Backpropagation through the correlations (adjoint = circular convolution)."""
         X, g = self._check_X_g(X, dL_df)
+        if self.method == "fourier":
+            return circular_grad(self._params, X, g)
         H = self.layer_outputs(X)
         grads: list[np.ndarray] = [np.empty(0)] * self.depth
         grads[-1] = H[-1].T @ g
@@ -113,6 +143,8 @@ class CircularCNN(LinearModel):
 
     def linearization(self) -> np.ndarray:
         """``beta = ifft(w_hat_1 ... w_hat_{L-1} v_hat)`` (real)."""
+        if self.method == "fourier":
+            return circular_linearization(self._params)
         prod = np.ones(self.input_dim // 2 + 1, dtype=complex)
         for w in self._params:
             prod = prod * np.fft.rfft(w)
@@ -178,6 +210,40 @@ def _group_data(G: Any) -> tuple[int, np.ndarray, np.ndarray]:
     return n, C, inv
 
 
+def _group_order(G: Any) -> int:
+    try:
+        return _check_positive_int("G.order", G.order)
+    except AttributeError as exc:
+        raise ParameterTypeError(
+            f"G must be a finite group with an order (e.g. grouptools.dihedral(4)), got {type(G).__name__}"
+        ) from exc
+
+
+class _GroupData:
+    """Per-group data shared by a :class:`GCNN` and its copies: the index matrix and the Fourier engine.
+
+    Both are built on first use, so a model on the Fourier path never builds the Cayley table.
+    """
+
+    def __init__(self, G: Any) -> None:
+        self.group = G
+        self._K: np.ndarray | None = None
+        self._engine: GCNNFourier | None = None
+
+    @property
+    def K(self) -> np.ndarray:
+        if self._K is None:
+            _, C, inv = _group_data(self.group)
+            self._K = correlation_index(C, inv)
+        return self._K
+
+    @property
+    def engine(self) -> GCNNFourier:
+        if self._engine is None:
+            self._engine = GCNNFourier(self.group)
+        return self._engine
+
+
 class GCNN(LinearModel):
     """Linear group-convolutional network over a finite group G (Lawrence et al. 2022).
 
@@ -198,24 +264,36 @@ class GCNN(LinearModel):
     ----------
     G : FiniteGroup
         Any object with ``order``, ``cayley_table`` (``[i, j]`` = index of ``g_i g_j``) and
-        ``inverse`` (``[i]`` = index of ``g_i^{-1}``), e.g. ``grouptools.dihedral(4)``.
+        ``inverse`` (``[i]`` = index of ``g_i^{-1}``), e.g. ``grouptools.dihedral(4)``; the Fourier
+        path needs a :class:`grouptools.FiniteGroup`.
     depth : int
         Number of layers L (L - 1 G-correlations and the dense layer; the seeds use L = 3).
     init_scale : float
         Entries are drawn from ``N(0, init_scale^2 / |G|)``.
     seed : int
         Seed of the ``numpy.random.Generator``.
+    method : {"auto", "real", "fourier"}
+        ``"real"``: real space with the Cayley table. ``"fourier"``: Fourier space with the irreps
+        (:mod:`training._gcnn_fourier`). ``"auto"``: ``"fourier"`` for a
+        :class:`grouptools.FiniteGroup` of order > 64, else ``"real"``. Both paths compute the same
+        function and gradients (equal up to rounding); the resolved choice is :attr:`method`.
 
     Notes
     -----
-    The layers run in real space: one correlation is ``H @ w[K]`` with the precomputed index matrix
+    **Real space.** One correlation is ``H @ w[K]`` with the index matrix
     ``K = correlation_index(G.cayley_table, G.inverse)``, ``O(N |G|^2)`` time and ``O(|G|^2)``
     memory. The layer math lives in module functions that take the precomputed data
-    (``_gcorr(H, w, K)``, ``_gcorr_backward(H, G, w, K)``); :meth:`forward`, :meth:`grad` and
-    :meth:`linearization` call ``_forward_real``, ``_grad_real`` and ``_linearization_real``. A
-    Fourier-space path for large groups plugs in beside them as ``_forward_fourier`` /
-    ``_grad_fourier`` with the same signatures, using ``(x star w)^(rho) = w_hat(rho)^H x_hat(rho)``
-    with precomputed irreps in place of ``K``.
+    (``_gcorr(H, w, K)``, ``_gcorr_backward(H, G, w, K)``); ``_forward_real``, ``_grad_real`` and
+    ``_linearization_real`` run it.
+
+    **Fourier space** (``_forward_fourier``, ``_grad_fourier``, ``_linearization_fourier``). With
+    ``(x star w)^(rho) = w_hat(rho)^H x_hat(rho)`` and Plancherel, ``f(x) = <x, beta>`` with
+    ``beta_hat`` the product of the filter blocks, and the gradient with respect to ``w_l`` is
+    ``Re inverse(P_l^H z_hat Q_l^H)`` with ``z = sum_n g_n x_n`` and ``P_l``, ``Q_l`` the products
+    of the blocks before and after layer ``l``. A step costs a transform and an inverse of the L
+    filters, ``O(L sum_rho d_rho^3)`` per-irrep products and ``O(N |G|)`` for the data; the Cayley
+    table is never built. :meth:`precompute` caches ``x_hat`` of a training set (then the data
+    enter through ``x_hat`` and each step saves one transform and one inverse).
 
     References
     ----------
@@ -232,43 +310,116 @@ class GCNN(LinearModel):
     >>> m = GCNN(C4(), depth=3, seed=0)
     >>> bool(np.allclose(m.forward(np.eye(4)), m.linearization()))
     True
+
+    The two paths agree:
+
+    >>> import grouptools as gt
+    >>> G = gt.dihedral(5)
+    >>> real, fourier = GCNN(G, 3, seed=1, method="real"), GCNN(G, 3, seed=1, method="fourier")
+    >>> X = np.random.default_rng(0).standard_normal((4, 10)); g = np.ones(4)
+    >>> fourier.precompute(X)
+    >>> bool(np.allclose(real.forward(X), fourier.forward(X)))
+    True
+    >>> all(np.allclose(a, b) for a, b in zip(real.grad(X, g), fourier.grad(X, g)))
+    True
     """
 
-    def __init__(self, G: Any, depth: int, *, init_scale: float = 1.0, seed: int = 0) -> None:
-        n, C, inv = _group_data(G)
+    def __init__(
+        self, G: Any, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto"
+    ) -> None:
+        n = _group_order(G)
         depth = _check_positive_int("depth", depth)
+        resolved = resolve_method(G, n, method)
+        shared = _GroupData(G)
+        if resolved == "real":
+            _ = shared.K  # validate the group and build the index matrix now, as before
+        else:
+            _ = shared.engine  # the irreps
         scale = _check_scale(init_scale) / np.sqrt(n)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(n) * scale for _ in range(depth)])
         self.group = G
         self.input_dim = n
         self.depth = depth
-        self._K = correlation_index(C, inv)
+        self.method = resolved
+        self._shared = shared
+
+    @property
+    def _K(self) -> np.ndarray:
+        """The index matrix of the real-space path (built on first use)."""
+        return self._shared.K
+
+    def precompute(self, X: np.ndarray, *, max_bytes: int = DEFAULT_CACHE_BYTES) -> None:
+        """Cache the Fourier transform of the training inputs ``X`` (Fourier path; no-op in real space).
+
+        Later :meth:`forward`, :meth:`grad` and :meth:`layer_outputs` calls on this very array (for
+        instance :func:`training.fit` on it, also with a copy of the model) use the cached
+        ``x_hat``. The cache is keyed by the array object: do not modify ``X`` in place afterwards
+        (a sample of its entries is re-checked on each call; call :meth:`precompute` again after a
+        change). One array is cached at a time.
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            Inputs, a ``float64`` array of shape ``(N, |G|)``.
+        max_bytes : int
+            Largest size of the cache (``16 N |G|`` bytes).
+
+        Raises
+        ------
+        ShapeError
+            If ``X`` is not a finite ``float64`` array of shape ``(N, |G|)``.
+        ParameterError
+            If the cache would need more than ``max_bytes``.
+        """
+        if self.method == "fourier":
+            self._shared.engine.precompute(X, max_bytes=max_bytes)
+        else:
+            self._check_X(X)
+
+    def clear_cache(self) -> None:
+        """Drop the cached data transform of :meth:`precompute`."""
+        if self._shared._engine is not None:
+            self._shared._engine.clear_cache()
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, |G|)``."""
-        H = [self._check_X(X)]
+        X = self._check_X(X)
+        if self.method == "fourier":
+            return self._shared.engine.layer_outputs(self._params, X)
+        return self._layer_outputs_real(X)
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """Outputs ``<h_{L-1}(x_n), v>``."""
+        if self.method == "fourier":
+            return self._forward_fourier(self._check_X(X))
+        return self._forward_real(X)
+
+    def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
+        """Backpropagation through the G-correlations (or its Fourier-space equivalent)."""
+        X, g = self._check_X_g(X, dL_df)
+        if self.method == "fourier":
+            return self._grad_fourier(X, g)
+        return self._grad_real(X, g)
+
+    def linearization(self) -> np.ndarray:
+        """``beta = A(w_1) A(w_2) ... A(w_{L-1}) v`` with ``A(w) = w[K]`` (the convolution ``w_1 * ... * v``)."""
+        if self.method == "fourier":
+            return self._linearization_fourier()
+        return self._linearization_real()
+
+    # -- real space ----------------------------------------------------------------------------------------
+    def _layer_outputs_real(self, X: np.ndarray) -> list[np.ndarray]:
+        H = [X]
         for w in self._params[:-1]:
             H.append(_gcorr(H[-1], w, self._K))
         return H
 
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        """Outputs ``<h_{L-1}(x_n), v>``."""
-        return self._forward_real(X)
-
-    def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
-        """Backpropagation through the G-correlations."""
-        return self._grad_real(*self._check_X_g(X, dL_df))
-
-    def linearization(self) -> np.ndarray:
-        """``beta = A(w_1) A(w_2) ... A(w_{L-1}) v`` with ``A(w) = w[K]`` (the convolution ``w_1 * ... * v``)."""
-        return self._linearization_real()
-
     def _forward_real(self, X: np.ndarray) -> np.ndarray:
-        return self.layer_outputs(X)[-1] @ self._params[-1]
+        return self._layer_outputs_real(X)[-1] @ self._params[-1]
 
     def _grad_real(self, X: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
-        H = self.layer_outputs(X)
+        H = self._layer_outputs_real(X)
         grads: list[np.ndarray] = [np.empty(0)] * self.depth
         grads[-1] = H[-1].T @ g
         Gr = np.outer(g, self._params[-1])
@@ -281,3 +432,13 @@ class GCNN(LinearModel):
         for w in reversed(self._params[:-1]):
             beta = w[self._K] @ beta
         return beta
+
+    # -- Fourier space -------------------------------------------------------------------------------------
+    def _forward_fourier(self, X: np.ndarray) -> np.ndarray:
+        return self._shared.engine.forward(self._params, X)
+
+    def _grad_fourier(self, X: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
+        return self._shared.engine.grad(self._params, X, g)
+
+    def _linearization_fourier(self) -> np.ndarray:
+        return self._shared.engine.linearization(self._params)

@@ -20,7 +20,7 @@ for each pair ``(c_k, c_-k)`` of SO(2)), the parameter norm is ``sum_l ||w_l||^2
 
     ``min { sum_l ||w_l||^2 : beta(w) = beta } = L * sum_k w_k ||beta_hat_k||_{S,2/L}^{2/L}``
 
-(per block: the variational form of the Schatten quasi-norm, Lawrence et al. 2022, Lemma/Thm 3.3;
+(per block: the variational form of the Schatten quasi-norm, as in Lawrence et al. 2022;
 the minimum is attained by the balanced factorization, :func:`balanced_params`). So gradient descent
 on the exponential loss converges in direction to a first-order stationary point of
 

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._errors import GroupToolsError, InvalidGroupError
+from .._errors import GroupTooLargeError, InvalidGroupError
 
 __all__ = ["SO3Grid", "S2Grid", "so3_grid", "s2_grid", "MAX_BANDLIMIT", "GRID_KINDS"]
 
@@ -49,7 +49,7 @@ def check_bandlimit(B: object, *, limit: int = MAX_BANDLIMIT) -> int:
     if isinstance(B, bool) or not isinstance(B, (int, np.integer)) or B < 1:
         raise InvalidGroupError(f"band limit B must be an integer >= 1, got {B!r}")
     if B > limit:
-        raise GroupToolsError(f"band limit B={B} exceeds the limit {limit}")
+        raise GroupTooLargeError(f"band limit B={B} exceeds the limit {limit}")
     return int(B)
 
 

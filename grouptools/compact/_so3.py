@@ -247,6 +247,9 @@ def so3_evaluate(blocks: Sequence[Any], alpha: Any, beta: Any, gamma: Any, *, re
     2.0
     """
     blocks = [np.asarray(F) for F in blocks]
+    for l, F in enumerate(blocks):
+        if F.shape[-2:] != (2 * l + 1, 2 * l + 1):
+            raise InvalidGroupError(f"block {l} must end with shape ({2 * l + 1}, {2 * l + 1}), got {F.shape}")
     if real is None:
         real = all(not np.iscomplexobj(F) for F in blocks)
     a, b, g = np.broadcast_arrays(*(np.asarray(t, dtype=float) for t in (alpha, beta, gamma)))

@@ -37,7 +37,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from .._errors import InvalidGroupError
-from ._quadrature import S2Grid
+from ._quadrature import S2Grid, check_bandlimit
 from ._so3 import grid_wigner_d
 from ._wigner import real_basis_change, real_spherical_harmonics, spherical_harmonics
 
@@ -100,8 +100,8 @@ def s2_forward(samples: Any, grid: S2Grid, *, real: bool = False, bandlimit: int
     True
     """
     _check_grid(grid)
-    B = grid.B if bandlimit is None else int(bandlimit)
-    if not 1 <= B <= grid.B:
+    B = grid.B if bandlimit is None else check_bandlimit(bandlimit)
+    if B > grid.B:
         raise InvalidGroupError(f"bandlimit must be in 1..{grid.B}, got {bandlimit!r}")
     f = np.asarray(samples)
     if f.shape[-2:] != grid.shape:

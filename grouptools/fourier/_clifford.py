@@ -229,7 +229,8 @@ def transform_clifford(G: Any, f: np.ndarray, *, py_kernels: bool = False) -> Fo
         rpos, rconj = read(dp)
         d = dp.pos.shape[1]
         out = np.empty((nb, dp.idx.size, d, d), np.complex128)
-        K.clifford_forward(spec, rpos, rconj, dp.ptr, dp.tt, dp.jj, dp.val, out)
+        with _kernels.threads_for(nb * (dp.val.size + out[0].size)):
+            K.clifford_forward(spec, rpos, rconj, dp.ptr, dp.tt, dp.jj, dp.val, out)
         if dp.z.shape[0]:  # f_hat = Z M Z^H
             tmp = np.matmul(dp.z, out)
             np.matmul(tmp, dp.zh, out=out)
@@ -259,7 +260,8 @@ def inverse_clifford(G: Any, blocks: FourierBlocks, real: bool, *, py_kernels: b
             q1, c1 = dp.pos, np.zeros(dp.pos.shape, bool)
             q2, c2 = np.full(dp.pos.shape, -1, np.int64), np.zeros(dp.pos.shape, bool)
             w = np.full(dp.idx.size, float(d))
-        K.clifford_inverse(a, dp.ptr, dp.tt, dp.jj, dp.val, q1, c1, q2, c2, w, spec)
+        with _kernels.threads_for(nb * 2 * dp.val.size):
+            K.clifford_inverse(a, dp.ptr, dp.tt, dp.jj, dp.val, q1, c1, q2, c2, w, spec)
     axes = tuple(range(2, 2 + len(lay.invariants)))
     if real:
         spec = spec.reshape((nb, lay.ncoset) + grid.half)

@@ -28,7 +28,7 @@ __all__ = ["transform", "inverse", "fourier_matrix", "METHODS"]
 METHODS = ("auto", "dense", "abelian", "clifford")
 
 #: The dense method caches the stacked irrep matrices of groups up to this order (16 |G|^2 bytes).
-DENSE_CACHE_ORDER = 4096
+DENSE_CACHE_ORDER = 2048
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,11 +94,11 @@ def check_blocks(G: Any, blocks: Any) -> FourierBlocks:
     """``blocks`` as :class:`FourierBlocks` matching the degrees of ``G.irreps()``."""
     if not isinstance(blocks, FourierBlocks):
         blocks = FourierBlocks(blocks)
-    if blocks.dims != degrees(G):
+    expected = degrees(G)
+    if blocks.dims != expected:
         raise InvalidGroupError(
-            f"blocks of degrees {blocks.dims[:8]}... do not match the irreps of G"
-            if len(blocks.dims) > 8
-            else f"blocks of degrees {blocks.dims} do not match the irreps of G ({degrees(G)})"
+            f"{len(blocks.dims)} blocks (sum d^2 = {blocks.order}) do not match the "
+            f"{len(expected)} irreps of G (order {G.order})"
         )
     return blocks
 

@@ -21,7 +21,7 @@ from sympy.physics.quantum.spin import Rotation
 
 import grouptools as gt
 from grouptools import compact as gc
-from grouptools._errors import GroupToolsError, InvalidGroupError
+from grouptools._errors import GroupTooLargeError, InvalidGroupError
 from grouptools.compact._kernels import wigner_step, wigner_step_py
 
 FAST = settings(max_examples=15, deadline=None, database=None)
@@ -506,8 +506,10 @@ def test_known_restrictions_icosahedral():
 def test_named_errors():
     with pytest.raises(InvalidGroupError):
         gc.so3_grid(0)
-    with pytest.raises(GroupToolsError):
+    with pytest.raises(GroupTooLargeError):
         gc.so3_grid(10**6)
+    with pytest.raises(InvalidGroupError):
+        gc.so3_evaluate([np.zeros((3, 3))], 0.0, 0.0, 0.0)
     with pytest.raises(InvalidGroupError):
         gc.so3_forward(np.zeros((3, 3, 3)), gc.so3_grid(2))
     with pytest.raises(InvalidGroupError):

@@ -400,7 +400,9 @@ def test_kernels_step_by_step_agree():
         state = K.new_state()
         history = []
         for _ in range(200):
-            status = kern.hlt_chunk(table, p, flags, rcols, roff, rbit, rroot, scols, soff, state, 7)
+            status = kern.hlt_chunk(
+                table, p, flags, rcols, roff, rbit, rroot, scols, soff, state, 7
+            )
             history.append((status, state.copy(), table[: state[K.NEXT]].copy()))
             if status == K.DONE:
                 break
@@ -518,7 +520,8 @@ def test_abelian_invariants_examples():
     assert abelian_invariants(P("<a,b | a^2, b^3, (a*b)^4>")) == (2,)  # S_4 / A_4
     assert abelian_invariants(P("<a,b | a^8, b^2*a^-4, b^-1*a*b*a>")) == (2, 2)  # Q_16
     # rows (6, 4, 0), (-2, 2, 10): gcd of entries 2, gcd of 2x2 minors (20, 60, 40) is 20
-    assert abelian_invariants(P("<a,b,c | a^6*b^4, a^-2*b^2*c^10>")) == (2, 10, 0)  # rank 2 < 3
+    # ... and rank 2 < 3 generators, so one Z
+    assert abelian_invariants(P("<a,b,c | a^6*b^4, a^-2*b^2*c^10>")) == (2, 10, 0)
     assert abelian_invariants(P("< | >")) == ()
     # a = b, 2a = 0, 2s = 0, 2r + 2s = 0: C2 x C2 x C2
     assert abelian_invariants(P(G6272)) == (2, 2, 2)
@@ -532,16 +535,17 @@ def test_abelian_invariants_of_products_of_cyclics(orders, rnd):
     rels += [(-(i + 1), -(j + 1), i + 1, j + 1) for i in range(k) for j in range(i + 1, k)]
     rnd.shuffle(rels)
     expected = prime_power_invariants([n for n in orders if n]) + (0,) * orders.count(0)
-    assert abelian_invariants(Presentation(tuple(f"x{i}" for i in range(k)), tuple(rels))) == expected
+    pres = Presentation(tuple(f"x{i}" for i in range(k)), tuple(rels))
+    assert abelian_invariants(pres) == expected
 
 
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.integers(1, 30), min_size=2, max_size=4), st.randoms(use_true_random=False))
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.integers(1, 12), min_size=2, max_size=3), st.randoms(use_true_random=False))
 def test_abelian_invariants_invariant_under_nielsen_moves(orders, rnd):
     """Rewriting the relators by a unimodular change of generators keeps the invariants."""
     k = len(orders)
     rows = [[n if i == j else 0 for j in range(k)] for i, n in enumerate(orders)]
-    for _ in range(6):  # column operation: generator i -> i + c * j
+    for _ in range(4):  # column operation: generator i -> i + c * j
         i, j = rnd.sample(range(k), 2)
         c = rnd.randint(-3, 3)
         for row in rows:

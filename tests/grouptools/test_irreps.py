@@ -33,6 +33,7 @@ from grouptools._induce import (
     induce,
     mono_compose,
     mono_inverse,
+    monomial_eigenvalues,
     monomial_images,
     tree_monomials,
 )
@@ -490,6 +491,24 @@ def test_tree_products_agree_with_word_products_and_induction_formula():
     assert np.array_equal(P, P2) and np.array_equal(E, E2)
     P3, E3 = data.images(xs, b=1)
     assert np.array_equal(P, P3) and np.array_equal(E[1], E3)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 7), st.sampled_from([1, 2, 3, 4, 6, 12]), st.integers(0, 2**16))
+def test_monomial_eigenvalues_power_sums(d, m, seed):
+    # equal power sums tr(A^k), k = 1..d, mean equal eigenvalue multisets (Newton)
+    rng = np.random.default_rng(seed)
+    P = np.array([rng.permutation(d) for _ in range(3)])
+    E = rng.integers(0, m, (2, 3, d))
+    L = m * math.lcm(*range(1, d + 1))
+    got = monomial_eigenvalues(P, E, m, L)
+    for b in range(2):
+        for x in range(3):
+            A = np.zeros((d, d), complex)
+            A[P[x], np.arange(d)] = np.exp(2j * np.pi * E[b, x] / m)
+            for k in range(1, d + 1):
+                want = np.trace(np.linalg.matrix_power(A, k))
+                assert abs(np.exp(2j * np.pi * k * got[b, x] / L).sum() - want) < 1e-9
 
 
 @settings(max_examples=30, deadline=None)

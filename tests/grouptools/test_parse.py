@@ -162,7 +162,8 @@ def test_conjugate_by_generator_and_commutator():
 
 
 def test_identity_forms():
-    for text in ["1", "<identity>", "<identity ...>", "a*a^-1", "1^5", "(1)^-1", "a^0", "[a, a]", " 1 "]:
+    forms = ["1", "<identity>", "<identity ...>", "a*a^-1", "1^5", "(1)^-1", "a^0", "[a, a]", " 1 "]
+    for text in forms:
         assert parse_word(text, GENS) == ()
     assert parse_word("1*a*1", GENS) == (1,)
 

@@ -42,7 +42,7 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from .._errors import ParameterError
-from ._common import progress_bar, report_table, write_json
+from ._common import jsonable, progress_bar, report_table, write_json
 
 __all__ = ["EXPERIMENTS", "TINY_ENV", "get", "config_for", "run_experiment", "reproduce", "write_report"]
 
@@ -106,7 +106,7 @@ def run_experiment(name: str, out_dir: str | os.PathLike, *, quick: bool = True,
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with _limits():
-        metrics = mod.run(cfg, None, progress)
+        metrics = jsonable(mod.run(cfg, None, progress))  # plot() sees what metrics.json holds
         mod.plot(metrics, out / f"{name}.png")
     metrics["elapsed"] = time.perf_counter() - t0
     if report:

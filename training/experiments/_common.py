@@ -32,6 +32,7 @@ from __future__ import annotations
 import json
 import math
 import sys
+import time
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
@@ -63,6 +64,7 @@ __all__ = [
     "summarize",
     "row",
     "separable_gaussian",
+    "unit_rms",
     "progress_bar",
     "jsonable",
     "write_json",
@@ -116,7 +118,8 @@ class TrainConfig:
     steps : int
         Gradient-descent updates (normalized GD, ``training.fit(normalized=True)``).
     lr : float
-        Initial step size; divided by 4 after each divergence, at most ``max_retries`` times.
+        Initial step size; divided by 4 after a divergence, multiplied by 4 after a run that does not
+        separate the data (:func:`train`), at most ``max_retries`` times.
     init_scale : float
         Initialization scale of the models (``init_scale=`` of :mod:`training.models`).
     record_points : int
@@ -132,7 +135,7 @@ class TrainConfig:
         iteration but reliable; trust-constr was seen to stop at parameter-space KKT points that are
         saddles of the factored problem (polished ratio > 1 on convex L = 2 problems).
     max_retries : int
-        Step-size reductions after a divergence before giving up.
+        Step-size changes before giving up.
     """
 
     steps: int = 2000
@@ -299,24 +302,35 @@ def train(
     metrics: Mapping[str, Callable[[LinearModel], float]] | None = None, loss: str = "exp",
     normalized: bool = True, steps: int | None = None,
 ) -> tuple[FitResult, float]:
-    """:func:`training.fit` with retries: after a divergence the step size is divided by 4.
+    """:func:`training.fit` with a simple step-size search.
 
-    Returns the fit result and the step size that worked.
+    After a divergence the step size is divided by 4; if a run ends without separating the data
+    (classification losses) and no run has diverged yet, it is multiplied by 4 (a small-initialization
+    saddle escapes too slowly). At most ``1 + cfg.max_retries`` runs. Returns the fit result and
+    the step size that was used.
 
     Raises
     ------
     DivergenceError
-        If every one of the ``1 + cfg.max_retries`` attempts diverged.
+        If every run diverged.
     """
     lr = cfg.lr
     record = Record(points=cfg.record_points, metrics=dict(metrics or {}))
     n = cfg.steps if steps is None else steps
+    diverged, last = False, None
     for _ in range(cfg.max_retries + 1):
         try:
             res = fit(model, X, y, loss, steps=n, lr=lr, normalized=normalized, record=record, progress=False)
-            return res, lr
         except DivergenceError:
+            diverged = True
             lr /= 4.0
+            continue
+        last = (res, lr)
+        if loss == "squared" or diverged or float(np.min(y * res.model.forward(X))) > 0:
+            return last
+        lr *= 4.0
+    if last is not None:
+        return last
     raise DivergenceError(f"training diverged {cfg.max_retries + 1} times down to lr={lr * 4:.3g}: lower TrainConfig.lr")
 
 
@@ -368,12 +382,15 @@ def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: 
 def run_arch(
     arch: str, X: np.ndarray, y: np.ndarray, problem: Problem, cfg: TrainConfig, *, seed: int = 0,
     group: Any = None, transform: Any = None, width: int | None = None,
-    cross: Mapping[str, Problem] | None = None,
+    cross: Mapping[str, Problem] | None = None, embed: Callable[[np.ndarray], np.ndarray] | None = None,
+    X_cross: np.ndarray | None = None,
 ) -> dict:
     """Train one architecture, polish it, and compare RAW and POLISHED with the predicted problem.
 
     ``cross`` holds further problems evaluated on the same iterates (e.g. the G-CNN's Schatten problem
-    for every architecture), recorded over training as ``history["ratio:" + name]``.
+    for every architecture), recorded over training as ``history["ratio:" + name]``. If the
+    architecture works in another space than the cross problems (the 2-D CNN on images, scored on
+    functions on the group), ``embed`` maps its beta to that space and ``X_cross`` are the data there.
 
     Returns
     -------
@@ -381,11 +398,15 @@ def run_arch(
         ``architecture, depth, prediction, kind, lr, steps, history, raw, polished, polish, cross,
         verdict, beta_raw, beta_polished`` (JSON-ready after :func:`jsonable`).
     """
-    problems = {"pred": problem, **dict(cross or {})}
-    metrics = {f"ratio:{k}": (lambda m, P=P: P.ratio(m.linearization(), X, y)) for k, P in problems.items()}
+    emb = embed if embed is not None else (lambda b: b)
+    Xc = X if X_cross is None else X_cross
+    metrics = {"ratio:pred": lambda m: problem.ratio(m.linearization(), X, y)}
+    metrics.update({f"ratio:{k}": (lambda m, P=P: P.ratio(emb(m.linearization()), Xc, y)) for k, P in (cross or {}).items()})
     model = make_model(arch, X.shape[1], problem.depth, init_scale=cfg.init_scale, seed=seed, group=group,
                        transform=transform, width=width)
+    t0 = time.perf_counter()
     res, lr = train(model, X, y, cfg, metrics=metrics)
+    t1 = time.perf_counter()
     beta_raw = res.model.linearization()
     pol, note = None, ""
     if not cfg.polish:
@@ -400,6 +421,7 @@ def run_arch(
             note = "polish impossible: the iterate does not separate the data"
         except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
             note = f"polish failed: {type(exc).__name__}"
+    t2 = time.perf_counter()
     beta_pol = None if pol is None else pol.beta
     raw = _assess(problem, beta_raw, X, y, raw=True)
     polished = None if pol is None else _assess(problem, beta_pol, X, y, raw=False)
@@ -412,12 +434,14 @@ def run_arch(
         "lr": lr,
         "steps": res.steps,
         "n_params": res.model.n_params,
+        "seconds": {"train": t1 - t0, "polish": t2 - t1},
         "history": {"step": h.step, "loss": h.loss, "margin": h.margin, **{k: v for k, v in h.metrics.items()}},
         "raw": raw,
         "polished": polished,
         "polish": {"note": note} if pol is None else {
             "note": note, "success": bool(pol.success), "param_kkt": pol.kkt_residual, "method": pol.method},
-        "cross": {k: {"raw": P.ratio(beta_raw, X, y), "polished": None if beta_pol is None else P.ratio(beta_pol, X, y)}
+        "cross": {k: {"raw": P.ratio(emb(beta_raw), Xc, y),
+                      "polished": None if beta_pol is None else P.ratio(emb(beta_pol), Xc, y)}
                   for k, P in (cross or {}).items()},
         "verdict": verdict(raw, polished, problem.optimum.convex, note),
         "beta_raw": beta_raw,
@@ -548,23 +572,37 @@ def row(experiment: str, run: Mapping[str, Any], architecture: str | None = None
 
 # -- data ---------------------------------------------------------------------------------------------------
 def separable_gaussian(N: int, D: int, *, seed: int = 0, shift: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
-    """``N`` standard Gaussian points in ``R^D`` with alternating labels ``+1, -1, ...``.
+    """``N`` standard Gaussian points in ``R^D`` with alternating labels ``+1, -1, ...``, rescaled to
+    root-mean-square norm 1.
 
-    ``shift`` adds ``label * shift`` to every coordinate (the seeds' SmallGroup(200,44) data use
-    ``1e-2``). With ``N <= D`` the data are separable through the origin with probability 1.
+    ``shift`` adds ``label * shift`` to every coordinate before the rescaling (the seeds'
+    SmallGroup(200,44) data use ``1e-2``). With ``N <= D`` the data are separable through the origin
+    with probability 1. A common rescaling of the data leaves every max-margin direction unchanged;
+    unit-size inputs keep the step sizes of normalized gradient descent comparable across dimensions.
 
     Examples
     --------
     >>> X, y = separable_gaussian(3, 5, seed=1, shift=0.5)
-    >>> X.shape, y.tolist()
-    ((3, 5), [1.0, -1.0, 1.0])
+    >>> X.shape, y.tolist(), round(float(np.mean(np.sum(X ** 2, axis=1))), 12)
+    ((3, 5), [1.0, -1.0, 1.0], 1.0)
     """
     N, D = _check_int("N", N), _check_int("D", D)
     rng = np.random.default_rng(seed)
     y = np.where(np.arange(N) % 2 == 0, 1.0, -1.0)
     X = rng.standard_normal((N, D)) + float(shift) * y[:, None]
-    return X, y
+    return unit_rms(X), y
 
+
+def unit_rms(X: np.ndarray) -> np.ndarray:
+    """``X`` divided by the root-mean-square norm of its rows.
+
+    Examples
+    --------
+    >>> unit_rms(np.array([[3.0, 4.0]])).tolist()
+    [[0.6, 0.8]]
+    """
+    X = np.asarray(X, dtype=float)
+    return X / max(float(np.sqrt(np.mean(np.sum(X**2, axis=1)))), 1e-300)
 
 
 # -- progress, JSON, report ---------------------------------------------------------------------------------
@@ -685,8 +723,11 @@ def plot_ratio_traces(ax: Any, runs: Mapping[str, Mapping[str, Any]], key: str, 
     ax.set_ylim(0.97 * lo, max(top, 1.2 * lo, 1.1))
     from matplotlib.ticker import FuncFormatter
 
-    for axis_fmt in (ax.yaxis.set_major_formatter, ax.yaxis.set_minor_formatter):
-        axis_fmt(FuncFormatter(lambda v, _: f"{v:.3g}"))
+    fmt_ = FuncFormatter(lambda v, _: f"{v:.3g}")
+    ax.yaxis.set_major_formatter(fmt_)
+    lo_, hi_ = ax.get_ylim()
+    if hi_ / lo_ < 8:  # label the minor ticks only when less than a decade is shown
+        ax.yaxis.set_minor_formatter(fmt_)
     ax.set_xlabel("step")
     ax.set_ylabel(ylabel or "R(beta_t) / R(beta*)")
     ax.set_title(title, fontsize=9)

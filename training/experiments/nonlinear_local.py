@@ -149,12 +149,15 @@ class Config:
     N : int
         Number of Gaussian points (alternating labels).
     fc_width : int, optional
-        Hidden width of the FC baseline (default: the group order).
+        Hidden width of the FC baseline (default: the group order; much narrower ReLU networks
+        without biases get stuck with data points on which every unit is inactive).
     seed : int
     starts : int
         Starts of the max-margin solver for the linear reference.
     train : TrainConfig
-        Steps, step size, initialization, polishing (``training.polish`` on the ReLU networks).
+        Steps, step size, initialization, polishing (``training.polish`` with SLSQP and without the
+        Newton refinement, only up to ``polish_slsqp_max`` parameters: the ReLU kinks make the
+        parameter-space problem nonsmooth, so the polish is an attempt whose KKT residual is reported).
     """
 
     order: int = 60
@@ -173,9 +176,9 @@ class Config:
             _check_int("fc_width", self.fc_width)
 
 
-TINY = Config(order=12, N=4, starts=2, fc_width=8, train=TrainConfig(steps=300, lr=0.05, record_points=8))
-QUICK = Config(fc_width=24, train=TrainConfig(steps=3000, lr=0.05, init_scale=0.5, record_points=25, polish_max_iter=50))
-FULL = Config(N=20, starts=8, train=TrainConfig(steps=30000, lr=0.05, init_scale=0.5, record_points=60))
+TINY = Config(order=12, N=4, starts=2, train=TrainConfig(steps=400, lr=0.2, init_scale=0.5, record_points=8))
+QUICK = Config(train=TrainConfig(steps=3000, lr=0.2, init_scale=0.5, record_points=25, polish_max_iter=50))
+FULL = Config(N=20, starts=8, train=TrainConfig(steps=30000, lr=0.2, init_scale=0.5, record_points=60))
 
 
 def _gd(model: ReLUNet, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, metric) -> tuple[ReLUNet, dict, float]:
@@ -239,16 +242,16 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             m, hist, lr = _gd(m0, X, y, config.train, local)
             raw = {"ratio": local(m), "cosine": cos(m), "kkt": None}
             pol, note = None, ""
-            if config.train.polish and m.n_params <= config.train.polish_max_params:
+            if config.train.polish and m.n_params <= min(config.train.polish_max_params, config.train.polish_slsqp_max):
                 try:
-                    meth = "slsqp" if m.n_params <= config.train.polish_slsqp_max else "trust-constr"
-                    pol = polish(m, X, y, max_iter=config.train.polish_max_iter, method=meth)
+                    # no active-set Newton refinement: the ReLU kinks make it slow and it does not help
+                    pol = polish(m, X, y, max_iter=config.train.polish_max_iter, method="slsqp", refine=False)
                 except NotSeparatedError:
                     note = "polish impossible: the network does not separate the data"
                 except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
                     note = f"polish failed: {type(exc).__name__}"
             else:
-                note = "polish skipped"
+                note = f"polish skipped ({m.n_params} parameters)"
             polished = None if pol is None else {"ratio": local(pol.model), "cosine": cos(pol.model),
                                                  "kkt": pol.kkt_residual}
             out["runs"][arch] = {"architecture": arch, "lr": lr, "history": hist, "raw": raw, "polished": polished,

@@ -1,0 +1,295 @@
+"""8x8 digits (or MNIST) 1 vs 5 lifted to functions on (C_n x C_n) : D4 (the poster's figure 4).
+
+Each n x n image is lifted to a function on ``G = gt.torus_p4m(n)`` (order ``8 n^2``) by
+:func:`grouptools._convolution.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
+point group D4. Three linear architectures of depth L are trained on 1 (label +1) against 5 (-1):
+
+- a G-CNN over ``G`` on the lifted functions (predicted: d_rho-weighted Schatten 2/L of the Fourier
+  blocks over ``G``);
+- a fully connected network on the lifted functions (predicted: the SVM);
+- a CNN over the translations ``T = C_n x C_n``: our choice is the 2-D circular CNN on the image
+  itself, i.e. the linear G-CNN over the abelian group ``gt.abelian((n, n))`` acting on the ``n^2``
+  pixels (pixel ``(u, v)`` at index ``u n + v``, the translation's index). Its prediction is the
+  l_{2/L} quasi-norm of the 2-D DFT of the image-space beta. To compare it with the others its
+  predictor is mapped to ``G`` as ``lift(beta_img) / 8``, the function on ``G`` that computes the same
+  classifier on lifted inputs (``<lift(x), lift(b)> = 8 <x, b>``; constant on D4-cosets).
+
+Every architecture is scored in ``G``-space on three problems: the G-CNN's Schatten problem (Fourier
+space), the real-space ``min ||beta||_{2/L}`` (real-space sparsity) and the SVM. The expected picture
+(Meshulam's trade-off): the G-CNN has the lowest Fourier (Schatten) norm, FC the lowest l2.
+
+The seeds used MNIST (28 x 28, ``|G| = 6272``); set ``mnist_path`` (CLI ``--mnist PATH``) to a directory
+with the MNIST IDX training files (raw or gzip) to run on MNIST. The seeds' code hard-codes irrep
+degrees 3136 x 1 + 784 x 2 for that group, which are those of the direct product
+C28 x C28 x D8; the semidirect product has degrees 8 x 1, 6 x 2, 78 x 4, 78 x 8 (THEORY.md,
+section 5), and the toolkit computes them from the group.
+
+Examples
+--------
+>>> QUICK.n_per_class, QUICK.depths
+(20, (3,))
+"""
+
+from __future__ import annotations
+
+import gzip
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+
+import grouptools as gt
+from grouptools._convolution import lift_image
+
+from .._errors import ParameterError
+from ._common import (ARCH_COLORS, TrainConfig, _check_int, group_operator, new_figure, plot_ratio_traces,
+                      progress_bar, row, run_arch, save_figure, solve_problem, summarize, unit_rms, write_json)
+
+NAME = "digits_1_vs_5"
+
+_IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
+
+
+def read_idx(path: str | Path, *, max_bytes: int = 2**31) -> np.ndarray:
+    """Read an IDX file (the MNIST format), raw or gzip-compressed.
+
+    Format (LeCun et al., "THE MNIST DATABASE"): two zero bytes, a type code (``0x08`` unsigned
+    byte, ``0x09`` signed byte, ``0x0B`` int16, ``0x0C`` int32, ``0x0D`` float32, ``0x0E``
+    float64), the number of dimensions, the dimensions as big-endian int32, then the data in C order.
+    Compression is detected from the gzip magic bytes ``1f 8b``, not from the file name.
+
+    Parameters
+    ----------
+    path : str or Path
+    max_bytes : int
+        Refuse files whose (decompressed) data would exceed this size.
+
+    Returns
+    -------
+    numpy.ndarray
+
+    Raises
+    ------
+    ParameterError
+        Not an IDX file, truncated, or too large.
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "a.idx")
+    >>> _ = open(p, "wb").write(bytes([0, 0, 8, 2, 0, 0, 0, 1, 0, 0, 0, 3, 7, 8, 9]))
+    >>> read_idx(p).tolist()
+    [[7, 8, 9]]
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(2)
+        opener = gzip.open if head == b"\x1f\x8b" else open
+        with opener(path, "rb") as fh:
+            header = fh.read(4)
+            if len(header) != 4 or header[0] != 0 or header[1] != 0 or header[2] not in _IDX_TYPES:
+                raise ParameterError(f"{path}: not an IDX file (bad magic number)")
+            ndim = header[3]
+            raw_dims = fh.read(4 * ndim)
+            if len(raw_dims) != 4 * ndim:
+                raise ParameterError(f"{path}: truncated IDX header")
+            dims = tuple(int(d) for d in np.frombuffer(raw_dims, dtype=">i4"))
+            dtype = np.dtype(_IDX_TYPES[header[2]])
+            nbytes = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+            if nbytes > max_bytes:
+                raise ParameterError(f"{path}: IDX data of {nbytes} bytes exceeds max_bytes={max_bytes}")
+            data = fh.read(nbytes + 1)
+    except OSError as exc:
+        raise ParameterError(f"cannot read IDX file {path}: {exc.strerror or exc}") from exc
+    if len(data) != nbytes:
+        raise ParameterError(f"{path}: IDX data has {len(data)} bytes, header says {nbytes}")
+    return np.frombuffer(data, dtype=dtype).reshape(dims).astype(dtype.newbyteorder("="))
+
+
+def _balanced_1_vs_5(images: np.ndarray, labels: np.ndarray, n_per_class: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    idx = []
+    for digit in (1, 5):
+        pool = np.flatnonzero(labels == digit)
+        if pool.size < n_per_class:
+            raise ParameterError(f"only {pool.size} images of digit {digit}, need n_per_class={n_per_class}")
+        idx.append(np.sort(rng.choice(pool, n_per_class, replace=False)))
+    order = np.ravel(np.column_stack(idx))  # alternate 1, 5, 1, 5, ...
+    imgs = images[order].astype(float)
+    imgs = imgs / max(float(imgs.max()), 1e-300)
+    return imgs, np.where(labels[order] == 1, 1.0, -1.0)
+
+
+def load_digits_1_vs_5(n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """scikit-learn's 8x8 digits 1 (label +1) and 5 (label -1), scaled to [0, 1], ``n_per_class`` each.
+
+    Returns images of shape ``(2 n_per_class, 8, 8)`` and labels (alternating).
+
+    Examples
+    --------
+    >>> imgs, y = load_digits_1_vs_5(2)
+    >>> imgs.shape, y.tolist()
+    ((4, 8, 8), [1.0, -1.0, 1.0, -1.0])
+    """
+    from sklearn.datasets import load_digits
+
+    d = load_digits()
+    return _balanced_1_vs_5(d.images, d.target, _check_int("n_per_class", n_per_class), seed)
+
+
+def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """MNIST 1 vs 5 from a directory with ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]``.
+
+    Raises
+    ------
+    ParameterError
+        Missing or malformed files.
+    """
+    path = Path(path)
+    found = {}
+    for key, stem in (("images", "train-images-idx3-ubyte"), ("labels", "train-labels-idx1-ubyte")):
+        cands = [path / stem, path / (stem + ".gz"), path / stem.replace("-idx", ".idx")]
+        hit = next((c for c in cands if c.is_file()), None)
+        if hit is None:
+            raise ParameterError(f"{path}: no {stem}[.gz] (MNIST training files) found")
+        found[key] = read_idx(hit)
+    images, labels = found["images"], found["labels"]
+    if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
+        raise ParameterError(f"{path}: MNIST images {images.shape} and labels {labels.shape} do not match")
+    return _balanced_1_vs_5(images, labels, _check_int("n_per_class", n_per_class), seed)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Configuration.
+
+    Attributes
+    ----------
+    n_per_class : int
+        Images of each digit.
+    depths : tuple of int
+        Depths L (the seeds use 3).
+    fc_width : int
+        Hidden width of the FC network (the SVM prediction holds for every width).
+    mnist_path : str, optional
+        Directory with ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]``; without
+        it scikit-learn's 8x8 digits are used.
+    seed : int
+        Seed of the image selection and of the initializations.
+    starts : int
+        Starts of the nonconvex max-margin solvers.
+    lr_factors : tuple of (str, float)
+        Per-architecture multipliers of ``train.lr``: on the lifted digits the FC network escapes
+        its small-initialization saddle only with a much larger step than the G-CNN tolerates.
+    train : TrainConfig
+    """
+
+    n_per_class: int = 20
+    depths: tuple[int, ...] = (3,)
+    fc_width: int = 32
+    mnist_path: str | None = None
+    seed: int = 0
+    starts: int = 2
+    lr_factors: tuple[tuple[str, float], ...] = (("FC", 16.0),)
+    train: TrainConfig = field(default_factory=TrainConfig)
+
+    def __post_init__(self) -> None:
+        _check_int("n_per_class", self.n_per_class)
+        for L in self.depths:
+            _check_int("depth", L)
+        _check_int("fc_width", self.fc_width)
+        _check_int("starts", self.starts)
+        for arch, f in self.lr_factors:
+            if arch not in ("G-CNN", "CNN", "FC") or not (f > 0):
+                raise ParameterError(f"lr_factors entries must be (architecture, factor > 0), got {(arch, f)!r}")
+
+
+TINY = Config(n_per_class=3, depths=(2,), fc_width=4, starts=1,
+              train=TrainConfig(steps=150, lr=0.05, record_points=5, polish_max_iter=30))
+QUICK = Config(train=TrainConfig(steps=1000, lr=0.05, init_scale=0.5, record_points=15, polish_max_iter=50))
+FULL = Config(n_per_class=50, depths=(3, 2), fc_width=64, starts=4,
+              train=TrainConfig(steps=20000, lr=0.05, init_scale=0.5, record_points=40))
+
+
+def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
+    """Lift the images, train G-CNN, 2-D CNN and FC at each depth; return the metrics (JSON-ready)."""
+    if config.mnist_path is None:
+        imgs, y = load_digits_1_vs_5(config.n_per_class, seed=config.seed)
+        source = "scikit-learn digits 8x8"
+    else:
+        imgs, y = load_mnist_1_vs_5(config.mnist_path, config.n_per_class, seed=config.seed)
+        source = f"MNIST 28x28 ({config.mnist_path})"
+    n = imgs.shape[-1]
+    G, T = gt.torus_p4m(n), gt.abelian((n, n))
+    nh = G.order // (n * n)
+    XI = unit_rms(imgs.reshape(len(y), n * n))  # image space
+    XG = lift_image(G, XI) / np.sqrt(nh)  # G space, also unit RMS norm: ||lift(x)||^2 = 8 ||x||^2
+    embed = lambda b: lift_image(G, b) / np.sqrt(nh)  # <XG, embed(b)> = <XI, b>  # noqa: E731
+    out: dict = {"name": NAME, "config": config, "source": source,
+                 "group": {"order": G.order, "irrep_dims": group_operator(G).dims}, "runs": {}, "rows": [],
+                 "summary": [], "images": imgs[:2]}
+    with progress_bar(3 * len(config.depths), NAME, progress) as bar:
+        for L in config.depths:
+            P = {"schatten": solve_problem(XG, y, "schatten", L, group=G, starts=config.starts, seed=config.seed),
+                 "lp": solve_problem(XG, y, "lp", L, starts=config.starts, seed=config.seed),
+                 "l2": solve_problem(XG, y, "l2", L),
+                 "cnn": solve_problem(XI, y, "schatten", L, group=T, starts=config.starts, seed=config.seed)}
+            runs = {}
+            for arch, X, prob, kw in (("G-CNN", XG, P["schatten"], {"group": G}),
+                                      ("CNN", XI, P["cnn"], {"group": T, "embed": embed, "X_cross": XG}),
+                                      ("FC", XG, P["l2"], {"width": config.fc_width})):
+                model_arch = "G-CNN" if arch == "CNN" else arch  # the 2-D CNN is the G-CNN over C_n x C_n
+                cfg = replace(config.train, lr=config.train.lr * dict(config.lr_factors).get(arch, 1.0))
+                r = run_arch(model_arch, X, y, prob, cfg, seed=config.seed + 1,
+                             cross={k: P[k] for k in ("schatten", "lp", "l2")}, **kw)
+                r["architecture"] = arch
+                if arch == "CNN":
+                    r["prediction"] = prob.label.replace("Schatten_{2/L}(b_hat)", "l_{2/L}(2-D DFT b)")
+                r["beta_image"] = {"raw": _to_image(r["beta_raw"], arch, n, nh),
+                                   "polished": None if r["beta_polished"] is None else
+                                   _to_image(r["beta_polished"], arch, n, nh)}
+                runs[arch] = r
+                out["rows"].append(row(NAME, r))
+                bar.update(1)
+            out["runs"][f"L={L}"] = runs
+    out["summary"] += [
+        f"data: {source}, {len(y)} images, G = (C{n} x C{n}) : D4 of order {G.order}, irrep degrees "
+        + ", ".join(f"{c} x {d}" for d, c in zip(*np.unique(group_operator(G).dims, return_counts=True))),
+        "own prediction (polished, else raw): " + summarize(out["runs"]),
+        "Fourier: Schatten_{2/L} ratio over G (G-CNN's problem): " + summarize(out["runs"], "schatten"),
+        "real space: l_{2/L} ratio over G: " + summarize(out["runs"], "lp"),
+        "SVM ratio: " + summarize(out["runs"], "l2"),
+    ]
+    if out_dir is not None:
+        write_json(out, Path(out_dir) / f"{NAME}.json")
+    return out
+
+
+def _to_image(beta: np.ndarray, arch: str, n: int, nh: int) -> np.ndarray:
+    """The image-space predictor: the classifier ``x -> <XG(x), beta>`` as ``<x, b_img>``."""
+    b = np.asarray(beta, dtype=float)
+    if arch == "CNN":
+        return b.reshape(n, n)
+    return b.reshape(nh, n * n).sum(axis=0).reshape(n, n) / np.sqrt(nh)
+
+
+def plot(metrics: dict, path: str | Path) -> None:
+    """Top: Fourier (Schatten), real-space l_{2/L} and SVM ratios over training; bottom: image-space betas."""
+    label, runs = next(iter(metrics["runs"].items()))
+    fig, axes = new_figure(2, 3, width=3.9, height=3.1)
+    for ax, key, title in ((axes[0, 0], "ratio:schatten", "Fourier: Schatten_{2/L} over G"),
+                           (axes[0, 1], "ratio:lp", "real space: l_{2/L} over G"),
+                           (axes[0, 2], "ratio:l2", "SVM (l_2)")):
+        plot_ratio_traces(ax, runs, key, f"{label}, {title}")
+    for ax, (arch, r) in zip(axes[1], runs.items()):
+        img = r["beta_image"]["polished"]
+        img = np.asarray(r["beta_image"]["raw"] if img is None else img, dtype=float)
+        v = float(np.max(np.abs(img))) or 1.0
+        im = ax.imshow(img, cmap="RdBu_r", vmin=-v, vmax=v)
+        ax.set_title(f"{arch}: image-space beta (polished)", fontsize=9, color=ARCH_COLORS.get(arch))
+        ax.set_xticks([])
+        ax.set_yticks([])
+        fig.colorbar(im, ax=ax, shrink=0.8)
+    fig.suptitle(f"{metrics['source']}: 1 vs 5 on (C_n x C_n) : D4 (|G| = {metrics['group']['order']})", fontsize=10)
+    save_figure(fig, path)
