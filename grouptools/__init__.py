@@ -50,6 +50,8 @@ from ._errors import (
     VerificationError,
 )
 from ._group import ConjugacyClass, FiniteGroup, Subgroup
+from ._irreps import Irrep, irreps
+from ._irreps_export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
 from ._parse import Presentation, parse_presentation
 from ._spec import group
 
@@ -74,6 +76,7 @@ __all__ = [
     "GroupToolsError",
     "InfiniteGroupError",
     "InvalidGroupError",
+    "Irrep",
     "Presentation",
     "PresentationSyntaxError",
     "SemidirectStructure",
@@ -88,12 +91,17 @@ __all__ = [
     "dicyclic",
     "dihedral",
     "direct_product",
+    "format_irreps",
     "from_cayley_table",
     "from_matrices",
     "from_permutations",
     "from_presentation",
     "general_linear",
     "group",
+    "irreps",
+    "irreps_from_json",
+    "irreps_to_gap",
+    "irreps_to_json",
     "parse_presentation",
     "projective_special_linear",
     "quaternion",

@@ -454,6 +454,7 @@ def _enumerate(
 
     kern = _k.numba_kernels() if kernels is None else kernels
     work = _WORK_NUMBA if kernels is None else _WORK_PYTHON
+    start_time = time.perf_counter()  # compiling the kernels does not count
     rels = _prepare_relators(pres.relators)
     rcols, roff = _columns(rels)
     rbit, rroot = _power_flags(rels)

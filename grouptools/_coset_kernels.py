@@ -1,10 +1,9 @@
 """Kernels of Todd-Coxeter coset enumeration (HLT with lookahead), in numba and pure Python.
 
 Every kernel is written once, as a plain Python function taking all its data as arguments. The
-pure-Python twins are these functions themselves (:data:`PY`); the numba versions
-(:data:`NB`, built lazily by :func:`numba_kernels`) are ``njit(cache=True)`` compilations of
-the same code objects whose global names resolve to the compiled helpers. Tests run both and
-compare.
+pure-Python twins are these functions themselves (:data:`PY`); the numba versions (returned
+by :func:`numba_kernels`, built on first use) are ``njit(cache=True)`` compilations of the same
+code objects, with global names resolving to the compiled helpers. Tests run both and compare.
 
 Data layout
 -----------
@@ -512,7 +511,7 @@ _NB: types.SimpleNamespace | None = None
 
 
 def numba_kernels() -> types.SimpleNamespace:
-    """Return the numba-compiled kernels (compiled on first use, cached on disk).
+    """Return the numba-compiled kernels (compiled on first use, then cached on disk).
 
     Each function of :data:`PY` is recompiled with ``njit(cache=True)`` from the same code
     object, with a copy of this module's globals in which the helpers it calls are replaced by
@@ -538,5 +537,30 @@ def numba_kernels() -> types.SimpleNamespace:
             clone.__doc__ = func.__doc__
             clone.__module__ = func.__module__
             namespace[name] = njit(cache=True)(clone)
-        _NB = types.SimpleNamespace(**{name: namespace[name] for name in vars(PY)})
+        nb = types.SimpleNamespace(**{name: namespace[name] for name in vars(PY)})
+        _warm_up(nb)
+        _NB = nb
     return _NB
+
+
+def _warm_up(kernels: types.SimpleNamespace) -> None:
+    """Call every kernel once on a tiny enumeration (``<a | a^2>``) with the argument types
+    the driver uses, so that compiling (or loading from the disk cache) happens here and not
+    inside a caller's time budget."""
+    table = np.full((4, 2), -1, dtype=np.int32)
+    p = np.zeros(4, dtype=np.int32)
+    flags = np.zeros(4, dtype=np.uint8)
+    rels = np.zeros(2, dtype=np.int32)
+    roff = np.array([0, 2], dtype=np.int64)
+    rbit = np.array([0], dtype=np.int64)
+    rroot = np.array([1], dtype=np.int64)
+    subs = np.zeros(0, dtype=np.int32)
+    soff = np.zeros(1, dtype=np.int64)
+    state = new_state()
+    work = 1 << 20
+    kernels.hlt_chunk(table, p, flags, rels, roff, rbit, rroot, subs, soff, state, work)
+    kernels.lookahead(table, p, flags, rels, roff, rbit, state, 0, work)
+    kernels.compact(table, p, flags, state)
+    order = np.zeros(int(state[LIVE]), dtype=np.int32)
+    out = np.zeros((1, int(state[LIVE])), dtype=np.int32)
+    kernels.standardize(table, p, state, order, out)

@@ -162,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (MemoryError, RecursionError) as exc:
         print(f"grouptools: error: out of resources ({type(exc).__name__})", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into e.g. head
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print("grouptools: interrupted", file=sys.stderr)
         return 130

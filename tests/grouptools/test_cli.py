@@ -53,3 +53,27 @@ def test_demo(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "6272" in out and "torus_p4m(28)" in out
+
+
+def test_irreps_json_shape(capsys):
+    import numpy as np
+
+    assert main(["irreps", "SL(2,3)", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["order"] == 24 and data["generators"]
+    degrees = sorted(r["dim"] for r in data["irreps"])
+    assert degrees == [1, 1, 1, 2, 2, 2, 3] and sum(d * d for d in degrees) == 24
+    for rep in data["irreps"]:
+        assert set(rep) >= {"dim", "frobenius_schur", "images", "exact"}
+        for name in data["generators"]:
+            m = np.array(rep["images"][name])
+            mat = m[..., 0] + 1j * m[..., 1]
+            assert mat.shape == (rep["dim"], rep["dim"])
+            assert np.allclose(mat @ mat.conj().T, np.eye(rep["dim"]), atol=1e-12)
+            assert len(rep["exact"][name]) == rep["dim"]
+
+
+def test_chartable_text(capsys):
+    assert main(["chartable", "symmetric(4)"]) == 0
+    out = capsys.readouterr().out
+    assert "X.5" in out and "X.6" not in out
