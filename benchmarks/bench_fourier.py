@@ -94,7 +94,7 @@ def part1(n: int, batch: int, repeat: int, dense: bool) -> None:
     t_fft2 = best(lambda: np.fft.fft2(imgs), repeat)
     peak = traced_peak(lambda: transform(G, f))
 
-    print(f"## Fourier transform on torus_p4m({n}) = (C{n} x C{n}) : D4, |G| = {G.order}, "
+    print(f"### Fourier transform on torus_p4m({n}) = (C{n} x C{n}) : D4, |G| = {G.order}, "
           f"batch of {batch} real signals\n")
     print(f"method `{choose_method(G, 'auto')}`; `G.irreps()` {t_irreps:.2f} s and plan + JIT "
           f"{t_setup:.2f} s once per group; round-trip max error {err:.1e}.\n")
@@ -145,14 +145,27 @@ def one(kind: str, n: int, batch: int, repeat: int, dense_max_gib: float) -> dic
         out["dense_build_s"] = time.perf_counter() - t0
         out["dense_mul_s"] = best(lambda: F @ f.T, 1)
         del F
-    out["rss_bytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    out["rss_bytes"] = peak_rss()
     return out
 
 
+def peak_rss() -> int:
+    """Peak resident set size of this process (``VmHWM``; ``ru_maxrss`` would include the parent's
+    peak, which survives fork and exec on Linux)."""
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+
+
 def part2(sizes: list[tuple[str, int]], batch: int, repeat: int, timeout: float, dense_max_gib: float) -> None:
-    print(f"## Scaling: batch of {batch} real signals (one subprocess per group, {timeout:.0f} s limit)\n")
+    print(f"### Scaling: batch of {batch} real signals (one subprocess per group, {timeout:.0f} s limit)\n")
     print("| group | \\|G\\| | method | G.irreps() | plan + JIT | transform | per signal | "
-          "peak traced | peak RSS | dense build + multiply |")
+          "peak traced | peak RSS | dense: build F (incl. irrep matrices) + multiply |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for kind, n in sizes:
         label = f"torus_p4m({n})" if kind == "torus" else f"dihedral({n})"
@@ -170,9 +183,10 @@ def part2(sizes: list[tuple[str, int]], batch: int, repeat: int, timeout: float,
         r = json.loads(res.stdout.strip().splitlines()[-1])
         dense = (f"{r['dense_build_s']:.2f} + {r['dense_mul_s']:.2f} s" if "dense_build_s" in r
                  else f"skipped (F needs {16 * r['order'] ** 2 / 2**30:.1f} GiB)")
+        r["rss"] = mib(r["rss_bytes"])
         print(f"| {label} | {r['order']} | {r['method']} | {r['irreps_s']:.2f} s | {r['setup_s']:.2f} s | "
-              f"{r['transform_s']:.3f} s | {1e6 * r['transform_s'] / batch:.0f} us | {mib(r['peak_bytes'])} | "
-              f"{mib(r['rss_bytes'])} | {dense} |", flush=True)
+              f"{1e3 * r['transform_s']:.2f} ms | {1e6 * r['transform_s'] / batch:.1f} us | {mib(r['peak_bytes'])} | "
+              f"{r['rss']} | {dense} |", flush=True)
     print()
 
 

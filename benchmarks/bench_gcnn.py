@@ -176,7 +176,6 @@ def main() -> int:
     res = fit(cached, X, y, steps=args.steps, lr=lr, record=Record(points=3), progress=False)
     fit_rate = res.steps / res.elapsed
     rss_ours = rss_mib()
-    ours = float(np.median(t_cached))
 
     # baseline: the seeds' unfolding, on the model's current parameters
     params = [p.copy() for p in cached.params]
@@ -230,21 +229,27 @@ def main() -> int:
     print(f"`torus_p4m({args.n})`, |G| = {n}, {len(G.irreps())} irreps, N = {args.N}, depth 3 "
           f"(GCNN method `{assert_method}`), exponential loss; {os.cpu_count()} cores, "
           f"load average {load:.1f} at the end of the run. Step times: median (best) of {args.steps} steps.\n")
-    print("| method | time per step | steps / s | ours is faster by | peak traced memory | notes |")
+    ours = float(np.median(t_plain))  # the default path (no cache) is the reference
+    med_cached = float(np.median(t_cached))
+    print("| method | time per step | steps / s | time / ours | peak traced memory | notes |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
-    print(f"| ours, Fourier, cached `x_hat` | {1e3 * ours:.2f} ms ({1e3 * t_cached.min():.2f}) | {1 / ours:.0f} | 1x | "
-          f"{mem_cached / mib:.1f} MiB | after `model.precompute(X)` |")
-    med_plain = float(np.median(t_plain))
-    print(f"| ours, Fourier, no cache | {1e3 * med_plain:.2f} ms ({1e3 * t_plain.min():.2f}) | {1 / med_plain:.0f} | "
-          f"{med_plain / ours:.2f}x | {mem_plain / mib:.1f} MiB | data only via `X @ beta`, `X^T g` |")
+    print(f"| **ours, Fourier** (default) | {1e3 * ours:.2f} ms ({1e3 * t_plain.min():.2f}) | {1 / ours:.0f} | 1 | "
+          f"{mem_plain / mib:.1f} MiB | data only through `X @ beta` and `X^T g` |")
+    print(f"| ours, Fourier, cached `x_hat` | {1e3 * med_cached:.2f} ms ({1e3 * t_cached.min():.2f}) | {1 / med_cached:.0f} | "
+          f"{med_cached / ours:.2f} | {mem_cached / mib:.1f} MiB | after `model.precompute(X)` |")
     print(f"| ours, `training.fit` ({res.steps} steps) | {1e3 / fit_rate:.2f} ms | {fit_rate:.0f} | "
-          f"{1 / fit_rate / ours:.2f}x | - | includes recording at 3 log-spaced steps |")
+          f"{1 / fit_rate / ours:.2f} | - | cached; whole loop, recording at 3 log-spaced steps |")
     if real_row is not None:
         t_real, mem_real, err_real, _ = real_row
-        print(f"| ours, real path (`H @ w[K]`) | {t_real:.2f} s | {1 / t_real:.2f} | {t_real / ours:,.0f}x | "
+        print(f"| ours, real path (`H @ w[K]`) | {t_real:.2f} s | {1 / t_real:.2f} | {t_real / ours:,.0f} | "
               f"{mem_real / mib:,.0f} MiB | one step; gradient rel. diff {err_real:.1e} |")
-    print(f"| seeds' unfolding (numpy) | {base_step:.1f} s | {1 / base_step:.4f} | {base_step / ours:,.0f}x | "
+    print(f"| seeds' unfolding (numpy) | {base_step:.1f} s | {1 / base_step:.4f} | {base_step / ours:,.0f} | "
           f"{mem_base / mib:,.0f} MiB | {how}; gradient rel. diff {max(errs):.1e} |")
+    print()
+    rate_ok = "met" if 1 / ours >= 100 else "MISSED"
+    ratio_ok = "met" if base_step / ours >= 1000 else "MISSED"
+    print(f"Targets: >= 100 steps/s: {rate_ok} ({1 / ours:.0f}); >= 1000x the seeds' method: {ratio_ok} "
+          f"({base_step / ours:,.0f}x).")
     print()
     print("| one-time cost | seconds |")
     print("| --- | ---: |")

@@ -52,7 +52,8 @@ from ._errors import (
 from ._group import ConjugacyClass, FiniteGroup, Subgroup
 from ._irreps import Irrep, irreps
 from ._irreps_export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
-from ._parse import Presentation, parse_presentation
+from ._coset import abelian_invariants, enumerate_cosets
+from ._parse import Presentation, format_word, free_reduce, parse_presentation, parse_word
 from ._spec import group
 
 from_cayley_table = FiniteGroup.from_cayley_table
@@ -84,6 +85,7 @@ __all__ = [
     "Subgroup",
     "VerificationError",
     "abelian",
+    "abelian_invariants",
     "affine_group",
     "alternating",
     "character_table",
@@ -91,7 +93,10 @@ __all__ = [
     "dicyclic",
     "dihedral",
     "direct_product",
+    "enumerate_cosets",
     "format_irreps",
+    "format_word",
+    "free_reduce",
     "from_cayley_table",
     "from_matrices",
     "from_permutations",
@@ -103,6 +108,7 @@ __all__ = [
     "irreps_to_gap",
     "irreps_to_json",
     "parse_presentation",
+    "parse_word",
     "projective_special_linear",
     "quaternion",
     "semidirect_product",

@@ -43,14 +43,15 @@ _CANONICAL_MAX_LEN = 256
 
 
 def _exponent_sums(words: Sequence[Sequence[int]], ngens: int) -> list[list[int]]:
-    rows = []
+    """Distinct nonzero exponent-sum vectors of the words (rows of the relation matrix)."""
+    rows: dict[tuple[int, ...], None] = {}
     for w in words:
         row = [0] * ngens
         for x in w:
             row[abs(x) - 1] += 1 if x > 0 else -1
         if any(row):
-            rows.append(row)
-    return rows
+            rows[tuple(row)] = None
+    return [list(r) for r in rows]
 
 
 def _smith_diagonal(rows: list[list[int]], ncols: int) -> list[int]:

@@ -493,17 +493,25 @@ class _Parser:
             raise self.error("unexpected end of input: expected a word")
         raise self.error(f"unexpected {c!r}: expected a generator, '1', '(' or '['")
 
-    def relation(self) -> list[int]:
-        """relation := word ['=' word]; ``u = v`` gives the relator ``u*v^-1``."""
-        u = self.word(0)
-        if self.peek() == "=":
-            eq = self.pos
+    def relations(self) -> list[list[int]]:
+        """relation := word ('=' word)*; ``u = v`` gives ``u*v^-1`` and a chain
+        ``u1 = u2 = ... = uk`` gives ``u1*u2^-1, ..., u(k-1)*uk^-1`` (as in Magma)."""
+        words = [self.word(0)]
+        positions = []
+        while self.peek() == "=":
+            positions.append(self.pos)
             self.pos += 1
-            v = self.word(0)
-            self.mul_into(u, [-c for c in reversed(v)], eq)
-            if self.peek() == "=":
-                raise self.error("a relation has at most one '='")
-        return u
+            words.append(self.word(0))
+        if len(words) == 1:
+            return words
+        if not words[-1]:  # u1 = ... = uk = 1: each word is a relator
+            return [w for w in words[:-1] if w] or [[]]
+        out = []
+        for u, v, eq in zip(words, words[1:], positions):
+            rel = list(u)
+            self.mul_into(rel, [-c for c in reversed(v)], eq)
+            out.append(rel)
+        return out
 
     def presentation(self) -> Presentation:
         self.expect("<", "'<' starting the presentation")
@@ -530,15 +538,15 @@ class _Parser:
         if self.peek() != ">":
             while True:
                 start = self.pos
-                r = self.relation()
-                total += len(r)
-                if total > self.max_length:
-                    raise self.error(
-                        "relators too long in total "
-                        f"(more than max_length={self.max_length} letters)",
-                        start,
-                    )
-                rels.append(tuple(r))
+                for r in self.relations():
+                    total += len(r)
+                    if total > self.max_length:
+                        raise self.error(
+                            "relators too long in total "
+                            f"(more than max_length={self.max_length} letters)",
+                            start,
+                        )
+                    rels.append(tuple(r))
                 c = self.peek()
                 if c == ",":
                     self.pos += 1

@@ -211,6 +211,19 @@ class FourierPlan:
         return [flat[..., s : s + R * d * d].reshape(batch + (R, d, d)) for d, s, R in self.segments]
 
 
+# -- data products ---------------------------------------------------------------------------------------
+# The data enter a step only through X @ beta and g @ X, memory-bound products over the N x |G| data.
+# numpy's own single-threaded loops (einsum) run them at memory speed and, unlike a multithreaded
+# BLAS gemv, do not stall when the other cores are busy (measured: 0.7 ms against 8-16 ms for
+# 200 x 12544 on a loaded 2-core machine).
+def _matvec(X: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.einsum("nk,k->n", X, b)
+
+
+def _vecmat(g: np.ndarray, X: np.ndarray) -> np.ndarray:
+    return np.einsum("n,nk->k", g, X)
+
+
 # -- per-irrep algebra ------------------------------------------------------------------------------------
 def _ct(a: np.ndarray) -> np.ndarray:
     return np.conj(np.swapaxes(a, -1, -2))
@@ -298,6 +311,12 @@ class GCNNFourier:
         self._blocks_val: tuple[list[np.ndarray], np.ndarray] | None = None
         self._data: _DataEntry | None = None
 
+    def __getstate__(self) -> dict:
+        """Pickling (and ``copy.deepcopy``) drops the caches; the data cache holds a weak reference."""
+        state = self.__dict__.copy()
+        state.update(_data=None, _blocks_key=None, _blocks_val=None)
+        return state
+
     # -- caches -------------------------------------------------------------------------------------------
     def _blocks(self, params: Sequence[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
         """Per-degree filter transforms ``(L, R, d, d)`` and the flat ``beta_hat`` (cached by value)."""
@@ -366,16 +385,16 @@ class GCNNFourier:
         """Outputs ``f(x_n) = <x_n, beta>`` for the rows of ``X`` (shape ``(N, |G|)``)."""
         _, beta_hat = self._blocks(params)
         if self.cached(X):
-            return self._data.xv @ (self.plan.weights * beta_hat).view(np.float64)
-        return X @ self.plan.inverse_real(beta_hat)
+            return _matvec(self._data.xv, (self.plan.weights * beta_hat).view(np.float64))
+        return _matvec(X, self.plan.inverse_real(beta_hat))
 
     def grad(self, params: Sequence[np.ndarray], X: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
         """Gradients of ``sum_n g_n f(x_n)`` with respect to each filter: ``Re inverse(M_l)``."""
         A, _ = self._blocks(params)
         if self.cached(X):
-            Z = (g @ self._data.xv).view(np.complex128)
+            Z = _vecmat(g, self._data.xv).view(np.complex128)
         else:
-            Z = self.plan.transform(g @ X)
+            Z = self.plan.transform(_vecmat(g, X))
         grads = self.plan.inverse_real(_adjoint_blocks(self.plan, A, Z))
         return [np.ascontiguousarray(row) for row in grads]
 
@@ -425,7 +444,7 @@ def circular_forward(params: Sequence[np.ndarray], X: np.ndarray) -> np.ndarray:
     >>> float(circular_forward([np.eye(3)[0], np.ones(3)], np.ones((1, 3)))[0])
     3.0
     """
-    return X @ circular_linearization(params)
+    return _matvec(X, circular_linearization(params))
 
 
 def circular_grad(params: Sequence[np.ndarray], X: np.ndarray, g: np.ndarray) -> list[np.ndarray]:
@@ -441,7 +460,7 @@ def circular_grad(params: Sequence[np.ndarray], X: np.ndarray, g: np.ndarray) ->
     D = params[0].shape[0]
     F = np.fft.rfft(np.stack(params), axis=-1)
     L = F.shape[0]
-    Z = np.fft.rfft(g @ X)
+    Z = np.fft.rfft(_vecmat(g, X))
     prefix = np.ones_like(F)
     suffix = np.ones_like(F)
     for l in range(1, L):

@@ -222,7 +222,8 @@ def _group_order(G: Any) -> int:
 class _GroupData:
     """Per-group data shared by a :class:`GCNN` and its copies: the index matrix and the Fourier engine.
 
-    Both are built on first use, so a model on the Fourier path never builds the Cayley table.
+    Both are built on first use, so a model on the Fourier path never asks for the Cayley table nor
+    builds the ``(|G|, |G|)`` index matrix.
     """
 
     def __init__(self, G: Any) -> None:

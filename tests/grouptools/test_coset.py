@@ -431,6 +431,7 @@ def test_infinite_abelianization_raises_at_once(text):
     assert time.perf_counter() - t0 < 0.5
 
 
+@pytest.mark.slow
 def test_infinite_perfect_group_hits_limit_with_default_limits():
     # the (2,3,7) triangle group is infinite and perfect: only the limits can stop it
     t0 = time.perf_counter()

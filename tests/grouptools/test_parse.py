@@ -74,7 +74,7 @@ def fmt(w):
 # -- round trip ----------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(presentations())
 def test_round_trip(p):
     assert parse_presentation(str(p)) == p
@@ -231,7 +231,6 @@ def error_of(text, parse=parse_presentation):
         ("a, b | a", 0),
         ("<a | 2>", 5),
         ("<1 | >", 1),
-        ("<a | a = a = a>", 11),
         ("<a | <a>", 5),
         ("", 0),
     ],
@@ -317,9 +316,19 @@ def test_fuzz_arbitrary_text(text):
     parses_or_syntax_error(lambda t: parse_word(t, ["a", "b", "F1"]), text)
 
 
-@settings(max_examples=600, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(GRAMMAR), max_size=40).map("".join))
 def test_fuzz_grammar_tokens(text):
     parses_or_syntax_error(parse_presentation, "<a,b,F1|" + text + ">")
     parses_or_syntax_error(parse_presentation, text)
     parses_or_syntax_error(lambda t: parse_word(t, ["a", "b", "F1"]), text)
+
+
+def test_chained_relations():
+    from grouptools._parse import parse_presentation as pp
+
+    p = pp("<a, b | a^2 = b^3 = (a*b)^5 = 1>")
+    assert p == pp("<a, b | a^2, b^3, (a*b)^5>")
+    q = pp("<a, b | a^2 = b^3 = (a*b)^5>")  # a chain of equal words: pairwise quotients
+    assert q.relators == pp("<a, b | a^2*b^-3, b^3*(a*b)^-5>").relators
+    assert pp("<a | a = 1>") == pp("<a | a>")

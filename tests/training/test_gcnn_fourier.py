@@ -6,7 +6,9 @@ the definition of the G-correlation written out with the Cayley table, and from 
 
 from __future__ import annotations
 
+import copy
 import functools
+import pickle
 
 import numpy as np
 import pytest
@@ -237,6 +239,15 @@ def test_cache_identity_and_edits():
     with pytest.raises(ParameterError):
         m.precompute(X, max_bytes=100)
     GCNN(G, 2, method="real").precompute(X)  # a no-op in real space
+
+
+def test_pickle_and_deepcopy_drop_the_cache():
+    m = GCNN(group("SG200_44"), 3, seed=1, method="fourier")
+    X = np.random.default_rng(0).standard_normal((3, 200))
+    m.precompute(X)
+    for other in (pickle.loads(pickle.dumps(m)), copy.deepcopy(m)):
+        assert not other._shared.engine.cached(X)
+        assert rel_err(other.forward(X), m.forward(X)) < 1e-12
 
 
 def test_plan_layout_and_inverse():

@@ -206,7 +206,7 @@ class Config:
 
 
 TINY = Config(n_per_class=3, depths=(2,), fc_width=4, starts=1,
-              train=TrainConfig(steps=150, lr=0.05, record_points=5, polish_max_iter=30))
+              train=TrainConfig(steps=150, lr=0.05, record_points=5, polish=False))
 QUICK = Config(train=TrainConfig(steps=1000, lr=0.05, init_scale=0.5, record_points=15, polish_max_iter=50))
 FULL = Config(n_per_class=50, depths=(3, 2), fc_width=64, starts=4,
               train=TrainConfig(steps=20000, lr=0.05, init_scale=0.5, record_points=40))

@@ -41,7 +41,7 @@ class Config(GroupConfig):
 
 
 TINY = Config(N=4, depths=(2,), starts=2, fc_width=8,
-              train=TrainConfig(steps=300, lr=0.1, record_points=8, polish_max_iter=100))
+              train=TrainConfig(steps=300, lr=0.1, record_points=8, polish=False))
 QUICK = Config(N=10, seed=1, starts=3, fc_width=32,
                train=TrainConfig(steps=2000, lr=0.1, init_scale=0.5, record_points=25, polish_max_iter=50))
 FULL = Config(N=10, seed=1, starts=8, train=TrainConfig(steps=30000, lr=0.1, init_scale=0.5, record_points=60))

@@ -133,7 +133,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     S = real_dft_matrix(D)
     Xt = X @ S.T
     lam = float(np.linalg.eigvalsh(Xt @ Xt.T).max())
-    out: dict = {"name": NAME, "config": config, "regression": [], "classification": {}, "rows": [], "summary": []}
+    out: dict = {"name": NAME, "config": config, "regression": [], "classification": {}, "rows": [], "summary": [],
+                 "data": {"X": X, "targets": t, "shape": shape}}
     l1 = bias.regression_min_norm(X, t, "l1", transform=S)
     with progress_bar(len(config.alphas) + len(config.depths), NAME, progress) as bar:
         for alpha in config.alphas:
