@@ -153,7 +153,7 @@ def main() -> int:
     t0 = time.perf_counter()
     model = GCNN(G, 3, seed=0)
     t_model = time.perf_counter() - t0
-    assert_method = model.method
+    method_used = model.method
     t0 = time.perf_counter()
     model_step(model.copy(), X, y, lr)  # first call: numba kernels, FFT plans
     t_warm = time.perf_counter() - t0
@@ -227,7 +227,7 @@ def main() -> int:
     mib = 2.0**20
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     print(f"`torus_p4m({args.n})`, |G| = {n}, {len(G.irreps())} irreps, N = {args.N}, depth 3 "
-          f"(GCNN method `{assert_method}`), exponential loss; {os.cpu_count()} cores, "
+          f"(GCNN method `{method_used}`), exponential loss; {os.cpu_count()} cores, "
           f"load average {load:.1f} at the end of the run. Step times: median (best) of {args.steps} steps.\n")
     ours = float(np.median(t_plain))  # the default path (no cache) is the reference
     med_cached = float(np.median(t_cached))

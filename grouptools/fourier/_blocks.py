@@ -110,6 +110,8 @@ class FourierBlocks(Sequence):
                [3., 4.]])
         """
         dims = tuple(int(d) for d in (G if _is_int_sequence(G) else _degrees(G)))
+        if not dims or min(dims) < 1:
+            raise InvalidGroupError(f"degrees must be a non-empty sequence of positive integers, got {dims}")
         v = np.asarray(vec)
         total = sum(d * d for d in dims)
         if v.ndim < 1 or v.shape[-1] != total:

@@ -42,7 +42,7 @@ __all__ = ["applies", "transform_clifford", "inverse_clifford", "layout", "plan"
 #: Entries of ``Z^H rho(t) Z`` below this (absolute; the matrices are unitary) are structural zeros.
 SPARSE_TOL = 1e-12
 #: Largest allowed deviation of ``Z^H rho(n) Z`` from a diagonal matrix.
-DIAG_TOL = 1e-8
+DIAG_TOL = 1e-10
 
 
 def _is(obj: Any, name: str) -> bool:

@@ -17,7 +17,12 @@ dihedral_visualization     beta and the singular values of beta_hat, dihedral gr
 tensor_regression          Yun et al.: regression limits over initialization scales
 nonlinear_local            ReLU G-CNN on D60: Schatten norms of local linearizations
 uncertainty                Meshulam's |supp f| * rank(f_hat) >= |G|
+bandlimited_linear         linear band-limited G-CNNs over SO(3): the compact-group version
+spherical_local            spherical CNN: local linearizations (the poster's figure 5b)
 =========================  =====================================================================
+
+The last two modules come with the compact-group part of the toolkit (:mod:`training.compact`) and
+follow the same protocol.
 
 :func:`run_experiment` runs one experiment and writes ``NAME.png``, ``metrics.json`` and
 ``report.md``; :func:`reproduce` runs all of them. BLAS is limited to one thread while they run: the
@@ -57,6 +62,8 @@ EXPERIMENTS = (
     "tensor_regression",
     "nonlinear_local",
     "uncertainty",
+    "bandlimited_linear",
+    "spherical_local",
 )
 
 TINY_ENV = "GROUPTOOLS_EXPERIMENTS_TINY"

@@ -322,6 +322,8 @@ def train(
         try:
             res = fit(model, X, y, loss, steps=n, lr=lr, normalized=normalized, record=record, progress=False)
         except DivergenceError:
+            if last is not None:  # a smaller step ran without diverging: keep it
+                return last
             diverged = True
             lr /= 4.0
             continue
@@ -368,7 +370,7 @@ def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: 
         if r <= 1 + RATIO_TOL and stationary:
             return "consistent"
         if r <= 1 + RATIO_TOL:
-            return f"consistent: optimum reached (certificate residual {k:.1e})"
+            return f"consistent: objective at the optimum (ratio {r:.6f}), not certified (KKT residual {k:.1e})"
         return f"inconsistent: polished ratio {r:.4f} > 1 at a parameter-space KKT point (a saddle of the factored problem?)"
     if not stationary:
         return f"not certified: polished KKT residual {k:.1e} > {KKT_TOL:g} (polish did not converge?)"
@@ -702,12 +704,13 @@ def plot_ratio_traces(ax: Any, runs: Mapping[str, Mapping[str, Any]], key: str, 
     and the POLISHED ratio as a star at the last step."""
     top = 1.0
     lo = 1.0
+    cycle = iter(["tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown"])
     for arch, run in runs.items():
         h = run["history"]
         steps = np.asarray(h["step"], dtype=float)
         vals = np.asarray([np.nan if v is None else v for v in h[key]], dtype=float)
         ok = (steps > 0) & np.isfinite(vals)
-        color = ARCH_COLORS.get(arch)
+        color = ARCH_COLORS.get(arch) or next(cycle)
         ax.plot(steps[ok], vals[ok], color=color, label=f"{arch} (raw)")
         if ok.any():
             top = max(top, float(np.nanmin(vals[ok])) * 1.5)
@@ -723,6 +726,9 @@ def plot_ratio_traces(ax: Any, runs: Mapping[str, Mapping[str, Any]], key: str, 
     ax.set_ylim(0.97 * lo, max(top, 1.2 * lo, 1.1))
     from matplotlib.ticker import FuncFormatter
 
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())
     fmt_ = FuncFormatter(lambda v, _: f"{v:.3g}")
     ax.yaxis.set_major_formatter(fmt_)
     lo_, hi_ = ax.get_ylim()

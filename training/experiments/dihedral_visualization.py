@@ -66,8 +66,8 @@ class Config:
 
 
 TINY = Config(orders=(16,), N=3, starts=2, train=TrainConfig(steps=300, lr=0.1, record_points=8))
-QUICK = Config(train=TrainConfig(steps=3000, lr=0.1, init_scale=0.5, record_points=25, polish_max_iter=50))
-FULL = Config(N=6, starts=8, train=TrainConfig(steps=40000, lr=0.1, init_scale=0.5, record_points=60))
+QUICK = Config(N=8, train=TrainConfig(steps=3000, lr=0.1, init_scale=0.5, record_points=25, polish_max_iter=50))
+FULL = Config(N=12, starts=8, train=TrainConfig(steps=40000, lr=0.1, init_scale=0.5, record_points=60))
 
 
 def _singular_values(op, beta: np.ndarray) -> np.ndarray:

@@ -177,14 +177,22 @@ class Config:
 
 
 TINY = Config(order=12, N=4, starts=2, train=TrainConfig(steps=400, lr=0.2, init_scale=0.5, record_points=8))
-QUICK = Config(train=TrainConfig(steps=3000, lr=0.2, init_scale=0.5, record_points=25, polish_max_iter=50))
+QUICK = Config(train=TrainConfig(steps=8000, lr=0.2, init_scale=0.5, record_points=25, polish_max_iter=50))
 FULL = Config(N=20, starts=8, train=TrainConfig(steps=30000, lr=0.2, init_scale=0.5, record_points=60))
 
 
 def _gd(model: ReLUNet, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, metric) -> tuple[ReLUNet, dict, float]:
-    """Normalized GD (the homogeneous rule of ``training.fit``) with log-spaced records; retries on divergence."""
+    """Normalized GD with log-spaced records and the step-size search of
+    :func:`training.experiments._common.train`.
+
+    The step is ``lr / (L(w) max(1, ||w||^2 / ||w_0||^2)^2)``: Nacson et al.'s loss normalization,
+    damped as the parameters grow (the curvature of ``log L`` grows like ``||w||^4`` for degree 3);
+    relative to the initial norm, so that wide FC layers are not penalized for their size.
+    Divide the step by 4 after a divergence, multiply it by 4 after a run that does not separate
+    the data, at most ``1 + cfg.max_retries`` runs."""
     when = {0, cfg.steps, *np.unique(np.round(np.geomspace(1, max(cfg.steps, 1), cfg.record_points)).astype(int)).tolist()}
-    lr = cfg.lr
+    lr, diverged, last = cfg.lr, False, None
+    w0 = max(model.param_norm_sq(), 1e-300)
     for _ in range(cfg.max_retries + 1):
         m = model.copy()
         hist: dict = {"step": [], "loss": [], "local": []}
@@ -201,12 +209,21 @@ def _gd(model: ReLUNet, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, metric) 
                 hist["local"].append(metric(m))
             if t == cfg.steps:
                 break
-            eta = lr / max(1.0, m.param_norm_sq() / 3.0) ** 2
+            eta = lr / max(1.0, m.param_norm_sq() / w0) ** 2
             for p, q in zip(m.params, m.grad(X, res.grad_over_value)):
                 p -= eta * q
-        if ok:
-            return m, hist, lr
-        lr /= 4.0
+        if not ok:
+            if last is not None:  # a smaller step ran without diverging: keep it
+                return last
+            diverged = True
+            lr /= 4.0
+            continue
+        last = (m, hist, lr)
+        if diverged or float(np.min(y * m.forward(X))) > 0:
+            return last
+        lr *= 4.0
+    if last is not None:
+        return last
     raise DivergenceError(f"ReLU training diverged down to lr={lr * 4:.3g}: lower TrainConfig.lr")
 
 
