@@ -50,6 +50,15 @@ from ._errors import (
     VerificationError,
 )
 from ._group import ConjugacyClass, FiniteGroup, Subgroup
+from . import fourier, uncertainty
+from ._convolution import (
+    convolve,
+    correlate,
+    left_translate,
+    lift_image,
+    regular_representation,
+    right_translate,
+)
 from ._irreps import Irrep, irreps
 from ._irreps_export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
 from ._coset import abelian_invariants, enumerate_cosets
@@ -86,6 +95,14 @@ __all__ = [
     "VerificationError",
     "abelian",
     "abelian_invariants",
+    "convolve",
+    "correlate",
+    "fourier",
+    "left_translate",
+    "lift_image",
+    "regular_representation",
+    "right_translate",
+    "uncertainty",
     "affine_group",
     "alternating",
     "character_table",

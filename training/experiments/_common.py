@@ -6,7 +6,8 @@ Every training experiment follows the same protocol (``docs/experiments.md``):
    :func:`training.bias.max_margin`: the convex optimum for ``L <= 2``, the best stationary point
    over several starts for ``L >= 3``);
 2. train the architecture by normalized gradient descent on the exponential loss
-   (:func:`train`, which retries with a 4x smaller step if a run diverges), recording the objective
+   (:func:`train`, with a small step-size search: /4 after a divergence, x4 after a run that does
+   not separate the data), recording the objective
    ratio ``R(beta_t) / R(beta*)`` (both at minimum margin 1) along the way;
 3. polish the final iterate with :func:`training.polish` (the KKT point of the parameter-space
    max-margin problem the run is heading for);
@@ -35,12 +36,12 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field, is_dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping
 
 import numpy as np
 
 from .. import bias
-from .._errors import DivergenceError, NotSeparatedError, ParameterError, ShapeError, TrainingError
+from .._errors import DivergenceError, NotSeparatedError, ParameterError, TrainingError
 from .._fit import FitResult, Record, fit
 from ..metrics import cosine
 from ..models import GCNN, CircularCNN, Diagonal, FullyConnected, LinearModel, TensorNetwork
@@ -347,7 +348,12 @@ def _assess(problem: Problem, beta: np.ndarray | None, X: np.ndarray, y: np.ndar
 
 
 def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: bool, note: str = "") -> str:
-    """One-line verdict from the raw and polished figures (module docstring of :mod:`training.experiments`).
+    """One-line verdict from the raw and polished figures (the protocol of ``docs/experiments.md``).
+
+    Convex problems: ``"consistent"`` if the polished ratio is within ``RATIO_TOL`` of 1 and the KKT
+    residual below ``KKT_TOL``. Nonconvex problems: consistent if the polished point is certified
+    stationary, saying whether it is the best known solution, a better one, or another one. Without
+    a polished point the verdict rests on the raw ratio.
 
     Examples
     --------
@@ -397,8 +403,8 @@ def run_arch(
     Returns
     -------
     dict
-        ``architecture, depth, prediction, kind, lr, steps, history, raw, polished, polish, cross,
-        verdict, beta_raw, beta_polished`` (JSON-ready after :func:`jsonable`).
+        ``architecture, depth, kind, prediction, lr, steps, n_params, seconds, history, raw, polished,
+        polish, cross, verdict, beta_raw, beta_polished`` (JSON-ready after :func:`jsonable`).
     """
     emb = embed if embed is not None else (lambda b: b)
     Xc = X if X_cross is None else X_cross
