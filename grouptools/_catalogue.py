@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from ._numtheory import is_prime
 from ._errors import EnumerationLimitError, InvalidGroupError
 from ._group import FiniteGroup, _default_names
 from ._parse import Presentation, parse_presentation, parse_word
@@ -701,14 +702,10 @@ def special_linear(d: int, p: int) -> FiniteGroup:
     return _linear(d, p, special=True)
 
 
-def _is_prime(p: int) -> bool:
-    return p >= 2 and all(p % q for q in range(2, int(p**0.5) + 1))
-
-
 def _linear(d: int, p: int, special: bool) -> FiniteGroup:
     d = _check_positive("d", d, 1)
     p = _check_positive("p", p, 2)
-    if not _is_prime(p):
+    if not is_prime(p):
         raise InvalidGroupError(f"the field size must be prime, got {p}")
     gens = []
     for i in range(d):
@@ -732,7 +729,7 @@ def projective_special_linear(d: int, p: int) -> FiniteGroup:
     """``PSL(d, p)`` as permutations of the points of the projective space over ``F_p``."""
     d = _check_positive("d", d, 2)
     p = _check_positive("p", p, 2)
-    if not _is_prime(p):
+    if not is_prime(p):
         raise InvalidGroupError(f"the field size must be prime, got {p}")
     # points: normalized nonzero vectors (first nonzero coordinate 1)
     pts = [v for v in itertools.product(range(p), repeat=d) if any(v)]

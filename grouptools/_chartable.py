@@ -26,6 +26,7 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import sparse
 
+from ._numtheory import is_prime, prime_factors
 from ._cyclotomic import Cyclotomic
 from ._errors import GroupTooLargeError, GroupToolsError, VerificationError
 from ._group import ConjugacyClass, FiniteGroup
@@ -66,57 +67,19 @@ class _NumericFailure(Exception):
 # ---------------------------------------------------------------------------------------------
 # number theory helpers
 # ---------------------------------------------------------------------------------------------
-def _is_prime(n: int) -> bool:
-    """Deterministic Miller-Rabin for ``n < 3.3 * 10^24``."""
-    if n < 2:
-        return False
-    small = (2, 3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)
-    for q in small:
-        if n % q == 0:
-            return n == q
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in small:
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
-def _prime_factors(n: int) -> list[int]:
-    out, q = [], 2
-    while q * q <= n:
-        if n % q == 0:
-            out.append(q)
-            while n % q == 0:
-                n //= q
-        q += 1 if q == 2 else 2
-    if n > 1:
-        out.append(n)
-    return out
-
-
 def _primes_one_mod(e: int, limit: int = 1 << 31) -> Any:
     """Primes ``p = 1 (mod e)`` below ``limit``, largest first (a generator)."""
     m = (limit - 2) // e
     while m >= 1:
         p = m * e + 1
-        if p > 2 and _is_prime(p):
+        if p > 2 and is_prime(p):
             yield p
         m -= 1
 
 
 def _root_of_unity_mod(e: int, p: int) -> int:
     """A primitive ``e``-th root of unity modulo the prime ``p = 1 (mod e)``."""
-    qs = _prime_factors(p - 1)
+    qs = prime_factors(p - 1)
     for g in range(2, p):
         if all(pow(g, (p - 1) // q, p) != 1 for q in qs):
             return pow(g, (p - 1) // e, p)
@@ -534,7 +497,7 @@ class CharacterTable:
         """
         G = self.group
         n = G.order
-        primes = _prime_factors(n)
+        primes = prime_factors(n)
         names = self.class_names
         k = len(names)
         head_rows: list[tuple[str, list[str]]] = []
@@ -628,7 +591,7 @@ class CharacterTable:
         ([1, 1], [['1', '1'], ['1', '-1']])
         """
         G = self.group
-        primes = _prime_factors(G.order)
+        primes = prime_factors(G.order)
         return {
             "group": {
                 "name": G.name,
@@ -1016,7 +979,7 @@ def _certify(G: FiniteGroup, B: sparse.csc_matrix, sizes: np.ndarray, powers: np
         raise VerificationError("a character is not its degree at the identity")
     # (b) power maps
     units = _unit_generators(e)
-    for u in units + _prime_factors(e):
+    for u in units + prime_factors(e):
         pm = powers[u % e]
         for X in groups:
             img = np.sort((X.astype(np.int64) * u) % e, axis=-1)

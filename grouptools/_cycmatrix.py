@@ -46,6 +46,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from grouptools._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm
+from grouptools._numtheory import is_prime
 from grouptools._errors import CyclotomicError, VerificationError
 
 __all__ = ["CycMatrix"]
@@ -167,29 +168,6 @@ def _imatmul(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 
 
-def _is_prime(n: int) -> bool:
-    if n < 2:
-        return False
-    for p in (2, 3, 5, 7, 11, 13):
-        if n % p == 0:
-            return n == p
-    d, s = n - 1, 0
-    while d % 2 == 0:
-        d //= 2
-        s += 1
-    for a in (2, 3, 5, 7, 11, 13):  # deterministic below 3.4e12
-        x = pow(a, d, n)
-        if x in (1, n - 1):
-            continue
-        for _ in range(s - 1):
-            x = x * x % n
-            if x == n - 1:
-                break
-        else:
-            return False
-    return True
-
-
 def _cyclotomic_poly(m: int) -> list[int]:
     """Coefficients (low to high) of the cyclotomic polynomial Phi_m."""
     # Phi_m = prod_{d | m} (x^d - 1)^mu(m/d), by exact division
@@ -305,7 +283,7 @@ class _Field:
         while len(found) < count:
             if p < (1 << (_PRIME_BITS - 1)):
                 raise CyclotomicError(f"too few primes = 1 mod {m} below 2^{_PRIME_BITS}")
-            if _is_prime(p):
+            if is_prime(p):
                 a = 2
                 while True:
                     z = pow(a, (p - 1) // m, p)

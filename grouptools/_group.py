@@ -17,6 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
 from . import _group_kernels as _k
+from ._numtheory import prime_factors
 from ._errors import GroupTooLargeError, InvalidGroupError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -390,7 +391,7 @@ class FiniteGroup:
                 return _readonly(ords)
             elems = np.arange(n, dtype=np.int32)
             orders = np.full(n, n, dtype=np.int64)
-            for p in _prime_factors(n):
+            for p in prime_factors(n):
                 while True:
                     cand = orders % p == 0
                     if not np.any(cand):
@@ -410,7 +411,7 @@ class FiniteGroup:
         if "orders" in self._cache:
             return int(self._cache["orders"][x])
         o = self.order
-        for p in _prime_factors(self.order):
+        for p in prime_factors(self.order):
             while o % p == 0 and self.power(x, o // p) == 0:
                 o //= p
         return o
@@ -894,20 +895,6 @@ def _default_names(k: int) -> tuple[str, ...]:
     if k <= 26:
         return tuple(chr(ord("a") + i) for i in range(k))
     return tuple(f"g{i + 1}" for i in range(k))
-
-
-def _prime_factors(n: int) -> list[int]:
-    out = []
-    p = 2
-    while p * p <= n:
-        if n % p == 0:
-            out.append(p)
-            while n % p == 0:
-                n //= p
-        p += 1
-    if n > 1:
-        out.append(n)
-    return out
 
 
 def _min_rotation(word: tuple[int, ...]) -> tuple[int, ...]:

@@ -25,6 +25,7 @@ from typing import Iterator
 
 import numpy as np
 
+from ._numtheory import prime_factors
 from ._errors import GroupTooLargeError, VerificationError
 from ._group import FiniteGroup, Subgroup
 
@@ -329,19 +330,6 @@ def _sylow(G: FiniteGroup, p: int) -> np.ndarray:
     return mask
 
 
-def _prime_divisors(n: int) -> list[int]:
-    out, p = [], 2
-    while p * p <= n:
-        if n % p == 0:
-            out.append(p)
-            while n % p == 0:
-                n //= p
-        p += 1
-    if n > 1:
-        out.append(n)
-    return out
-
-
 def _all_subgroups(K: FiniteGroup, limit: int) -> list[np.ndarray]:
     """Masks of the subgroups of a small group ``K`` up to conjugacy (cyclic subgroups, then
     joins until closed), at most ``limit`` of them."""
@@ -490,7 +478,7 @@ def candidate_subgroups(G: FiniteGroup, limit: int = 400) -> Iterator[Subgroup]:
         if sub is not None:
             count += 1
             yield sub
-    for p in _prime_divisors(n):  # Sylow subgroups and their normalizers
+    for p in prime_factors(n):  # Sylow subgroups and their normalizers
         if not budget():
             return
         smask = _sylow(G, p)
