@@ -30,8 +30,9 @@ from ._models_base import LinearModel
 
 __all__ = ["polish", "PolishResult", "kkt_residual", "rescale_to_unit_margin"]
 
-SLSQP_MAX_PARAMS = 400
-"""``method="auto"`` uses SLSQP (dense, O(n^3) per iteration) up to this many parameters."""
+SLSQP_MAX_PARAMS = 1000
+"""``method="auto"`` tries SLSQP (dense, O(n^3) per iteration) first up to this many parameters,
+trust-constr first above; if the first does not reach a KKT point, it tries the other."""
 
 
 @dataclass
@@ -322,8 +323,9 @@ def polish(
     max_iter : int
         Maximum solver iterations.
     method : {"auto", "slsqp", "trust-constr"}
-        ``"slsqp"`` (scipy SLSQP, dense quasi-Newton, O(n^3) per iteration) is used by ``"auto"`` up to
-        ``SLSQP_MAX_PARAMS`` parameters; above, ``"trust-constr"`` (interior point, memory O(n), with
+        ``"slsqp"`` (scipy SLSQP, dense quasi-Newton, O(n^3) per iteration) is tried first by
+        ``"auto"`` up to ``SLSQP_MAX_PARAMS`` parameters, and the other method when the first does
+        not reach a KKT point; above, ``"trust-constr"`` first (interior point, memory O(n), with
         Hessian-vector products of the constraints from a 4-point difference of backward passes,
         exact up to rounding for depth <= 5).
     active_tol : float
@@ -367,7 +369,26 @@ def polish(
         raise ParameterError(f"method must be 'auto', 'slsqp' or 'trust-constr', got {method!r}")
     start = rescale_to_unit_margin(model, X, y)
     if method == "auto":
-        method = "slsqp" if start.n_params <= SLSQP_MAX_PARAMS else "trust-constr"
+        first = "slsqp" if start.n_params <= SLSQP_MAX_PARAMS else "trust-constr"
+        methods = [first, "trust-constr" if first == "slsqp" else "slsqp"]
+    else:
+        methods = [method]
+    best = None
+    for method in methods:
+        candidate = _solve_once(start, X, y, method, tol=tol, max_iter=max_iter, refine=refine,
+                                active_tol=active_tol, kkt_tol=kkt_tol)
+        if best is None or candidate.kkt_residual < best.kkt_residual:
+            best = candidate
+        if best.success:
+            break
+    return best
+
+
+def _solve_once(
+    start: LinearModel, X: np.ndarray, y: np.ndarray, method: str, *, tol: float, max_iter: int,
+    refine: bool, active_tol: float, kkt_tol: float,
+) -> PolishResult:
+    """One local solve of ``min ||w||^2 s.t. y f(x; w) >= 1`` from ``start`` with ``method``."""
     w0 = start.flat_params()
 
     def cons(w: np.ndarray) -> np.ndarray:

@@ -101,7 +101,7 @@ def test_trust_constr_path_on_a_larger_network():
     X, y = separable(20, 12, 10)
     trained = fit(FullyConnected(10, widths=(20, 20), seed=2, init_scale=0.5), X, y, steps=300, lr=1.0, normalized=True, progress=False).model
     assert trained.n_params > 400
-    r = polish(trained, X, y)
+    r = polish(trained, X, y, method="trust-constr")
     assert r.method == "trust-constr"
     assert rel(r.beta, svm(X, y)) < 1e-6
     assert r.success and r.kkt_residual < 1e-6 and r.max_violation < 1e-9
@@ -158,3 +158,18 @@ def test_errors():
         polish(m, X, np.sign(m.forward(X)), method="newton")
     with pytest.raises(ParameterError):
         polish(m, X, np.sign(m.forward(X)), tol=0.0)
+
+
+def test_auto_falls_back_to_the_other_solver():
+    import grouptools as gt
+    from training import GCNN, bias
+
+    G = gt.smallgroup_200_44()  # 600 parameters: trust-constr alone stalls here at a non-KKT point
+    rng = np.random.default_rng(5)
+    X = rng.standard_normal((4, 200))
+    y = np.where(np.arange(4) % 2 == 0, 1.0, -1.0)
+    model = fit(GCNN(G, depth=3, init_scale=0.7, seed=2), X, y, steps=3000, lr=0.1,
+                normalized=True, progress=False).model
+    r = polish(model, X, y)
+    assert r.success and r.kkt_residual < 1e-8
+    assert bias.kkt_residual(r.beta, X, y, "schatten", depth=3, group=G).residual < 1e-6
