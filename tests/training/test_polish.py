@@ -160,11 +160,11 @@ def test_errors():
         polish(m, X, np.sign(m.forward(X)), tol=0.0)
 
 
-def test_auto_falls_back_to_the_other_solver():
+def test_auto_polishes_a_600_parameter_gcnn_to_a_certified_point():
     import grouptools as gt
     from training import GCNN, bias
 
-    G = gt.smallgroup_200_44()  # 600 parameters: trust-constr alone stalls here at a non-KKT point
+    G = gt.smallgroup_200_44()  # 600 parameters (trust-constr alone stalls here at a non-KKT point)
     rng = np.random.default_rng(5)
     X = rng.standard_normal((4, 200))
     y = np.where(np.arange(4) % 2 == 0, 1.0, -1.0)
