@@ -98,6 +98,7 @@ class FiniteGroup:
         "_name",
         "_max_table_order",
         "_cache",
+        "__weakref__",
     )
 
     def __init__(
