@@ -368,7 +368,7 @@ def test_unit_generators(e):
 # -- GAP reference ---------------------------------------------------------------------------
 
 
-def compare_with_gap(ref: dict) -> None:
+def check_against_gap(ref: dict) -> None:
     G = gt.from_presentation(ref["presentation"])
     assert G.order == ref["order"]
     T = character_table(G)
@@ -417,17 +417,17 @@ def test_reference_file():
 
 @pytest.mark.parametrize("ref", SMALL, ids=[g["label"] for g in SMALL])
 def test_gap_small_groups(ref):
-    compare_with_gap(ref)
+    check_against_gap(ref)
 
 
 @pytest.mark.parametrize("ref", LARGER, ids=[g["label"] for g in LARGER])
 def test_gap_larger_groups(ref):
-    compare_with_gap(ref)
+    check_against_gap(ref)
 
 
 @pytest.mark.parametrize("ref", HUGE, ids=[g["label"] for g in HUGE])
 def test_gap_torus_p4m_28(ref):
-    compare_with_gap(ref)
+    check_against_gap(ref)
     T = character_table(gt.torus_p4m(28))  # the catalogue construction, other generators
     assert Counter(T.degrees) == Counter({1: 8, 2: 6, 4: 78, 8: 78})
     assert Counter(T.degrees) == Counter(ref["degrees"])

@@ -120,7 +120,7 @@ def check_representation(G: gt.FiniteGroup, reps: tuple, pairs: int = 64, seed: 
         assert np.abs(traces - np.asarray(T.values)[i][G.class_index]).max() < 1e-9
 
 
-def schur_orthogonality(G: gt.FiniteGroup, reps: tuple) -> None:
+def check_schur_orthogonality(G: gt.FiniteGroup, reps: tuple) -> None:
     """The normalized matrix coefficients sqrt(d/|G|) rho_ij form an orthonormal basis."""
     cols = [np.sqrt(r.dim / G.order) * r.matrices.reshape(G.order, -1) for r in reps]
     Phi = np.concatenate(cols, axis=1)
@@ -158,7 +158,7 @@ def test_representations_of_generated_groups(G, seed):
 @settings(max_examples=12, deadline=None)
 @given(groups)
 def test_schur_orthogonality(G):
-    schur_orthogonality(G, irreps(G))
+    check_schur_orthogonality(G, irreps(G))
 
 
 @settings(max_examples=12, deadline=None)
@@ -314,7 +314,7 @@ def test_nonsolvable_groups(name):
             R = rho.real_matrices
             assert np.abs(R @ np.transpose(R, (0, 2, 1)) - np.eye(rho.dim)).max() < 1e-12
     if G.order <= 168:
-        schur_orthogonality(G, reps)
+        check_schur_orthogonality(G, reps)
 
 
 def test_non_monomial_irreps_are_projected():
