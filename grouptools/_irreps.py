@@ -46,6 +46,8 @@ Verification (failures raise :class:`~grouptools.VerificationError`), all exact 
 
 from __future__ import annotations
 
+import contextlib
+
 import math
 from typing import Any
 
@@ -571,11 +573,11 @@ def _project_remaining(G: FiniteGroup, table: Any, degrees: list[int], m: int,
                 if plan is not None:
                     break
         if plan is not None:
-            try:
+            # an orbit basis that is numerically but not exactly orthogonal falls through to a
+            # general basis below
+            with contextlib.suppress(NotOrthogonalError):
                 reps[i] = build_projection(G, chi, plan)
                 continue
-            except NotOrthogonalError:
-                pass  # numerically but not exactly orthogonal: use a general basis
         D, q, H, e = min(opts, key=lambda o: (o[0], o[1]))
         plan = plan_projection(G, chi, induce(G, transversal(H), e[None], m), unitary=False)
         reps[i] = build_projection(G, chi, plan)
