@@ -25,7 +25,7 @@ from ._blocks import FourierBlocks
 __all__ = ["transform", "inverse", "fourier_matrix", "METHODS"]
 
 #: Accepted values of ``method=``.
-METHODS = ("auto", "dense", "abelian", "clifford")
+METHODS = ("auto", "dense", "abelian", "clifford", "generic")
 
 #: The dense method caches the stacked irrep matrices of groups up to this order (16 |G|^2 bytes).
 DENSE_CACHE_ORDER = 2048
@@ -221,6 +221,12 @@ def choose_method(G: Any, method: str) -> str:
             return "abelian"
         if _clifford.applies(G):
             return "clifford"
+        # --- generic route (_generic.py): abelian normal subgroup found from the multiplication ---
+        from . import _generic
+
+        if G.structure is None and _generic.pays(G):
+            return "generic"
+        # --- end generic route ---
         return "dense"
     if method == "abelian" and not _abelian.applies(G):
         raise InvalidGroupError("method='abelian' needs a group with an AbelianStructure")
@@ -229,6 +235,11 @@ def choose_method(G: Any, method: str) -> str:
             "method='clifford' needs a semidirect product N : H with N abelian, or a direct product "
             "with an abelian factor"
         )
+    if method == "generic":  # --- generic route ---
+        from . import _generic
+
+        if not _generic.applies(G):
+            raise InvalidGroupError("method='generic' needs a group with a nontrivial abelian normal subgroup")
     return method
 
 
@@ -244,13 +255,15 @@ def transform(G: Any, f: Any, norm: str | None = None, *, method: str = "auto") 
     norm : {None, "unitary"}
         ``None``: the unnormalized transform above. ``"unitary"``: block ``rho`` scaled by
         ``sqrt(d_rho/|G|)``, an isometry from ``C^|G|`` (Plancherel).
-    method : {"auto", "dense", "abelian", "clifford"}
+    method : {"auto", "dense", "abelian", "clifford", "generic"}
         ``"dense"`` evaluates the definition (``O(|G|^2)`` per function). ``"abelian"`` (groups with
         an :class:`~grouptools.AbelianStructure`) is a multidimensional FFT. ``"clifford"``
         (semidirect products ``N : H`` with ``N`` abelian, and direct products with abelian factors)
         is an FFT over ``N`` for each coset followed by a Clifford-theoretic assembly of the blocks
-        (``O(|G| log|N| + |H| sum_rho d_rho^2)`` per function). ``"auto"`` picks the fastest that
-        applies.
+        (``O(|G| log|N| + |H| sum_rho d_rho^2)`` per function). ``"generic"`` (any group with a
+        nontrivial abelian normal subgroup ``A``, found from the multiplication) is the same
+        Clifford route over ``A`` and a transversal; ``"auto"`` uses it for groups without
+        ``structure`` when ``|A| >= 4``. ``"auto"`` picks the fastest that applies.
 
     Returns
     -------
@@ -288,6 +301,10 @@ def transform(G: Any, f: Any, norm: str | None = None, *, method: str = "auto") 
         from ._clifford import transform_clifford
 
         blocks = transform_clifford(G, x)
+    elif m == "generic":  # --- generic route ---
+        from ._generic import transform_generic
+
+        blocks = transform_generic(G, x)
     else:
         blocks = transform_dense(G, x)
     scale = norm_scale(G, norm)
@@ -306,7 +323,7 @@ def inverse(
         In the order and basis of ``G.irreps()``.
     norm : {None, "unitary"}
         Must match the ``norm`` of the forward transform.
-    method : {"auto", "dense", "abelian", "clifford"}
+    method : {"auto", "dense", "abelian", "clifford", "generic"}
         As in :func:`transform`.
     real : bool
         Return the real part only (computed with real-output FFTs on the fast paths).
@@ -339,4 +356,8 @@ def inverse(
         from ._clifford import inverse_clifford
 
         return inverse_clifford(G, b, real)
+    if m == "generic":  # --- generic route ---
+        from ._generic import inverse_generic
+
+        return inverse_generic(G, b, real)
     return inverse_dense(G, b, real)

@@ -1,0 +1,195 @@
+"""The generic fast Fourier route (``grouptools.fourier._generic``) for groups without structure.
+
+Expected values come from the dense definition ``f_hat(rho) = sum_g f(g) rho(g)`` (an independent
+computation with the irrep matrices), from Plancherel, from round trips, and from group axioms
+checked directly with the multiplication.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import grouptools as gt
+from grouptools._errors import InvalidGroupError
+from grouptools.fourier import inverse, transform
+from grouptools.fourier import _generic
+from grouptools.fourier._fourier import choose_method
+
+P128 = "<a,b,r,s | a^4, b^4, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, s^-1*a*s*a^-1, s^-1*b*s*b>"
+
+BUILDERS = {
+    "p128": lambda: gt.group(P128),
+    "dic3": lambda: gt.dicyclic(3),
+    "dic5": lambda: gt.dicyclic(5),
+    "S4": lambda: gt.symmetric(4),
+    "SL(2,3)": lambda: gt.special_linear(2, 3),
+    "D12": lambda: gt.from_presentation("<r,s | r^12, s^2, (s*r)^2>"),
+    "Q16": lambda: gt.quaternion(16),
+}
+GROUPS = {name: build() for name, build in BUILDERS.items()}
+NAMES = sorted(GROUPS)
+
+
+def _rel_err(a, b) -> float:
+    a, b = a.flatten(), b.flatten()
+    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
+
+
+def _signals(G, seed: int, batch: tuple[int, ...], complex_: bool) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=batch + (G.order,))
+    if complex_:
+        f = f + 1j * rng.normal(size=f.shape)
+    return f
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=4, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), batch=st.sampled_from([(), (3,), (2, 2)]), complex_=st.booleans())
+def test_matches_dense(name, seed, batch, complex_):
+    G = GROUPS[name]
+    f = _signals(G, seed, batch, complex_)
+    got = transform(G, f, method="generic")
+    want = transform(G, f, method="dense")
+    assert got.dims == want.dims and got.batch_shape == batch
+    assert _rel_err(got, want) < 1e-10
+
+
+@pytest.mark.parametrize("name", NAMES)
+@settings(max_examples=3, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), complex_=st.booleans())
+def test_inverse_and_plancherel(name, seed, complex_):
+    G = GROUPS[name]
+    f = _signals(G, seed, (4,), complex_)
+    u = transform(G, f, norm="unitary", method="generic")
+    # Plancherel: the unitary transform is an isometry
+    np.testing.assert_allclose(np.linalg.norm(u.flatten(), axis=-1), np.linalg.norm(f, axis=-1), rtol=1e-10)
+    back = inverse(G, u, norm="unitary", method="generic")
+    np.testing.assert_allclose(back, f, rtol=0, atol=1e-10 * np.abs(f).max())
+    dense_back = inverse(G, u, norm="unitary", method="dense")
+    np.testing.assert_allclose(back, dense_back, rtol=0, atol=1e-10 * np.abs(f).max())
+    if not complex_:
+        real = inverse(G, u, norm="unitary", method="generic", real=True)
+        assert real.dtype == np.float64
+        np.testing.assert_allclose(real, f, rtol=0, atol=1e-10 * np.abs(f).max())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_auto_choice(name):
+    G = GROUPS[name]
+    assert G.structure is None
+    A = _generic.abelian_normal_subgroup(G)
+    # SL(2,3): the largest abelian normal subgroup is the centre C2 (Q8's cyclic subgroups of
+    # order 4 are permuted by the elements of order 3), below the paying threshold
+    expected = "dense" if name == "SL(2,3)" else "generic"
+    assert (A.order >= _generic.MIN_PAYING_ORDER) == (expected == "generic")
+    assert choose_method(G, "auto") == expected
+    f = _signals(G, 1, (2,), False)
+    assert _rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
+
+
+# largest abelian normal subgroups, known by hand: V4 < S4, C_{2n} < Dic_n, C8 < Q16, C12 < D12
+KNOWN_ORDERS = {"S4": 4, "dic3": 6, "dic5": 10, "Q16": 8, "D12": 12, "SL(2,3)": 2}
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_subgroup_is_abelian_and_normal(name):
+    G = GROUPS[name]
+    A = _generic.abelian_normal_subgroup(G)
+    els = np.asarray(A.elements, dtype=np.int64)
+    assert A.order > 1 and G.order % A.order == 0
+    # abelian: all products commute (checked on all pairs with the Cayley table)
+    T = G.cayley_table
+    assert np.array_equal(T[np.ix_(els, els)], T[np.ix_(els, els)].T)
+    # normal: g a g^-1 stays in A for every g
+    inside = np.zeros(G.order, bool)
+    inside[els] = True
+    g = np.arange(G.order)
+    conj = T[T[g[:, None], els[None, :]], G.inverse[g][:, None]]
+    assert inside[conj].all()
+    if name in KNOWN_ORDERS:
+        assert A.order == KNOWN_ORDERS[name]
+
+
+def test_layout_is_a_coset_decomposition():
+    for G in GROUPS.values():
+        g = _generic.generic_layout(G)
+        lay = g.layout
+        assert g.kernel == 1 and int(np.prod(lay.invariants)) * lay.ncoset == G.order
+        assert np.array_equal(np.sort(g.perm), np.arange(G.order))
+        assert np.array_equal(g.perm[g.inv_perm], np.arange(G.order))
+        # perm[t |A| + e] = phi(e) t: the first element of each coset row is t itself
+        m = G.order // lay.ncoset
+        assert np.array_equal(g.perm[::m], lay.t_elements)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(2, 12), min_size=1, max_size=3).filter(lambda v: np.prod(v) <= 600))
+def test_abelian_basis(invariants):
+    H = gt.abelian(tuple(invariants))
+    found = _generic.abelian_basis(H)
+    assert found is not None
+    basis, orders = found
+    assert int(np.prod(orders)) == H.order
+    assert [int(H.element_orders[b]) for b in basis] == list(orders)
+    # independence: the products b^e over the grid are pairwise distinct, hence all of H
+    elems = np.zeros(1, np.int64)
+    for b, n in zip(basis, orders):
+        pw = np.array([H.power(b, e) for e in range(n)], np.int64)
+        elems = np.asarray(H.multiply(elems[:, None], pw[None, :])).ravel()
+    assert np.unique(elems).size == H.order
+    # invariant factors: each order divides the previous one
+    assert all(orders[i] % orders[i + 1] == 0 for i in range(len(orders) - 1))
+
+
+def test_padded_grid_fallback(monkeypatch):
+    """Without a basis, the generators of A give a surjective grid; sums are divided by |K|."""
+    original = _generic._reduced_generators
+
+    def redundant(G, elements, limit=64):
+        gens = original(G, elements, limit)
+        sq = int(G.multiply(gens[0], gens[0])) if gens else 0
+        return gens + (sq,) if sq != 0 else gens
+
+    monkeypatch.setattr(_generic, "abelian_basis", lambda H: None)
+    monkeypatch.setattr(_generic, "_reduced_generators", redundant)
+    G = gt.dicyclic(3)  # a fresh group: nothing cached
+    g = _generic.generic_layout(G)
+    assert g.kernel > 1 and g.inv_perm is None and g.perm.size == g.kernel * G.order
+    for complex_ in (False, True):
+        f = _signals(G, 7, (3,), complex_)
+        got = transform(G, f, method="generic")
+        want = transform(G, f, method="dense")
+        assert _rel_err(got, want) < 1e-10
+        np.testing.assert_allclose(inverse(G, got, method="generic"), f, atol=1e-10)
+        np.testing.assert_allclose(inverse(G, got, method="generic", real=True), f.real, atol=1e-10)
+
+
+def test_kernels_twins_agree():
+    G = GROUPS["p128"]
+    f = _signals(G, 3, (2,), False)
+    a = _generic.transform_generic(G, f)
+    b = _generic.transform_generic(G, f, py_kernels=True)
+    assert _rel_err(a, b) < 1e-12
+    x = _generic.inverse_generic(G, a, False)
+    y = _generic.inverse_generic(G, a, False, py_kernels=True)
+    np.testing.assert_allclose(x, y, atol=1e-12)
+
+
+def test_not_applicable():
+    A5 = gt.alternating(5)
+    assert not _generic.applies(A5)
+    assert choose_method(A5, "auto") == "dense"
+    with pytest.raises(InvalidGroupError):
+        transform(A5, np.zeros(60), method="generic")
+
+
+def test_structured_groups_keep_their_route():
+    assert choose_method(gt.dihedral(5), "auto") == "clifford"
+    assert choose_method(gt.cyclic(6), "auto") == "abelian"
+    G = gt.dihedral(6)  # forcing generic on a structured group still agrees with dense
+    f = _signals(G, 5, (2,), True)
+    assert _rel_err(transform(G, f, method="generic"), transform(G, f, method="dense")) < 1e-10
