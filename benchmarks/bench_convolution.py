@@ -23,37 +23,14 @@ import argparse
 import os
 import sys
 import time
-import tracemalloc
-from typing import Any, Callable
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import grouptools as gt  # noqa: E402
+from _timing import best, mib, traced_peak  # noqa: E402
 from grouptools._convolution import convolve  # noqa: E402
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def traced_peak(fn: Callable[[], Any]) -> int:
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
-
-
-def mib(b: float) -> str:
-    return f"{b / 2**20:.1f} MiB"
 
 
 def gather_convolve(
@@ -102,7 +79,7 @@ def main() -> None:
 
     print(f"numpy {np.__version__}, {os.cpu_count()} CPUs\n")
     print(f"### Convolution on torus_p4m({n}), |G| = {G.order}, batch of {args.batch} real signals\n")
-    print(f"Cayley table {t_table:.2f} s ({mib(T.nbytes)}); irreps, plan and JIT {t_setup:.2f} s, once per group.\n")
+    print(f"Cayley table {t_table:.2f} s ({mib(T.nbytes, 1)}); irreps, plan and JIT {t_setup:.2f} s, once per group.\n")
     print("| filter | method | time | vs gather | peak traced memory | max deviation |")
     print("| --- | --- | ---: | ---: | ---: | ---: |")
     for label, w in (("dense random", w_dense), ("3x3 local (nnz 9)", w_local)):
@@ -122,9 +99,9 @@ def main() -> None:
             rows.append((method, t, m, dev))
         for method, t, m, dev in rows:
             name = {"fourier": "Fourier route", "direct": "numba direct (Cayley table)"}[method]
-            print(f"| {label} | {name} | {t:.3f} s | {t_gather / t:.1f}x faster | {mib(m)} | {dev:.1e} |")
-        print(f"| {label} | gather, chunks of {args.chunk} rows (seeds) | {t_gather:.3f} s | 1.0x | {mib(m_gather)} | 0 |")
-    print(f"\nSignals and output: {mib(f.nbytes)} each (batch x |G| float64).")
+            print(f"| {label} | {name} | {t:.3f} s | {t_gather / t:.1f}x faster | {mib(m, 1)} | {dev:.1e} |")
+        print(f"| {label} | gather, chunks of {args.chunk} rows (seeds) | {t_gather:.3f} s | 1.0x | {mib(m_gather, 1)} | 0 |")
+    print(f"\nSignals and output: {mib(f.nbytes, 1)} each (batch x |G| float64).")
 
 
 if __name__ == "__main__":

@@ -31,40 +31,15 @@ import resource
 import subprocess
 import sys
 import time
-import tracemalloc
-from typing import Any, Callable
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import grouptools as gt  # noqa: E402
+from _timing import best, mib, traced_peak  # noqa: E402
 from grouptools.fourier import fourier_matrix, inverse, transform  # noqa: E402
 from grouptools.fourier._fourier import choose_method, group_irreps  # noqa: E402
-
-
-def best(fn: Callable[[], Any], repeat: int) -> float:
-    """Best wall time of ``repeat`` calls (after the caller's warm-up)."""
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return min(times)
-
-
-def traced_peak(fn: Callable[[], Any]) -> int:
-    """Peak bytes allocated through Python/numpy while ``fn`` runs."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    fn()
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    return peak
-
-
-def mib(b: float) -> str:
-    return f"{b / 2**20:.0f} MiB" if b >= 2**20 else f"{b / 2**10:.0f} KiB"
 
 
 def make_group(kind: str, n: int) -> gt.FiniteGroup:

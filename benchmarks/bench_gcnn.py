@@ -38,14 +38,14 @@ import os
 import resource
 import sys
 import time
-import tracemalloc
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import grouptools as gt  # noqa: E402
+from _timing import traced_peak  # noqa: E402
 from training import Record, fit  # noqa: E402
 from training.losses import get_loss  # noqa: E402
 from training.models import GCNN, correlation_index  # noqa: E402
@@ -56,17 +56,6 @@ LOSS = get_loss("exp")
 def rss_mib() -> float:
     """Peak resident set size of this process so far, MiB."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def traced_peak(fn: Callable[[], Any]) -> int:
-    """Peak bytes allocated through Python/numpy while ``fn`` runs."""
-    tracemalloc.start()
-    tracemalloc.reset_peak()
-    try:
-        fn()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
 
 
 def rel_err(a: np.ndarray, b: np.ndarray) -> float:
