@@ -354,7 +354,6 @@ def semidirect_product(
                 )
         phis.append(phi.astype(np.int32))
     # action of every h: phi_{h t} = phi_h o phi_t ; check well-definedness on all edges
-    from . import _group_kernels as _k
 
     order, parent, letter, _ = H._tree
     act = np.empty((n_H, n_N), np.int32)
@@ -372,7 +371,6 @@ def semidirect_product(
         succ = H.right_perms[t]
         if not np.array_equal(act[succ], act[:, phis[t]]):
             raise InvalidGroupError("the action is not a homomorphism from H to Aut(N)")
-    del _k
 
     # right multiplication: (n h) * s = (n * phi_h(s)) h ; (n h) * t = n (h t)
     rows = []

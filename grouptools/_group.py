@@ -457,10 +457,6 @@ class FiniteGroup:
             x = int(lt[2 * (abs(c) - 1) + (0 if c > 0 else 1), x])
         return x
 
-    def evaluate(self, word: Sequence[int]) -> int:
-        """Alias of :meth:`element` for int-tuple words."""
-        return self.element(word)
-
     @property
     def presentation(self) -> Presentation:
         """A presentation on :attr:`generator_names` that defines this group.
@@ -522,7 +518,6 @@ class FiniteGroup:
         def build() -> tuple[ConjugacyClass, ...]:
             labels = self.class_index
             orders = self.element_orders
-            n = self.order
             idx = np.argsort(labels, kind="stable")
             bounds = np.flatnonzero(np.diff(labels[idx])) + 1
             groups = np.split(idx.astype(np.int32), bounds)
@@ -533,7 +528,6 @@ class FiniteGroup:
                     ConjugacyClass(rep, int(els.size), _readonly(np.sort(els)), int(orders[rep]))
                 )
             classes.sort(key=lambda c: (c.representative != 0, c.order, c.size, c.representative))
-            del n
             return tuple(classes)
 
         return self._memo("classes", build)
@@ -597,17 +591,7 @@ class FiniteGroup:
 
     def normal_closure(self, elements: Iterable[int]) -> Subgroup:
         """The smallest normal subgroup containing ``elements``."""
-        gens = sorted({int(x) for x in elements} - {0})
-        members = self._closure(gens)
-        conj = self._conjugation_perms()
-        while True:
-            inside = np.zeros(self.order, bool)
-            inside[members] = True
-            extra = [int(c[g]) for g in gens for c in conj if not inside[c[g]]]
-            if not extra:
-                return Subgroup(self, tuple(gens), members)
-            gens = sorted(set(gens) | {extra[0]})
-            members = self._closure(gens)
+        return _normal_closure_in(self, self.generators, elements)
 
     def derived_subgroup(self) -> Subgroup:
         """The commutator subgroup ``[G, G]``."""
@@ -624,7 +608,7 @@ class FiniteGroup:
                 top = series[-1]
                 gens = top.generators
                 comms = [int(self.commutator(a, b)) for a in gens for b in gens]
-                nxt = _normal_closure_in(self, top, comms)
+                nxt = _normal_closure_in(self, top.generators, comms)
                 if nxt.order == top.order:
                     return tuple(series)
                 series.append(nxt)
@@ -642,7 +626,7 @@ class FiniteGroup:
         current = self.subgroup(self.generators)
         while current.order > 1:
             comms = [int(self.commutator(a, b)) for a in self.generators for b in current.generators]
-            nxt = _normal_closure_in(self, current, comms)
+            nxt = _normal_closure_in(self, self.generators, comms)
             if nxt.order == current.order:
                 return False
             current = nxt
@@ -793,22 +777,16 @@ class FiniteGroup:
         return all(inside[c[subgroup.elements]].all() for c in conj)
 
 
-def _normal_closure_in(G: FiniteGroup, top: Subgroup, elements: Sequence[int]) -> Subgroup:
-    """Normal closure of ``elements`` inside the subgroup ``top`` of ``G``."""
+def _normal_closure_in(G: FiniteGroup, conjugators: Sequence[int], elements: Iterable[int]) -> Subgroup:
+    """Closure of ``<elements>`` under conjugation by ``conjugators`` (the normal closure in the
+    subgroup they generate)."""
     gens = sorted({int(x) for x in elements} - {0})
     members = G._closure(gens)
     while True:
         inside = np.zeros(G.order, bool)
         inside[members] = True
-        extra = None
-        for g in gens:
-            for h in top.generators:
-                c = int(G.conjugate(g, h))
-                if not inside[c]:
-                    extra = c
-                    break
-            if extra is not None:
-                break
+        extra = next((c for g in gens for h in conjugators
+                      if not inside[c := int(G.conjugate(g, h))]), None)
         if extra is None:
             return Subgroup(G, tuple(gens), members)
         gens = sorted(set(gens) | {extra})
