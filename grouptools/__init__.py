@@ -2,6 +2,13 @@
 
 The public surface is re-exported here; implementation lives in private modules.
 
+Errors: every error raised on bad input is a :class:`GroupToolsError`; bad argument values are
+:class:`ParameterError` (a :class:`ValueError`; :class:`InvalidGroupError` and
+:class:`InvalidLimitError` are kinds of it), wrong argument types and unknown keywords
+:class:`ParameterTypeError` (a :class:`TypeError`), out-of-range element indices and letters
+:class:`ElementError` (an :class:`IndexError`); see :mod:`grouptools._errors` for the hierarchy.
+Messages are one line and quote at most 80 characters of the input.
+
 Examples
 --------
 >>> import grouptools as gt
@@ -40,11 +47,15 @@ from ._cyclotomic import E, EI, ER, Cyclotomic
 from ._cycmatrix import CycMatrix
 from ._errors import (
     CyclotomicError,
+    ElementError,
     EnumerationLimitError,
     GroupTooLargeError,
     GroupToolsError,
     InfiniteGroupError,
     InvalidGroupError,
+    InvalidLimitError,
+    ParameterError,
+    ParameterTypeError,
     PresentationSyntaxError,
     SpecError,
     VerificationError,
@@ -80,13 +91,17 @@ __all__ = [
     "E",
     "EI",
     "ER",
+    "ElementError",
     "EnumerationLimitError",
     "FiniteGroup",
     "GroupTooLargeError",
     "GroupToolsError",
     "InfiniteGroupError",
     "InvalidGroupError",
+    "InvalidLimitError",
     "Irrep",
+    "ParameterError",
+    "ParameterTypeError",
     "Presentation",
     "PresentationSyntaxError",
     "SemidirectStructure",

@@ -19,7 +19,13 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from ._numtheory import is_prime
-from ._errors import EnumerationLimitError, InvalidGroupError
+from ._errors import (
+    EnumerationLimitError,
+    InvalidGroupError,
+    ParameterTypeError,
+    check_limit,
+    quote,
+)
 from ._group import FiniteGroup, _default_names
 from ._parse import Presentation, parse_presentation, parse_word
 
@@ -101,6 +107,10 @@ def from_presentation(
     Raises
     ------
     PresentationSyntaxError, InfiniteGroupError, EnumerationLimitError
+    InvalidLimitError
+        If a limit is not a positive number.
+    ParameterTypeError
+        If ``presentation`` is neither a str nor a :class:`Presentation`.
 
     Examples
     --------
@@ -110,6 +120,10 @@ def from_presentation(
     """
     from ._coset import enumerate_cosets
 
+    if not isinstance(presentation, (str, Presentation)):
+        raise ParameterTypeError(
+            f"a presentation must be a str or a Presentation, got {type(presentation).__name__}"
+        )
     pres = parse_presentation(presentation) if isinstance(presentation, str) else presentation
     table = enumerate_cosets(
         pres, max_cosets=max_cosets, max_order=max_order, time_budget=time_budget
@@ -119,16 +133,57 @@ def from_presentation(
     )
 
 
-def _pres(names: Sequence[str], relators: Sequence[str]) -> Presentation:
-    return Presentation(tuple(names), tuple(parse_word(r, names) for r in relators))
+def _pres(names: Sequence[str], relators: Sequence[str | tuple[int, ...]]) -> Presentation:
+    """A presentation from relators given as short strings or as words (tuples of letters).
+
+    Relators whose length grows with a user's parameter (``a^n``) are built as words, never
+    printed and parsed again: the parser's limits are for user input, not for the catalogue.
+    """
+    return Presentation(
+        tuple(names), tuple(parse_word(r, names) if isinstance(r, str) else r for r in relators)
+    )
+
+
+def _power(letter: int, n: int) -> tuple[int, ...]:
+    """The word ``x^n`` (``letter`` = s + 1 for generator s)."""
+    return (letter,) * n if n >= 0 else (-letter,) * -n
+
+
+def _check_group(value: Any, what: str = "a group") -> FiniteGroup:
+    if not isinstance(value, FiniteGroup):
+        raise ParameterTypeError(f"{what} must be a FiniteGroup, got {type(value).__name__}")
+    return value
+
+
+def _sequence(value: Any, what: str) -> list[Any]:
+    """``value`` as a list, refusing strings and non-iterables with ParameterTypeError."""
+    if isinstance(value, (str, bytes, Mapping, set, frozenset)) or not hasattr(value, "__iter__"):
+        raise ParameterTypeError(f"{what} must be a sequence, got {type(value).__name__}")
+    return list(value)
+
+
+def _int_array(value: Any, what: str) -> np.ndarray:
+    """``value`` as an int64 array; ParameterTypeError unless its entries are integers."""
+    try:
+        arr = np.asarray(value)
+    except (TypeError, ValueError) as exc:  # ragged nested sequences
+        raise InvalidGroupError(f"{what} is not a regular array of integers ({exc})") from None
+    if arr.size == 0 and arr.dtype.kind == "f":
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "iu":
+        raise ParameterTypeError(f"{what} must have integer entries, got {quote(value)}")
+    return arr.astype(np.int64)
 
 
 # ---------------------------------------------------------------------------------------------
 # abelian groups
 # ---------------------------------------------------------------------------------------------
 def _check_positive(name: str, n: Any, minimum: int = 1) -> int:
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < minimum:
-        raise InvalidGroupError(f"{name} must be an integer >= {minimum}, got {n!r}")
+    """``n`` as an int: ParameterTypeError unless an integer, InvalidGroupError if below ``minimum``."""
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+        raise ParameterTypeError(f"{name} must be an integer >= {minimum}, got {quote(n)}")
+    if n < minimum:
+        raise InvalidGroupError(f"{name} must be an integer >= {minimum}, got {quote(n)}")
     return int(n)
 
 
@@ -145,10 +200,14 @@ def abelian(invariants: Sequence[int], *, names: Sequence[str] | None = None) ->
     >>> G.order, G.exponent, len(G.conjugacy_classes())
     (200, 10, 200)
     """
-    inv = tuple(_check_positive("an invariant", n) for n in invariants)
-    if not inv:
+    inv = tuple(_check_positive("an invariant", n) for n in _sequence(invariants, "invariants"))
+    if not inv:  # the empty product: the trivial group
         inv = (1,)
-    order = math.prod(inv)
+    order = 1
+    for n in inv:  # stops early: no huge product of a long list
+        order *= n
+        if order > 10**7:
+            break
     if order > 10**7:
         raise InvalidGroupError(f"abelian group of order {order} exceeds the limit 10^7")
     names = tuple(names) if names is not None else _default_names(len(inv))
@@ -158,8 +217,8 @@ def abelian(invariants: Sequence[int], *, names: Sequence[str] | None = None) ->
         shifted = coords.copy()
         shifted[i] = (shifted[i] + 1) % n
         perms[i] = np.ravel_multi_index(tuple(shifted), inv)
-    rels = [f"{names[i]}^{n}" for i, n in enumerate(inv)]
-    rels += [f"[{names[i]},{names[j]}]" for i, j in itertools.combinations(range(len(inv)), 2)]
+    rels: list[str | tuple[int, ...]] = [_power(i + 1, n) for i, n in enumerate(inv)]
+    rels += [(-i - 1, -j - 1, i + 1, j + 1) for i, j in itertools.combinations(range(len(inv)), 2)]
     label = " x ".join(f"C{n}" for n in inv)
     return FiniteGroup(
         perms,
@@ -210,6 +269,7 @@ def direct_product(*groups: FiniteGroup) -> FiniteGroup:
     >>> G.order, G.generator_names
     (12, ('a1', 'a2', 'b2'))
     """
+    groups = tuple(_check_group(G, "each factor") for G in groups)
     if not groups:
         return cyclic(1)
     if len(groups) == 1:
@@ -311,6 +371,7 @@ def semidirect_product(
     >>> G.order, len(G.conjugacy_classes())
     (20, 5)
     """
+    N, H = _check_group(N, "N"), _check_group(H, "H")
     kN, kH = len(N.generator_names), len(H.generator_names)
     n_N, n_H = N.order, H.order
     if n_N * n_H > 10**7:
@@ -319,6 +380,8 @@ def semidirect_product(
     def to_index(v: int | str) -> int:
         if isinstance(v, str):
             return N.element(v)
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)):
+            raise ParameterTypeError(f"an action image must be an element index or a word, got {quote(v)}")
         iv = int(v)
         if not 0 <= iv < n_N:
             raise InvalidGroupError(f"action image {iv} is not an element of N")
@@ -331,12 +394,13 @@ def semidirect_product(
         elif isinstance(action, Mapping):
             key = H.generator_names[t]
             if key not in action:
-                raise InvalidGroupError(f"no action given for generator {key!r} of H")
-            row = [to_index(v) for v in action[key]]
+                raise InvalidGroupError(f"no action given for generator {quote(key)} of H")
+            row = [to_index(v) for v in _sequence(action[key], "an action row")]
         else:
-            if len(action) != kH:
+            rows = _sequence(action, "action")
+            if len(rows) != kH:
                 raise InvalidGroupError(f"action needs {kH} rows (one per generator of H)")
-            row = [to_index(v) for v in action[t]]
+            row = [to_index(v) for v in _sequence(rows[t], "an action row")]
         if len(row) != kN:
             raise InvalidGroupError(f"each action row needs {kN} images (one per generator of N)")
         images.append(row)
@@ -346,11 +410,11 @@ def semidirect_product(
     for t in range(kH):
         phi = _homomorphism_images(N, N, images[t])
         if np.bincount(phi, minlength=n_N).max() != 1:
-            raise InvalidGroupError(f"generator {H.generator_names[t]!r} of H does not act bijectively")
+            raise InvalidGroupError(f"generator {quote(H.generator_names[t])} of H does not act bijectively")
         for s in range(kN):  # phi(x s) == phi(x) phi(s)
             if not np.array_equal(phi[N.right_perms[s]], N._right_perm(images[t][s])[phi]):
                 raise InvalidGroupError(
-                    f"generator {H.generator_names[t]!r} of H does not act by an automorphism"
+                    f"generator {quote(H.generator_names[t])} of H does not act by an automorphism"
                 )
         phis.append(phi.astype(np.int32))
     # action of every h: phi_{h t} = phi_h o phi_t ; check well-definedness on all edges
@@ -421,7 +485,7 @@ def affine_group(modulus: int, matrices: Sequence[Any], *, name: str | None = No
     36
     """
     m = _check_positive("modulus", modulus, 2)
-    mats = [np.asarray(M, dtype=np.int64) % m for M in matrices]
+    mats = [_int_array(M, "a matrix") % m for M in _sequence(matrices, "matrices")]
     if not mats:
         raise InvalidGroupError("affine_group needs at least one matrix")
     return _affine(m, mats, from_matrices(mats, modulus=m), name)
@@ -429,9 +493,9 @@ def affine_group(modulus: int, matrices: Sequence[Any], *, name: str | None = No
 
 def _affine(m: int, mats: Sequence[np.ndarray], H: FiniteGroup, name: str | None) -> FiniteGroup:
     """``C_m^d : H`` where the generators of ``H`` act on column vectors by ``mats`` mod m."""
-    d = mats[0].shape[0]
+    d = mats[0].shape[0] if mats[0].ndim == 2 else 0
     for M in mats:
-        if M.shape != (d, d):
+        if M.shape != (d, d) or d == 0:
             raise InvalidGroupError("all matrices must be square of the same size")
     N = abelian((m,) * d, names=[f"e{i + 1}" for i in range(d)] if d > 3 else ("x", "y", "z")[:d])
     images = []
@@ -516,6 +580,8 @@ def dicyclic(n: int) -> FiniteGroup:
     quaternion. Element ``a^i x^j`` (0 <= i < 2n, j in {0, 1}) has index ``j*2n + i``.
     """
     n = _check_positive("n", n, 1)
+    if 4 * n > 10**7:
+        raise InvalidGroupError(f"dicyclic group of order {4 * n} exceeds the limit 10^7")
     m = 2 * n
     i = np.arange(2 * m)
     j, a = divmod(i, m)
@@ -523,7 +589,7 @@ def dicyclic(n: int) -> FiniteGroup:
     ra = j * m + (a + np.where(j == 0, 1, -1)) % m
     # right multiply by x: a^i x^0 x = a^i x ; a^i x x = a^(i+n)
     rx = np.where(j == 0, m + a, (a + n) % m)
-    pres = _pres(("a", "x"), [f"a^{m}", f"x^2*a^-{n}", "x^-1*a*x*a"])
+    pres = _pres(("a", "x"), [_power(1, m), (2, 2) + _power(1, -n), "x^-1*a*x*a"])
     return FiniteGroup(np.stack([ra, rx]), ("a", "x"), presentation=pres, name=f"Dic{n}")
 
 
@@ -586,7 +652,8 @@ def from_permutations(
     >>> gt.from_permutations([[1, 2, 0], [1, 0, 2]]).order
     6
     """
-    arrs = [np.asarray(p, dtype=np.int64) for p in perms]
+    max_order = check_limit("max_order", max_order)
+    arrs = [_int_array(p, "a permutation") for p in _sequence(perms, "perms")]
     if not arrs:
         return cyclic(1)
     m = arrs[0].size
@@ -616,12 +683,15 @@ def from_matrices(
     >>> gt.from_matrices([[[0, -1], [1, 0]]]).order
     4
     """
-    mats = [np.asarray(M, dtype=np.int64) for M in matrices]
+    max_order = check_limit("max_order", max_order)
+    if modulus is not None:
+        modulus = _check_positive("modulus", modulus, 2)
+    mats = [_int_array(M, "a matrix") for M in _sequence(matrices, "matrices")]
     if not mats:
         return cyclic(1)
-    d = mats[0].shape[0]
+    d = mats[0].shape[0] if mats[0].ndim == 2 else 0
     for M in mats:
-        if M.shape != (d, d):
+        if M.shape != (d, d) or d == 0:
             raise InvalidGroupError("generators must be square matrices of one size")
         det = round(np.linalg.det(M.astype(float)))
         if modulus is None and abs(det) != 1:

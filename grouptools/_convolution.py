@@ -1,18 +1,22 @@
 """Group convolution and correlation, translations, the regular representation, image lifting.
 
-Conventions (``THEORY.md`` section 1):
+Conventions (``docs/theory.md``, "Groups, functions and the Fourier transform"), with the Fourier
+transform ``f_hat(rho) = sum_g f(g) rho(g)`` over unitary irreps ``rho``:
 
 * convolution ``(f * w)(u) = sum_v f(u v^-1) w(v)``, with ``(f * w)^(rho) = f_hat(rho) w_hat(rho)``;
-* correlation, the G-CNN layer, ``(x star w)(g) = sum_h w(h) x(h g)``, with
-  ``(x star w)^(rho) = w_hat'(rho)^H x_hat(rho)`` where ``w_hat'`` is the transform of ``conj(w)``
-  (so ``w_hat(rho)^H x_hat(rho)`` for real ``w``);
-* left translation ``(L_g f)(u) = f(g^-1 u)`` and right translation ``(R_k x)(g) = x(g k)``.
-  Convolution commutes with ``L_g``; correlation commutes with ``R_k``.
+* correlation, the G-CNN layer of Cohen & Welling ("Group equivariant convolutional networks",
+  ICML 2016), ``(x star w)(g) = sum_h w(h) x(g h) = sum_k w(g^-1 k) x(k)``, with
+  ``(x star w)^(rho) = x_hat(rho) w_hat'(rho)^H`` where ``w_hat'`` is the transform of ``conj(w)``
+  (so ``x_hat(rho) w_hat(rho)^H`` for real ``w``);
+* left translation ``(L_k f)(u) = f(k^-1 u)`` and right translation ``(R_k x)(g) = x(g k)``.
+  Both convolution (in its first argument) and correlation commute with ``L_k``:
+  ``(L_k f) * w = L_k (f * w)`` and ``(L_k x) star w = L_k (x star w)``.
 
 Two methods: ``"direct"`` sums over the Cayley table with the numba kernels of
 :mod:`grouptools._kernels` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``), and
 ``"fourier"`` multiplies Fourier blocks (:mod:`grouptools.fourier`; fast for groups with an FFT).
-Correlation reduces to convolution: ``(x star w)(g) = (x' * w)(g^-1)`` with ``x'(a) = x(a^-1)``.
+Correlation is convolution with the reflected filter: ``x star w = x * w'`` with
+``w'(v) = w(v^-1)``, i.e. ``(x star w)(g) = sum_h x(g h) w(h)``, which the direct kernel sums as is.
 """
 
 from __future__ import annotations
@@ -161,8 +165,14 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
 
     the image read at the point the group element moves the origin to. It is equivariant: with
     ``G`` acting on images by ``(g . x)(p) = x(g^-1 . p)``, ``lift(g . x) = L_g lift(x)``. E.g.
-    the generator ``x`` shifts rows (``numpy.roll(img, 1, axis=0)``) and the rotation ``r``,
-    ``(u, v) -> (-v, u)``, maps ``img`` to ``img[v, -u]`` at ``(u, v)``.
+    the generator ``x`` shifts rows (``numpy.roll(img, 1, axis=0)``), ``y`` shifts columns
+    (``numpy.roll(img, 1, axis=1)``), the rotation ``r``, ``(u, v) -> (-v, u)``, maps ``img`` to
+    ``img[v, -u]`` at ``(u, v)`` and the reflection ``s``, ``(u, v) -> (u, -v)``, to ``img[u, -v]``.
+    The numpy operations about the image centre are these composed with a shift:
+    ``numpy.rot90(img)`` is ``x^-1 r``, ``numpy.flip(img, axis=1)`` is ``y^-1 s`` and
+    ``numpy.flip(img, axis=0)`` is ``x^-1 r^2 s``. Since the G-correlation (:func:`correlate`)
+    commutes with left translations, the G-CNN feature maps of a transformed image are the
+    left-translated feature maps of the image.
 
     Parameters
     ----------
@@ -190,6 +200,8 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
     >>> F.shape, bool(np.array_equal(F[:9], img.ravel()))
     ((72,), True)
     >>> bool(np.array_equal(lift_image(G, np.roll(img, 1, axis=0)), left_translate(G, F, "x")))
+    True
+    >>> bool(np.array_equal(lift_image(G, np.rot90(img)), left_translate(G, F, "x^-1*r")))
     True
     """
     s = G.structure
@@ -251,15 +263,22 @@ def _split(G: Any, f: np.ndarray, w: np.ndarray) -> tuple[bool, tuple[int, ...],
     )
 
 
-def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False) -> np.ndarray:
-    """``f * w`` over the Cayley table; ``f`` ``(..., [c_in,] |G|)``, ``w`` ``(|G|,)`` or ``(c_out, c_in, |G|)``."""
+def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False, correlation: bool = False) -> np.ndarray:
+    """Over the Cayley table: ``out(u) = sum_v' f(u v') wt(v')``.
+
+    ``wt(v') = w(v'^-1)`` gives the convolution ``f * w``; with ``correlation=True``, ``wt = w``
+    gives the correlation ``(f star w)(u) = sum_h w(h) f(u h)``. ``f`` is ``(..., [c_in,] |G|)``,
+    ``w`` ``(|G|,)`` or ``(c_out, c_in, |G|)``.
+    """
     K = _kernels_py if py else _kernels
     channels, batch, c_in, c_out = _split(G, f, w)
     n = G.order
     table = np.asarray(G.cayley_table)
-    inv = np.asarray(G.inverse, dtype=np.int64)
     dtype = np.result_type(f.dtype, w.dtype, np.float64)
-    wt = w[..., inv].astype(dtype)  # wt[v'] = w(v'^-1)
+    if correlation:
+        wt = w.astype(dtype)  # wt[h] = w(h)
+    else:
+        wt = w[..., np.asarray(G.inverse, dtype=np.int64)].astype(dtype)  # wt[v'] = w(v'^-1)
     nb = int(np.prod(batch, dtype=np.int64))
     if not channels:
         vidx = np.flatnonzero(wt).astype(np.int64)
@@ -278,7 +297,10 @@ def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False) -> np.ndarra
 
 
 def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
-    """Via Fourier blocks: ``f_hat w_hat`` (convolution) or ``w_hat'^H f_hat`` (correlation)."""
+    """Via Fourier blocks: ``f_hat w_hat`` (convolution) or ``f_hat w_hat'^H`` (correlation).
+
+    ``w_hat'`` is the transform of ``conj(w)``: ``sum_h w(h) rho(h)^H = w_hat'(rho)^H``.
+    """
     from .fourier import FourierBlocks, inverse, transform
 
     channels, batch, c_in, c_out = _split(G, f, w)
@@ -286,23 +308,20 @@ def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
     F = transform(G, f)
     W = transform(G, np.conj(w) if adjoint else w)
     if not channels:
-        P = W.H @ F if adjoint else F @ W
+        P = F @ W.H if adjoint else F @ W
         return inverse(G, P, real=real)
     groups = []
     nb = int(np.prod(batch, dtype=np.int64))
     for (idx, xf), (_, xw) in zip(F.grouped(), W.grouped()):
         R, d = idx.size, xf.shape[-1]
         xf = xf.reshape(nb, c_in, R, d, d)
-        if adjoint:  # out[b, o] = sum_i W[o, i]^H F[b, i]: rows (b, j) of F^T...
-            a = np.conj(np.transpose(xw, (2, 0, 4, 1, 3))).reshape(R, c_out * d, c_in * d)  # (o, l) x (i, k)
-            b_ = np.transpose(xf, (2, 1, 3, 0, 4)).reshape(R, c_in * d, nb * d)  # (i, k) x (b, m)
-            p = (a @ b_).reshape(R, c_out, d, nb, d)  # (r, o, l, b, m)
-            groups.append((idx, np.transpose(p, (3, 1, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
+        a = np.transpose(xf, (2, 0, 3, 1, 4)).reshape(R, nb * d, c_in * d)  # (b, j) x (i, k)
+        if adjoint:  # out[b, o] = sum_i F[b, i] W[o, i]^H, W[o, i]^H[k, l] = conj(W[o, i][l, k])
+            b_ = np.conj(np.transpose(xw, (2, 1, 4, 0, 3))).reshape(R, c_in * d, c_out * d)  # (i, k) x (o, l)
         else:  # out[b, o] = sum_i F[b, i] W[o, i]
-            a = np.transpose(xf, (2, 0, 3, 1, 4)).reshape(R, nb * d, c_in * d)  # (b, j) x (i, k)
             b_ = np.transpose(xw, (2, 1, 3, 0, 4)).reshape(R, c_in * d, c_out * d)  # (i, k) x (o, l)
-            p = (a @ b_).reshape(R, nb, d, c_out, d)  # (r, b, j, o, l)
-            groups.append((idx, np.transpose(p, (1, 3, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
+        p = (a @ b_).reshape(R, nb, d, c_out, d)  # (r, b, j, o, l)
+        groups.append((idx, np.transpose(p, (1, 3, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
     return inverse(G, FourierBlocks._from_groups(F.dims, groups), real=real)
 
 
@@ -358,22 +377,55 @@ def convolve(G: Any, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
 
 
 def correlate(G: Any, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
-    """Group cross-correlation, the G-CNN layer: ``(x star w)(g) = sum_h w(h) x(h g)``.
+    """Group cross-correlation, the G-CNN layer: ``(x star w)(g) = sum_h w(h) x(g h)``.
 
-    Commutes with right translations: ``(R_k x) star w = R_k (x star w)``. In Fourier space
-    ``(x star w)^(rho) = w_hat'(rho)^H x_hat(rho)`` with ``w_hat'`` the transform of ``conj(w)``
-    (``w_hat^H x_hat`` for real ``w``). Shapes, channels (``out[..., o, :] = sum_i x[..., i, :]
-    star w[o, i, :]``) and methods as in :func:`convolve`; the direct method uses
-    ``(x star w)(g) = (x' * w)(g^-1)`` with ``x'(a) = x(a^-1)``.
+    The layer of Cohen & Welling ("Group equivariant convolutional networks", ICML 2016):
+    equivalently ``(x star w)(g) = sum_k w(g^-1 k) x(k)``, the inner product of ``x`` with the
+    filter moved to ``g``. It commutes with left translations ``(L_k x)(u) = x(k^-1 u)``:
+    ``(L_k x) star w = L_k (x star w)``. In Fourier space ``(x star w)^(rho) = x_hat(rho)
+    w_hat'(rho)^H`` with ``w_hat'`` the transform of ``conj(w)`` (``x_hat w_hat^H`` for real ``w``).
+    Shapes, channels (``out[..., o, :] = sum_i x[..., i, :] star w[o, i, :]``) and methods as in
+    :func:`convolve`; the direct method sums ``x(g h) w(h)`` over the nonzero ``w(h)``, reading
+    row ``g`` of the Cayley table.
+
+    Parameters
+    ----------
+    G : FiniteGroup
+    x : array_like, shape (..., |G|) or (..., c_in, |G|)
+        Signals, batched along leading axes.
+    w : array_like, shape (|G|,) or (c_out, c_in, |G|)
+        One filter, or a bank mixing channels.
+    method : {"auto", "direct", "fourier"}
+        As in :func:`convolve`.
+
+    Returns
+    -------
+    ndarray, shape (..., |G|) or (..., c_out, |G|)
+        float64 for real inputs, complex128 otherwise.
+
+    Raises
+    ------
+    InvalidGroupError
+        On shape mismatches or an unknown method.
+    GroupTooLargeError
+        For ``method="direct"`` without a Cayley table.
 
     Examples
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import correlate
+    >>> from grouptools._convolution import correlate, left_translate
     >>> G = gt.cyclic(5)
-    >>> correlate(G, np.arange(5.0), np.eye(5)[1], method="direct")   # x(1 + g)
+    >>> correlate(G, np.arange(5.0), np.eye(5)[1], method="direct")   # x(g + 1)
     array([1., 2., 3., 4., 0.])
+
+    On a non-abelian group the layer commutes with left translations:
+
+    >>> G = gt.dihedral(3)
+    >>> x, w = np.arange(6.0), np.array([1.0, 2.0, 0.0, 0.0, -1.0, 0.5])
+    >>> a = correlate(G, left_translate(G, x, "s"), w)
+    >>> bool(np.allclose(a, left_translate(G, correlate(G, x, w), "s")))
+    True
     """
     x_a = _as_function(G, x, "x")
     w_a = _as_function(G, w, "w")
@@ -382,6 +434,5 @@ def correlate(G: Any, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     channels = w_a.shape[0] * w_a.shape[1] if w_a.ndim == 3 else 1
     m = _choose(G, method, nnz, channels)
     if m == "direct":
-        inv = np.asarray(G.inverse, dtype=np.int64)
-        return _direct(G, x_a[..., inv], w_a)[..., inv]
+        return _direct(G, x_a, w_a, correlation=True)
     return _fourier(G, x_a, w_a, adjoint=True)

@@ -24,6 +24,8 @@ from grouptools._errors import (
     InfiniteGroupError,
     PresentationSyntaxError,
     VerificationError,
+    check_limit,
+    quote,
 )
 from grouptools._parse import Presentation, _primitive_root, free_reduce, parse_word
 
@@ -307,21 +309,20 @@ def _check_subgroup(subgroup: object, pres: Presentation) -> list[tuple[int, ...
             words.append(parse_word(w, pres.generators))
             continue
         if not isinstance(w, Sequence) and not isinstance(w, np.ndarray):
-            raise PresentationSyntaxError(f"a subgroup generator must be a word, got {w!r}")
+            raise PresentationSyntaxError(f"a subgroup generator must be a word, got {quote(w)}")
         red = free_reduce(w)
         for x in red:
             if abs(x) > ngens:
                 raise PresentationSyntaxError(
-                    f"letter {x} out of range for {ngens} generator(s) in subgroup word {tuple(w)}"
+                    f"letter {x} out of range for {ngens} generator(s) in subgroup word {quote(tuple(w))}"
                 )
         words.append(red)
     return [w for w in words if w]
 
 
 def _positive_int(name: str, value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise EnumerationLimitError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
+    """A limit: a positive int, else :class:`InvalidLimitError` (an EnumerationLimitError)."""
+    return int(check_limit(name, value))
 
 
 def enumerate_cosets(
@@ -370,8 +371,9 @@ def enumerate_cosets(
         If the abelianization shows ``[G : H]`` is infinite (e.g. ``G/G'`` has a ``Z`` factor
         and ``H`` is trivial).
     EnumerationLimitError
-        If ``max_cosets``, ``time_budget`` or ``max_order`` is exceeded (also for invalid
-        limit values).
+        If ``max_cosets``, ``time_budget`` or ``max_order`` is exceeded; for an invalid limit
+        value (not positive, not a number) its subclass :class:`~grouptools.InvalidLimitError`,
+        which is also a :class:`~grouptools.ParameterError`.
     GroupTooLargeError
         If ``max_cosets * 2k`` exceeds :data:`MAX_TABLE_ENTRIES`.
     PresentationSyntaxError
@@ -413,13 +415,7 @@ def _enumerate(
     _check_presentation(pres)
     max_cosets = _positive_int("max_cosets", max_cosets)
     max_order = _positive_int("max_order", max_order)
-    if (
-        isinstance(time_budget, bool)
-        or not isinstance(time_budget, (int, float, np.floating, np.integer))
-        or not time_budget > 0
-    ):
-        raise EnumerationLimitError(f"time_budget must be a positive number, got {time_budget!r}")
-    time_budget = float(time_budget)
+    time_budget = float(check_limit("time_budget", time_budget, integer=False))
     subs = _check_subgroup(subgroup, pres)
     ngens = len(pres.generators)
     ncols = 2 * ngens

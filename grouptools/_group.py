@@ -18,7 +18,15 @@ from scipy.sparse.csgraph import connected_components
 
 from . import _group_kernels as _k
 from ._numtheory import prime_factors
-from ._errors import GroupTooLargeError, InvalidGroupError
+from ._errors import (
+    ElementError,
+    GroupTooLargeError,
+    InvalidGroupError,
+    ParameterError,
+    ParameterTypeError,
+    check_limit,
+    quote,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
@@ -112,7 +120,10 @@ class FiniteGroup:
         max_table_order: int = DEFAULT_MAX_TABLE_ORDER,
         _checked: bool = False,
     ) -> None:
-        perms = np.array(right_perms, dtype=np.int64, copy=True)
+        if _checked:
+            perms = np.array(right_perms, dtype=np.int64, copy=True)
+        else:
+            perms = _integer_array(right_perms, "right_perms")
         if perms.ndim != 2:
             raise InvalidGroupError("right_perms must have shape (number of generators, order)")
         k, n = perms.shape
@@ -120,17 +131,25 @@ class FiniteGroup:
             raise InvalidGroupError("a group has at least one element")
         if generator_names is None:
             generator_names = _default_names(k)
+        if isinstance(generator_names, (str, bytes)) or not hasattr(generator_names, "__iter__"):
+            raise ParameterTypeError(
+                f"generator_names must be a sequence of str, got {type(generator_names).__name__}"
+            )
         names = tuple(str(s) for s in generator_names)
+        if isinstance(max_table_order, bool) or not isinstance(max_table_order, (int, np.integer)):
+            raise ParameterTypeError(f"max_table_order must be an int, got {quote(max_table_order)}")
+        if max_table_order < 0:
+            raise ParameterError(f"max_table_order must be >= 0, got {max_table_order}")
         if len(names) != k:
             raise InvalidGroupError(f"{k} generators but {len(names)} names")
         if len(set(names)) != k:
-            raise InvalidGroupError(f"generator names are not distinct: {names}")
+            raise InvalidGroupError(f"generator names are not distinct: {quote(names)}")
         if not _checked:
             if perms.size and (perms.min() < 0 or perms.max() >= n):
                 raise InvalidGroupError("right_perms has entries outside 0..n-1")
             for s in range(k):
                 if np.bincount(perms[s], minlength=n).max(initial=1) != 1:
-                    raise InvalidGroupError(f"generator {names[s]!r} is not a permutation")
+                    raise InvalidGroupError(f"generator {quote(names[s])} is not a permutation")
         perms = _readonly(perms.astype(np.int32))
         setattr_ = object.__setattr__
         setattr_(self, "_perms", perms)
@@ -287,9 +306,7 @@ class FiniteGroup:
         >>> G.multiply(3, 4)
         2
         """
-        a_arr, b_arr = np.broadcast_arrays(np.asarray(a), np.asarray(b))
-        self._check_elements(a_arr)
-        self._check_elements(b_arr)
+        a_arr, b_arr = self._check_pair(a, b)
         if self._has_table():
             out = self.cayley_table[a_arr, b_arr]
         else:
@@ -303,9 +320,48 @@ class FiniteGroup:
             ).reshape(a_arr.shape)
         return int(out) if out.ndim == 0 else out
 
-    def _check_elements(self, x: np.ndarray) -> None:
-        if x.size and (not np.issubdtype(x.dtype, np.integer) or x.min() < 0 or x.max() >= self.order):
-            raise IndexError(f"element indices must be integers in 0..{self.order - 1}")
+    def _check_elements(self, x: Any, what: str = "element indices") -> np.ndarray:
+        """``x`` as an integer array of element indices.
+
+        Raises ParameterTypeError unless the entries are integers, ElementError (an IndexError)
+        unless they lie in ``0..order-1``.
+        """
+        arr = _integer_array(x, what)
+        if arr.size and (arr.min() < 0 or arr.max() >= self.order):
+            bad = arr[(arr < 0) | (arr >= self.order)].flat[0]
+            raise ElementError(f"{what} must lie in 0..{self.order - 1}, got {int(bad)}")
+        return arr
+
+    def _check_pair(self, a: Any, b: Any) -> tuple[np.ndarray, np.ndarray]:
+        a_arr = self._check_elements(a)
+        b_arr = self._check_elements(b)
+        try:
+            a_arr, b_arr = np.broadcast_arrays(a_arr, b_arr)
+        except ValueError:
+            raise ParameterError(
+                f"element arrays of shapes {a_arr.shape} and {b_arr.shape} do not broadcast"
+            ) from None
+        return a_arr, b_arr
+
+    def _index(self, x: Any, what: str = "element index") -> int:
+        """``x`` as one element index (ParameterTypeError / ElementError otherwise)."""
+        if isinstance(x, np.ndarray) and x.ndim == 0:
+            x = x[()]
+        if isinstance(x, (bool, np.bool_)) or not isinstance(x, (int, np.integer)):
+            raise ParameterTypeError(f"{what} must be an int, got {quote(x)}")
+        if not 0 <= x < self.order:
+            raise ElementError(f"{what} must lie in 0..{self.order - 1}, got {int(x)}")
+        return int(x)
+
+    def _indices(self, elements: Any, what: str = "elements") -> list[int]:
+        """An iterable of element indices as a list of ints."""
+        if isinstance(elements, np.ndarray):
+            return [int(x) for x in self._check_elements(elements, what).ravel()]
+        if isinstance(elements, (str, bytes)) or not hasattr(elements, "__iter__"):
+            raise ParameterTypeError(
+                f"{what} must be an iterable of element indices, got {quote(elements)}"
+            )
+        return [self._index(x) for x in elements]
 
     def _left_perm(self, s: int) -> np.ndarray:
         """Left multiplication ``x -> g_s * g_x`` as an index array."""
@@ -352,10 +408,12 @@ class FiniteGroup:
 
     def power(self, a: Any, e: int | np.ndarray) -> Any:
         """``g_a ** e`` by repeated squaring (vectorized; negative ``e`` allowed)."""
-        a_arr, e_arr = np.broadcast_arrays(np.asarray(a), np.asarray(e))
-        self._check_elements(a_arr)
-        base = np.where(e_arr < 0, self.inverse[a_arr], a_arr).astype(np.int32)
-        e_arr = np.abs(e_arr).astype(np.int64)
+        n = self.order
+        if isinstance(e, int) and not isinstance(e, bool):
+            e = e % n  # g^n = 1: also keeps huge exponents in range
+        a_arr, e_arr = self._check_pair(a, self._check_exponents(e))
+        base = a_arr.astype(np.int32)
+        e_arr = np.mod(e_arr, n).astype(np.int64)
         result = np.zeros(base.shape, np.int32)
         while np.any(e_arr > 0):
             odd = (e_arr & 1) == 1
@@ -366,12 +424,17 @@ class FiniteGroup:
                 base = self.multiply(base, base)
         return int(result) if result.ndim == 0 else result
 
+    def _check_exponents(self, e: Any) -> np.ndarray:
+        return _integer_array(e, "exponents")
+
     def conjugate(self, a: Any, b: Any) -> Any:
         """``g_b^-1 g_a g_b`` (GAP's ``a^b``), vectorized."""
+        a, b = self._check_pair(a, b)
         return self.multiply(self.multiply(self.inverse[np.asarray(b)], a), b)
 
     def commutator(self, a: Any, b: Any) -> Any:
         """``[a, b] = a^-1 b^-1 a b``, vectorized."""
+        a, b = self._check_pair(a, b)
         inv = self.inverse
         return self.multiply(self.multiply(inv[np.asarray(a)], inv[np.asarray(b)]),
                              self.multiply(a, b))
@@ -409,6 +472,7 @@ class FiniteGroup:
 
     def element_order(self, x: int) -> int:
         """Order of the single element ``x``."""
+        x = self._index(x)
         if "orders" in self._cache:
             return int(self._cache["orders"][x])
         o = self.order
@@ -431,29 +495,54 @@ class FiniteGroup:
         """
         from ._parse import format_word
 
-        if not 0 <= int(i) < self.order:
-            raise IndexError(f"element index must be in 0..{self.order - 1}")
-        word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self._letter_word(int(i))]
+        i = self._index(i)
+        word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self._letter_word(i)]
         return format_word(word, self._names)
 
-    def element(self, word: str | Sequence[int]) -> int:
-        """Index of the element given by a word (string in GAP syntax or int tuple).
+    def element(self, word: str | Sequence[int] | int) -> int:
+        """Index of the element given by a word: a string in GAP syntax, or a sequence of
+        letters (``s + 1`` for generator ``s``, ``-(s + 1)`` for its inverse). An int is taken
+        as an element index and returned after a range check.
 
         Raises
         ------
         PresentationSyntaxError
             If the word does not parse or names an unknown generator.
+        ElementError
+            If a letter or an element index is out of range (an :class:`IndexError`).
+        ParameterTypeError
+            If ``word`` is neither a str, a sequence of ints nor an int.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> G = gt.dihedral(4)
+        >>> G.element("r*s"), G.element([1, 2]), G.element(5)
+        (5, 5, 5)
         """
         from ._parse import parse_word
 
-        letters = parse_word(word, self._names) if isinstance(word, str) else tuple(word)
+        if isinstance(word, (int, np.integer)) and not isinstance(word, (bool, np.bool_)):
+            return self._index(word)
+        if isinstance(word, str):
+            letters: Sequence[Any] = parse_word(word, self._names)
+        elif isinstance(word, bytes) or not hasattr(word, "__iter__"):
+            raise ParameterTypeError(
+                f"a word must be a str or a sequence of ints, got {quote(word)}"
+            )
+        else:
+            letters = list(np.asarray(word).ravel()) if isinstance(word, np.ndarray) else list(word)
         x = 0
         lt = self._letters
         k = len(self._names)
         for c in letters:
+            if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)):
+                raise ParameterTypeError(f"a letter must be a nonzero int, got {quote(c)}")
             c = int(c)
             if c == 0 or abs(c) > k:
-                raise IndexError(f"letter {c} out of range for {k} generators")
+                raise ElementError(
+                    f"letter {c} out of range for {k} generators (1 <= |letter| <= {k})"
+                )
             x = int(lt[2 * (abs(c) - 1) + (0 if c > 0 else 1), x])
         return x
 
@@ -565,11 +654,16 @@ class FiniteGroup:
     center = centre
 
     def subgroup(self, elements: Iterable[int]) -> Subgroup:
-        """The subgroup generated by ``elements`` (element indices)."""
-        gens = sorted({int(x) for x in elements} - {0})
-        for g in gens:
-            if not 0 <= g < self.order:
-                raise IndexError(f"element index {g} out of range 0..{self.order - 1}")
+        """The subgroup generated by ``elements`` (element indices).
+
+        Raises
+        ------
+        ElementError
+            If an index is out of range (an :class:`IndexError`).
+        ParameterTypeError
+            If ``elements`` is not an iterable of ints.
+        """
+        gens = sorted(set(self._indices(elements)) - {0})
         return Subgroup(self, tuple(gens), self._closure(gens))
 
     def _closure(self, gens: Sequence[int]) -> np.ndarray:
@@ -591,7 +685,7 @@ class FiniteGroup:
 
     def normal_closure(self, elements: Iterable[int]) -> Subgroup:
         """The smallest normal subgroup containing ``elements``."""
-        return _normal_closure_in(self, self.generators, elements)
+        return _normal_closure_in(self, self.generators, self._indices(elements))
 
     def derived_subgroup(self) -> Subgroup:
         """The commutator subgroup ``[G, G]``."""
@@ -639,10 +733,11 @@ class FiniteGroup:
         (left cosets ``gH`` for ``side="left"``, right cosets ``Hg`` for ``side="right"``) and
         ``representatives[c]`` the smallest element of coset ``c``.
         """
+        _check_subgroup(subgroup)
         if subgroup.parent is not self:
             raise InvalidGroupError("the subgroup belongs to another group")
         if side not in ("left", "right"):
-            raise ValueError("side must be 'left' or 'right'")
+            raise ParameterError(f"side must be 'left' or 'right', got {quote(side)}")
         n = self.order
         if side == "left":  # gH: orbits of right multiplication by H's generators
             perms = [self._right_perm(h) for h in subgroup.generators]
@@ -720,7 +815,11 @@ class FiniteGroup:
         InvalidGroupError
             Naming the axiom that fails (with a witness).
         """
-        t = np.asarray(table)
+        max_order = check_limit("max_order", max_order)
+        try:
+            t = np.asarray(table)
+        except (TypeError, ValueError):  # ragged rows
+            raise InvalidGroupError("a Cayley table must be a non-empty square array") from None
         if t.ndim != 2 or t.shape[0] != t.shape[1] or t.shape[0] == 0:
             raise InvalidGroupError("a Cayley table must be a non-empty square array")
         n = t.shape[0]
@@ -771,6 +870,9 @@ class FiniteGroup:
 
     def is_subgroup_normal(self, subgroup: Subgroup) -> bool:
         """Whether ``subgroup`` is normal in this group."""
+        _check_subgroup(subgroup)
+        if subgroup.parent is not self and subgroup.parent != self:
+            raise InvalidGroupError("the subgroup belongs to another group")
         inside = np.zeros(self.order, bool)
         inside[subgroup.elements] = True
         conj = self._conjugation_perms()
@@ -864,6 +966,24 @@ class Subgroup:
             H = FiniteGroup(perms, names, _checked=True)
             object.__setattr__(self, "_group", (H, self.elements))
         return self._group
+
+
+def _integer_array(x: Any, what: str) -> np.ndarray:
+    """``x`` as an int64 array; ParameterTypeError unless its entries are integers (an empty
+    float array, e.g. ``np.asarray([])``, counts as integer)."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise ParameterTypeError(f"{what} must be an array of integers, got {quote(x)}") from None
+    if arr.dtype.kind not in "iu":
+        if not (arr.size == 0 and arr.dtype.kind == "f"):
+            raise ParameterTypeError(f"{what} must be integers, got {quote(x)}")
+    return arr.astype(np.int64, copy=False)
+
+
+def _check_subgroup(subgroup: Any) -> None:
+    if not isinstance(subgroup, Subgroup):
+        raise ParameterTypeError(f"expected a Subgroup, got {type(subgroup).__name__}")
 
 
 def _rebuild(perms, names, presentation, structure, name) -> FiniteGroup:

@@ -12,6 +12,10 @@ sparsely as ``(vidx, wval)`` (the nonzero ``v'`` and ``w(v'^-1)``), row ``u`` of
 ``out[u, :] += f[T[u, v'], :] * w(v'^-1)``. Memory: the inputs and the output, ``O(|G| batch)``.
 Parallel over ``u`` (``prange``); each thread writes its own rows.
 
+The G-correlation ``(x star w)(g) = sum_h w(h) x(g h)`` (the G-CNN layer, Cohen & Welling 2016)
+is the same loop with ``(vidx, wval)`` the nonzero ``h`` and ``w(h)`` themselves (no inversion):
+``out[g, :] += x[T[g, h], :] * w(h)``.
+
 Clifford assembly (see :mod:`grouptools.fourier._clifford`)
 -----------------------------------------------------------
 For an irrep ``rho`` of degree ``d`` in a basis where the abelian normal subgroup ``N`` acts

@@ -14,6 +14,10 @@ Examples
 >>> out = np.zeros((4, 1))
 >>> K.conv_direct(np.asarray(G.cayley_table), np.array([1]), np.array([2.0]), f, out)[:, 0]
 array([0., 0., 0., 2.])
+
+``out[u] = sum_e f[T[u, vidx[e]]] wval[e]``: row ``u`` reads ``f(u v)`` for the listed ``v``. With
+``wval[e] = w(vidx[e])`` this is the G-correlation ``sum_h w(h) f(u h)``, with
+``wval[e] = w(vidx[e]^-1)`` the convolution ``sum_v f(u v^-1) w(v)``.
 """
 
 from __future__ import annotations

@@ -24,7 +24,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from grouptools._errors import PresentationSyntaxError
+import numpy as np
+
+from grouptools._errors import PresentationSyntaxError, quote
 
 __all__ = [
     "MAX_DEPTH",
@@ -101,7 +103,7 @@ def free_reduce(word: Iterable[int]) -> tuple[int, ...]:
 
 def _as_letter(letter: object) -> int:
     if isinstance(letter, bool) or not hasattr(letter, "__index__"):
-        raise PresentationSyntaxError(f"a letter must be a nonzero int, got {letter!r}")
+        raise PresentationSyntaxError(f"a letter must be a nonzero int, got {quote(letter)}")
     x = int(letter.__index__())  # type: ignore[attr-defined]
     if x == 0:
         raise PresentationSyntaxError("a letter must be a nonzero int, got 0")
@@ -111,24 +113,35 @@ def _as_letter(letter: object) -> int:
 def _check_generators(generators: Sequence[str]) -> tuple[str, ...]:
     if isinstance(generators, str):
         raise PresentationSyntaxError(
-            f"generators must be a sequence of names, not the string {generators!r}"
+            f"generators must be a sequence of names, not the string {quote(generators)}"
         )
     gens = tuple(generators)
     seen: set[str] = set()
     for g in gens:
         if not isinstance(g, str) or _NAME_RE.match(g) is None:
             raise PresentationSyntaxError(
-                f"invalid generator name {g!r}: expected [A-Za-z][A-Za-z0-9_]*"
+                f"invalid generator name {quote(g)}: expected [A-Za-z][A-Za-z0-9_]*"
             )
         if g in seen:
-            raise PresentationSyntaxError(f"duplicate generator name {g!r}")
+            raise PresentationSyntaxError(f"duplicate generator name {quote(g)}")
         seen.add(g)
     return gens
 
 
+def _is_reduced_word(word: tuple, ngens: int) -> bool:
+    """Fast check (numpy) that a long tuple of ints is a freely reduced word in range."""
+    if not all(type(x) is int for x in word):
+        return False
+    arr = np.fromiter(word, dtype=np.int64, count=len(word))
+    mag = np.abs(arr)
+    return bool(mag.min() >= 1 and mag.max() <= ngens and not np.any(arr[1:] == -arr[:-1]))
+
+
 def _check_word(word: Sequence[int], ngens: int) -> tuple[int, ...]:
     if isinstance(word, (str, bytes)) or not isinstance(word, Iterable):
-        raise PresentationSyntaxError(f"a word must be a sequence of ints, got {word!r}")
+        raise PresentationSyntaxError(f"a word must be a sequence of ints, got {quote(word)}")
+    if type(word) is tuple and len(word) > 256 and _is_reduced_word(word, ngens):
+        return word  # e.g. the relator a^n of a large cyclic group
     w = free_reduce(word)
     for x in w:
         if abs(x) > ngens:
@@ -487,7 +500,7 @@ class _Parser:
             name, pos = self.name()
             index = self.gens.get(name)
             if index is None:
-                raise self.error(f"unknown generator {name!r}", pos)
+                raise self.error(f"unknown generator {quote(name)}", pos)
             return [index + 1]
         if c == "":
             raise self.error("unexpected end of input: expected a word")
@@ -521,7 +534,7 @@ class _Parser:
             while True:
                 name, pos = self.name()
                 if name in index:
-                    raise self.error(f"duplicate generator {name!r}", pos)
+                    raise self.error(f"duplicate generator {quote(name)}", pos)
                 index[name] = len(gens)
                 gens.append(name)
                 c = self.peek()
@@ -564,7 +577,7 @@ class _Parser:
 
 def _check_max_length(max_length: int) -> int:
     if isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 0:
-        raise PresentationSyntaxError(f"max_length must be a non-negative int, got {max_length!r}")
+        raise PresentationSyntaxError(f"max_length must be a non-negative int, got {quote(max_length)}")
     return max_length
 
 

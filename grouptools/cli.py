@@ -1,7 +1,12 @@
 """The ``grouptools`` command line.
 
-Subcommands: ``info``, ``chartable``, ``irreps``, ``demo``. Bad input exits with code 2 and a
-single line on stderr, never a traceback.
+Subcommands: ``info``, ``chartable``, ``irreps``, ``demo``; ``grouptools --version``. Bad input
+(a malformed specification, a group beyond the limits, a bad flag value) exits with code 2 and a
+single line on stderr, never a traceback; the line quotes at most 80 characters of the input.
+
+The limit flags ``--max-order``, ``--max-cosets`` and ``--time-budget`` apply to presentations
+(coset enumeration) and to catalogue expressions alike: a catalogue group larger than
+``--max-order`` (its order is known by formula) is refused before it is built.
 
 Examples
 --------
@@ -21,17 +26,65 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
 from typing import Any, Sequence
 
-from ._errors import GroupToolsError
+from ._errors import GroupToolsError, quote
 
-__all__ = ["main", "group_info"]
+__all__ = ["main", "group_info", "version"]
+
+#: Safety bound on the length of the error line (messages are bounded at their source already).
+_MAX_LINE = 400
+_LONG_QUOTE = re.compile(r"'([^'\n]{81,})'")
+
+
+def version() -> str:
+    """The installed version of grouptools (from the package metadata)."""
+    from importlib import metadata
+
+    try:
+        return metadata.version("grouptools")
+    except metadata.PackageNotFoundError:  # pragma: no cover - running from a source tree
+        from . import __version__
+
+        return __version__
+
+
+def _error_line(message: str) -> str:
+    """``grouptools: error: <message>`` on one bounded line (a safety net: grouptools' own
+    messages are bounded where they are raised)."""
+    message = " ".join(message.split("\n")).replace("\r", " ")
+    line = f"grouptools: error: {message}"
+    return line if len(line) <= _MAX_LINE else line[: _MAX_LINE - 3] + "..."
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit code 2
-        self.exit(2, f"grouptools: error: {message}\n")
+        # argparse quotes offending values in full: cut long ones to QUOTE_LIMIT characters
+        message = _LONG_QUOTE.sub(lambda m: quote(m.group(1)), message)
+        self.exit(2, _error_line(message) + "\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {quote(text)}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {quote(text)}") from None
+    if not (value > 0 and math.isfinite(value)):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {quote(text)}")
+    return value
 
 
 def group_info(G: Any) -> dict[str, Any]:
@@ -51,16 +104,14 @@ def group_info(G: Any) -> dict[str, Any]:
 
 
 def _limits(args: argparse.Namespace) -> dict[str, Any]:
-    return {"max_order": args.max_order, "time_budget": args.time_budget}
+    return {"max_order": args.max_order, "max_cosets": args.max_cosets,
+            "time_budget": args.time_budget}
 
 
 def _build(args: argparse.Namespace) -> Any:
     from ._spec import group
 
-    spec = args.spec
-    if spec.lstrip().startswith("<"):
-        return group(spec, **_limits(args))
-    return group(spec)
+    return group(args.spec, **_limits(args))
 
 
 def _cmd_info(args: argparse.Namespace) -> None:
@@ -130,6 +181,7 @@ def _cmd_demo(args: argparse.Namespace) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="grouptools", description="Finite groups, character tables and irreps.")
+    parser.add_argument("--version", action="version", version=f"grouptools {version()}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     spec_help = "a presentation '<a,b | a^4, b^2, (a*b)^2>' or a catalogue expression 'dihedral(4) x cyclic(3)'"
     for name, fn, helptext in [
@@ -140,10 +192,12 @@ def _parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("spec", help=spec_help)
         p.add_argument("--format", choices=("text", "json"), default="text")
-        p.add_argument("--max-order", type=int, default=1_000_000,
-                       help="refuse presentations of larger order (default 10^6)")
-        p.add_argument("--time-budget", type=float, default=20.0,
-                       help="seconds allowed for coset enumeration (default 20)")
+        p.add_argument("--max-order", type=_positive_int, default=1_000_000,
+                       help="refuse groups of larger order (default 10^6)")
+        p.add_argument("--max-cosets", type=_positive_int, default=4_000_000,
+                       help="largest coset table of an enumeration (default 4*10^6)")
+        p.add_argument("--time-budget", type=_positive_float, default=20.0,
+                       help="seconds allowed to build the group (default 20)")
         p.set_defaults(func=fn)
     p = sub.add_parser("demo", help="build a few catalogue groups and print their structure")
     p.set_defaults(func=_cmd_demo)
@@ -153,11 +207,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 success, 2 bad input)."""
     parser = _parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # usage errors (2), --help and --version (0)
+        return exc.code if isinstance(exc.code, int) else 2
     try:
         args.func(args)
     except GroupToolsError as exc:
-        print(f"grouptools: error: {exc}".splitlines()[0], file=sys.stderr)
+        print(_error_line(str(exc)), file=sys.stderr)
         return 2
     except (MemoryError, RecursionError) as exc:
         print(f"grouptools: error: out of resources ({type(exc).__name__})", file=sys.stderr)

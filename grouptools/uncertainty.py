@@ -32,8 +32,9 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import InvalidGroupError
+from ._errors import InvalidGroupError, ParameterTypeError, quote
 from .fourier import FourierBlocks, transform
+from .fourier._blocks import check_choice, check_group, numeric_array
 from .fourier._norms import singular_values
 
 __all__ = [
@@ -54,9 +55,11 @@ DEFAULT_TOL = 1e-9
 
 
 def _check_tol(tol: float) -> float:
+    if isinstance(tol, (bool, np.bool_)) or not isinstance(tol, (int, float, np.integer, np.floating)):
+        raise ParameterTypeError(f"tol must be a number in [0, 1), got {quote(tol)}")
     t = float(tol)
     if not 0 <= t < 1:
-        raise InvalidGroupError(f"tol must be in [0, 1), got {tol!r}")
+        raise InvalidGroupError(f"tol must be in [0, 1), got {quote(tol)}")
     return t
 
 
@@ -83,7 +86,7 @@ def support_size(f: Any, tol: float = DEFAULT_TOL) -> Any:
     3
     """
     t = _check_tol(tol)
-    a = np.abs(np.asarray(f))
+    a = np.abs(numeric_array(f, "support_size's argument"))
     if a.ndim < 1:
         raise InvalidGroupError("support_size needs a vector (a function on G)")
     top = a.max(axis=-1, keepdims=True, initial=0.0)
@@ -98,6 +101,7 @@ def block_ranks(G: Any, f: Any, tol: float = DEFAULT_TOL) -> np.ndarray:
     values ``> tol * s_max`` count, ``s_max`` the largest over all blocks (per batch entry).
     """
     t = _check_tol(tol)
+    check_group(G)
     blocks = f if isinstance(f, FourierBlocks) else transform(G, f)
     sv = singular_values(blocks)
     smax = np.max(np.stack([s.max(axis=-1, initial=0.0) for s in sv], axis=-1), axis=-1)
@@ -129,6 +133,7 @@ def fourier_rank(G: Any, f: Any, tol: float = DEFAULT_TOL) -> Any:
     >>> fourier_rank(G, np.eye(6)[0]), fourier_rank(G, np.ones(6))    # delta: full; constant: 1
     (6, 1)
     """
+    check_group(G)
     blocks = f if isinstance(f, FourierBlocks) else transform(G, f)
     ranks = block_ranks(G, blocks, tol)
     r = np.sum(ranks * np.asarray(blocks.dims), axis=-1)
@@ -166,7 +171,8 @@ class UncertaintyReport:
 
 
 def _single(G: Any, f: Any) -> np.ndarray:
-    a = np.asarray(f)
+    check_group(G)
+    a = numeric_array(f, "a function on G")
     if a.shape != (G.order,):
         raise InvalidGroupError(f"need one function of shape ({G.order},), got {a.shape}")
     if not np.any(a != 0):
@@ -233,11 +239,14 @@ def donoho_stark(G: Any, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
 
 
 def _elements(G: Any, subgroup: Any) -> np.ndarray:
+    check_group(G)
     if hasattr(subgroup, "elements") and hasattr(subgroup, "parent"):
         if subgroup.parent is not G and subgroup.parent != G:
             raise InvalidGroupError("the subgroup belongs to another group")
         return np.asarray(subgroup.elements, dtype=np.int64)
-    return np.asarray(G.subgroup([int(x) for x in np.asarray(subgroup).ravel()]).elements, dtype=np.int64)
+    if isinstance(subgroup, (int, np.integer)) and not isinstance(subgroup, (bool, np.bool_)):
+        subgroup = [subgroup]  # one generator
+    return np.asarray(G.subgroup(subgroup).elements, dtype=np.int64)
 
 
 def subgroup_indicator(G: Any, subgroup: Any) -> np.ndarray:
@@ -270,7 +279,13 @@ def coset_indicator(G: Any, subgroup: Any, g: Any, side: str = "left") -> np.nda
     array([0., 1., 0., 1., 0., 1.])
     """
     els = _elements(G, subgroup)
-    x = G.element(g) if isinstance(g, str) else int(g)
+    check_choice(side, "side", ("left", "right"))
+    if isinstance(g, str):
+        x = G.element(g)
+    elif isinstance(g, (int, np.integer)) and not isinstance(g, (bool, np.bool_)):
+        x = int(g)
+    else:
+        raise ParameterTypeError(f"g must be an element index or a word, got {quote(g)}")
     if not 0 <= x < G.order:
         raise InvalidGroupError(f"element index {x} out of range 0..{G.order - 1}")
     if side == "left":
@@ -278,7 +293,7 @@ def coset_indicator(G: Any, subgroup: Any, g: Any, side: str = "left") -> np.nda
     elif side == "right":
         members = G.multiply(els, np.full(els.size, x))
     else:
-        raise InvalidGroupError(f"side must be 'left' or 'right', got {side!r}")
+        raise InvalidGroupError(f"side must be 'left' or 'right', got {quote(side)}")
     out = np.zeros(G.order)
     out[np.asarray(members)] = 1.0
     return out

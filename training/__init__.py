@@ -20,8 +20,11 @@ True
 """
 
 from ._errors import (
+    DataTypeError,
     DivergenceError,
+    LabelError,
     NotSeparatedError,
+    OutputError,
     ParameterError,
     ParameterTypeError,
     ShapeError,
@@ -62,6 +65,9 @@ __all__ = [
     "ParameterError",
     "ParameterTypeError",
     "NotSeparatedError",
+    "LabelError",
+    "DataTypeError",
+    "OutputError",
     "LinearModel",
     "FullyConnected",
     "Diagonal",

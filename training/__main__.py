@@ -6,13 +6,16 @@ Usage::
     python -m training run NAME [--quick] [--out DIR] [--mnist PATH] [--no-progress]
     python -m training reproduce [--quick] [--out DIR] [--mnist PATH] [--no-progress]
 
-``run`` writes ``DIR/NAME.png``, ``DIR/metrics.json`` and ``DIR/report.md``; ``reproduce`` runs every
-experiment of :data:`training.experiments.EXPERIMENTS` and writes one PNG each, ``metrics.json`` and
-``report.md`` (default ``DIR = results``). ``--quick`` uses the small configurations (the whole quick
+``run`` writes ``DIR/NAME.png``, merges the experiment into ``DIR/metrics.json`` (keeping the other
+experiments' results) and regenerates ``DIR/report.md`` from it; ``reproduce`` runs every experiment
+of :data:`training.experiments.EXPERIMENTS` the same way (default ``DIR = results``). Files are
+written atomically. ``--quick`` uses the small configurations (the whole quick
 reproduction takes a few minutes on 2 cores), the default the full ones (the seeds' sizes or larger).
 ``--mnist PATH`` runs the digits experiment on MNIST (a directory with the IDX training files).
-Bad arguments (or a malformed MNIST directory) exit with status 2 and one line on stderr; a
-training failure exits with status 1. Tests set the environment variable
+Bad arguments (unknown experiment or option, a malformed MNIST directory, an output directory that
+cannot be written or holds a corrupt ``metrics.json``) exit with status 2 and one line on stderr,
+quoting at most 80 characters of the input; a training failure exits with status 1, also with one
+line. Progress bars are shown only when stderr is a terminal. Tests set the environment variable
 ``GROUPTOOLS_EXPERIMENTS_TINY=1`` (or pass the hidden flag ``--tiny``) for tiny configurations.
 """
 
@@ -20,24 +23,47 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
 from typing import Sequence
 
+from ._checks import clip
 from ._errors import ParameterError, TrainingError
 from .experiments import EXPERIMENTS, TINY_ENV, reproduce, run_experiment
 
+PROG = "python -m training"
+
+
+def _fail(message: str) -> int:
+    """Write ``python -m training: error: message`` as one line on stderr; return the status 2."""
+    sys.stderr.write(f"{PROG}: error: {' '.join(str(message).split())}\n")
+    return 2
+
+
+def _short(message: str) -> str:
+    """An argparse message with the user's input cut to 80 characters (and no list of choices)."""
+    m = re.match(r"argument NAME: invalid choice: (.*?) \(choose from", message, re.S)
+    if m:
+        return f"unknown experiment {clip(m.group(1))}: `{PROG} list` shows the names"
+    m = re.match(r"(unrecognized arguments: )(.*)", message, re.S)
+    if m:
+        return m.group(1) + clip(m.group(2))
+    m = re.match(r"(argument \S+: invalid choice: )(.*?)( \(choose from .*)", message, re.S)
+    if m:
+        return m.group(1) + clip(m.group(2)) + clip(m.group(3), 200)
+    return re.sub(r"'([^']*)'", lambda q: repr(clip(q.group(1))), message)
+
 
 class _Parser(argparse.ArgumentParser):
-    """argparse with one-line errors (``python -m training: error: ...``) and exit status 2."""
+    """argparse with one-line errors (``python -m training: error: ...``, no usage) and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"python -m training: error: {message}\n")
-        raise SystemExit(2)
+        raise SystemExit(_fail(_short(message)))
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog="python -m training", description="Run the implicit-bias experiments of the seeds.")
+    p = _Parser(prog=PROG, description="Run the implicit-bias experiments of the seeds.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the experiments")
     for name, helptext in (("run", "run one experiment"), ("reproduce", "run every experiment")):
@@ -54,31 +80,35 @@ def _parser() -> _Parser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point; returns the exit status (0 success, 1 runtime failure, 2 bad arguments)."""
+    """Entry point; returns the exit status (0 success, 1 runtime failure, 2 bad arguments or output).
+
+    Every failure it expects is one line on stderr (no traceback).
+    """
     args = _parser().parse_args(argv)
     if args.command == "list":
         print("\n".join(EXPERIMENTS))
         return 0
     tiny = bool(args.tiny) or os.environ.get(TINY_ENV, "") == "1"
     if args.mnist is not None and not Path(args.mnist).is_dir():
-        sys.stderr.write(f"python -m training: error: --mnist {args.mnist!r} is not a directory\n")
-        return 2
+        return _fail(f"--mnist {clip(repr(args.mnist))} is not a directory")
     out = Path(args.out)
-    if out.exists() and not out.is_dir():
-        sys.stderr.write(f"python -m training: error: --out {args.out!r} exists and is not a directory\n")
-        return 2
     progress = not args.no_progress
     try:
         if args.command == "run":
             run_experiment(args.name, out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress)
         else:
             reproduce(out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress)
-    except ParameterError as exc:  # e.g. a malformed MNIST directory
-        sys.stderr.write(f"python -m training: error: {exc}\n")
-        return 2
+    except ParameterError as exc:  # a malformed MNIST directory, an unusable --out, a corrupt metrics.json
+        return _fail(str(exc))
     except TrainingError as exc:
-        sys.stderr.write(f"python -m training: {type(exc).__name__}: {exc}\n")
+        sys.stderr.write(f"{PROG}: {type(exc).__name__}: {' '.join(str(exc).split())}\n")
         return 1
+    except OSError as exc:  # e.g. the disk filled up or --out was removed while running
+        where = f" {clip(repr(exc.filename))}" if exc.filename else ""
+        return _fail(f"cannot write{where}: {exc.strerror or type(exc).__name__}")
+    except KeyboardInterrupt:
+        sys.stderr.write(f"{PROG}: interrupted (files written so far are complete)\n")
+        return 130
     print(f"wrote {out / 'report.md'}, {out / 'metrics.json'} and the figures")
     return 0
 

@@ -1,6 +1,7 @@
 """Fourier operators: the real-linear maps ``beta -> (blocks)`` behind every implicit-bias regularizer.
 
-Every regularizer of :mod:`training.bias` has the form (``THEORY.md``, section 3)
+Every regularizer of :mod:`training.bias` has the form (``docs/theory.md``, "The three results";
+Lawrence, Georgiev, Dienes, Kiani, "Implicit bias of linear equivariant networks", ICML 2022)
 
     ``R(beta) = sum_k w_k sum_i s_i(M_k)^p``,   ``M_k = (A beta)_k``,
 

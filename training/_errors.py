@@ -14,6 +14,9 @@ __all__ = [
     "ParameterError",
     "ParameterTypeError",
     "NotSeparatedError",
+    "LabelError",
+    "DataTypeError",
+    "OutputError",
 ]
 
 
@@ -49,3 +52,18 @@ class ParameterTypeError(TrainingError, TypeError):
 
 class NotSeparatedError(TrainingError, ValueError):
     """The model does not separate the data (some margin y_n f(x_n) <= 0), so no rescaling helps."""
+
+
+class LabelError(ParameterError):
+    """Labels do not suit the loss: classification losses need labels exactly ``-1`` or ``+1``."""
+
+
+class DataTypeError(ParameterTypeError, ValueError):
+    """An array argument is not real numeric data (strings, objects, complex numbers, dates).
+
+    Also a :class:`ValueError`, the error numpy raised for such arrays before.
+    """
+
+
+class OutputError(ParameterError):
+    """An output path is unusable (not writable, not a directory) or holds a corrupt results file."""

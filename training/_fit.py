@@ -14,9 +14,10 @@ from typing import Callable, Literal, Mapping
 
 import numpy as np
 
-from ._errors import DivergenceError, ParameterError, ShapeError
+from ._checks import check_data
+from ._errors import DivergenceError, ParameterError
 from ._models_base import LinearModel
-from .losses import LossFunction, get_loss
+from .losses import LossFunction, get_loss, loss_labels
 
 __all__ = ["fit", "FitResult", "History", "StopRule", "Record"]
 
@@ -207,7 +208,8 @@ def fit(
     X : numpy.ndarray
         Inputs, shape ``(N, D)``.
     y : numpy.ndarray
-        Labels in ``{-1, +1}`` (targets for the squared loss), shape ``(N,)``.
+        Labels, each exactly ``-1`` or ``+1`` for the exponential and logistic losses (finite real
+        targets for the squared loss), shape ``(N,)``.
     loss : str or callable
         ``"exp"``, ``"logistic"``, ``"squared"`` (see :func:`training.losses.get_loss`).
     steps : int
@@ -242,7 +244,12 @@ def fit(
     ------
     DivergenceError
         If the outputs, loss or parameters become NaN/inf, or the loss grows by ``divergence_factor``;
-        the message says what to change.
+        the message says what to change (at step 0, before any update, the data or initialization
+        scale rather than the step size).
+    LabelError
+        Classification loss with labels other than -1 and +1 (e.g. 0/1 labels: use ``2*y - 1``).
+    ShapeError, DataTypeError
+        ``X`` or ``y`` of the wrong shape, not finite, or not real numbers.
 
     References
     ----------
@@ -261,14 +268,8 @@ def fit(
     >>> res.stop_reason, bool(res.history.margin[-1] > 0.6)
     ('steps', True)
     """
-    if not isinstance(model, LinearModel):
-        raise ParameterError(f"model must be a training.models.LinearModel, got {type(model).__name__}")
-    X = model._check_X(X)
-    y = np.asarray(y, dtype=float)
-    if y.shape != (X.shape[0],) or X.shape[0] == 0:
-        raise ShapeError(f"y must have shape ({X.shape[0]},) with N >= 1, got {y.shape}")
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-        raise ShapeError("X and y must be finite")
+    loss_fn = get_loss(loss)
+    X, y = check_data(model, X, y, *loss_labels(loss_fn))
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
         raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
     steps = int(steps)
@@ -299,7 +300,6 @@ def fit(
     if not (divergence_factor > 1):
         raise ParameterError(f"divergence_factor must be > 1, got {divergence_factor!r}")
 
-    loss_fn = get_loss(loss)
     model = model.copy()
     N, L = X.shape[0], model.depth
     when = _record_steps(steps, record.points)
@@ -318,11 +318,25 @@ def fit(
 
         bar = tqdm(total=steps, desc="fit", leave=False)
 
+    x_norm = float(np.max(np.linalg.norm(X, axis=1)))
+
     def fail(msg: str, t: int, eta: float) -> DivergenceError:
+        if t == 0:
+            # before any update: the step size plays no part, the data or initialization scale does
+            with np.errstate(all="ignore"):
+                f0 = np.abs(model.forward(X))
+            f_max = float(np.max(f0[np.isfinite(f0)], initial=0.0)) if np.any(np.isfinite(f0)) else math.inf
+            return DivergenceError(
+                f"{msg} at step 0, before any update (not a step-size problem): the initial outputs reach "
+                f"|f| = {f_max:.3g} with inputs of norm up to {x_norm:.3g}: rescale X (e.g. divide it by "
+                f"{x_norm:.3g}) or lower init_scale", step=0)
         where = f"at step {t} with lr={last_user_lr:.3g}"
         if mode and eta == eta and eta != last_user_lr:
             where += f" (normalized step {eta:.3g})"
-        return DivergenceError(f"{msg} {where}: {hint}", step=t)
+        advice = hint
+        if x_norm > 1e3:
+            advice += f" (inputs have norm up to {x_norm:.3g}: rescaling X to norm about 1 also helps)"
+        return DivergenceError(f"{msg} {where}: {advice}", step=t)
 
     def evaluate(t: int, eta: float):
         f = model.forward(X)

@@ -2,24 +2,27 @@
 
 The linear G-CNN of depth L (:class:`training.models.GCNN`) computes ``f(x) = <x, beta>`` with
 
-    beta_hat(rho) = w_hat_1(rho) w_hat_2(rho) ... w_hat_{L-1}(rho) v_hat(rho)
+    beta_hat(rho) = v_hat(rho) w_hat_{L-1}(rho) ... w_hat_2(rho) w_hat_1(rho)
 
-for the Fourier transform ``f_hat(rho) = sum_g f(g) rho(g)`` of ``THEORY.md`` (section 1): one
-correlation layer is ``(h star w)^(rho) = w_hat(rho)^H h_hat(rho)`` for a real filter ``w``, and
-Plancherel turns the dense last layer into ``<h, v> = (1/|G|) sum_rho d_rho Re tr(h_hat(rho)
-v_hat(rho)^H)``, so ``f(x) = (1/|G|) sum_rho d_rho Re tr(x_hat(rho) beta_hat(rho)^H)``.
+for the Fourier transform ``f_hat(rho) = sum_g f(g) rho(g)`` (``docs/theory.md``): one
+correlation layer ``(h star w)(g) = sum_u w(u) h(g u)`` (Cohen & Welling 2016) is
+``(h star w)^(rho) = h_hat(rho) w_hat(rho)^H`` for a real filter ``w``, so
+``h_hat_{L-1} = x_hat w_hat_1^H ... w_hat_{L-1}^H``, and Plancherel turns the dense last layer into
+``<h, v> = (1/|G|) sum_rho d_rho Re tr(h_hat(rho) v_hat(rho)^H)``, so
+``f(x) = (1/|G|) sum_rho d_rho Re tr(x_hat(rho) beta_hat(rho)^H)``.
 
 Because the network is linear in its input, the backward pass needs the data only through
-``z = sum_n g_n x_n`` (``g = dL/df``): ``sum_n g_n f(x_n) = <z, beta>``. Writing ``A_l = w_hat_l``
-(``A_L = v_hat``), ``P_l = A_1 ... A_{l-1}`` and ``Q_l = A_{l+1} ... A_L``, a perturbation of the
-real filter ``w_l`` changes ``<z, beta>`` by ``(1/|G|) sum_rho d_rho Re tr(M_l dA_l^H)`` with
+``z = sum_n g_n x_n`` (``g = dL/df``): ``sum_n g_n f(x_n) = <z, beta>``. Writing the factors of
+``beta_hat`` in product order, ``A_1 = v_hat``, ``A_2 = w_hat_{L-1}``, ..., ``A_L = w_hat_1``, and
+``P_j = A_1 ... A_{j-1}``, ``Q_j = A_{j+1} ... A_L``, a perturbation of the real filter behind
+``A_j`` changes ``<z, beta>`` by ``(1/|G|) sum_rho d_rho Re tr(M_j dA_j^H)`` with
 
-    M_l(rho) = P_l(rho)^H z_hat(rho) Q_l(rho)^H,
+    M_j(rho) = P_j(rho)^H z_hat(rho) Q_j(rho)^H,
 
-and since ``dA_l = sum_g dw_l(g) rho(g)`` the gradient is the adjoint of the transform applied to
-``M_l``, which is the real part of the inverse transform:
+and since ``dA_j = sum_g dw(g) rho(g)`` the gradient is the adjoint of the transform applied to
+``M_j``, which is the real part of the inverse transform:
 
-    d<z, beta>/dw_l(g) = Re (1/|G|) sum_rho d_rho tr(rho(g)^H M_l(rho)) = Re inverse(M_l)(g).
+    d<z, beta>/dw(g) = Re (1/|G|) sum_rho d_rho tr(rho(g)^H M_j(rho)) = Re inverse(M_j)(g).
 
 A step therefore costs one transform of the L filters, a few per-irrep matrix products
 (``O(L sum_rho d_rho^3)``, batched over the irreps of equal degree), one inverse transform of the L
@@ -31,8 +34,8 @@ inverse (``beta``) and the backward pass one more transform (``z_hat``); with it
 and ``z_hat = sum_n g_n x_hat_n``.
 
 The circular CNN (:class:`training.models.CircularCNN`) is the abelian special case with
-``numpy.fft``: ``beta_hat = w_hat_1 ... v_hat`` elementwise and ``d<z, beta>/dw_l =
-irfft(z_hat conj(Q_l))`` with ``Q_l = prod_{m != l} w_hat_m``.
+``numpy.fft``: ``beta_hat = w_hat_1 ... v_hat`` elementwise (the order of the factors is
+immaterial) and ``d<z, beta>/dw_l = irfft(z_hat conj(Q_l))`` with ``Q_l = prod_{m != l} w_hat_m``.
 
 References
 ----------
@@ -238,7 +241,10 @@ def _chain(A: np.ndarray) -> np.ndarray:
 
 
 def _adjoint_blocks(plan: FourierPlan, A_views: list[np.ndarray], Z: np.ndarray) -> np.ndarray:
-    """``M_l = P_l^H Z Q_l^H`` for every layer l, flat ``(L, |G|)`` (see the module docstring)."""
+    """``M_j = P_j^H Z Q_j^H`` for the factors ``A[0] ... A[L-1]`` of a chain, flat ``(L, |G|)``.
+
+    ``P_j`` and ``Q_j`` are the products of the factors before and after ``A[j]`` (module docstring).
+    """
     L = A_views[0].shape[0]
     M = np.empty((L, plan.order), dtype=np.complex128)
     for A, Zb, Mb in zip(A_views, plan.views(Z), plan.views(M)):
@@ -319,7 +325,10 @@ class GCNNFourier:
 
     # -- caches -------------------------------------------------------------------------------------------
     def _blocks(self, params: Sequence[np.ndarray]) -> tuple[list[np.ndarray], np.ndarray]:
-        """Per-degree filter transforms ``(L, R, d, d)`` and the flat ``beta_hat`` (cached by value)."""
+        """Per-degree filter transforms ``(L, R, d, d)`` and the flat ``beta_hat`` (cached by value).
+
+        The transforms are in parameter order; ``beta_hat = v_hat w_hat_{L-1} ... w_hat_1``.
+        """
         key = self._blocks_key
         if (
             key is not None
@@ -332,7 +341,7 @@ class GCNNFourier:
         A = self.plan.views(self.plan.transform(W))
         beta_hat = np.empty(self.plan.order, dtype=np.complex128)
         for Ad, Bd in zip(A, self.plan.views(beta_hat)):
-            Bd[...] = _chain(Ad)
+            Bd[...] = _chain(Ad[::-1])
         self._blocks_key = [W[l].copy() for l in range(W.shape[0])]
         self._blocks_val = (A, beta_hat)
         return self._blocks_val
@@ -395,15 +404,17 @@ class GCNNFourier:
             Z = _vecmat(g, self._data.xv).view(np.complex128)
         else:
             Z = self.plan.transform(_vecmat(g, X))
-        grads = self.plan.inverse_real(_adjoint_blocks(self.plan, A, Z))
+        # the chain beta_hat = A_L ... A_1 runs over the parameters in reverse order
+        M = _adjoint_blocks(self.plan, [Ad[::-1] for Ad in A], Z)
+        grads = self.plan.inverse_real(M[::-1])
         return [np.ascontiguousarray(row) for row in grads]
 
     def linearization(self, params: Sequence[np.ndarray]) -> np.ndarray:
-        """``beta = inverse(beta_hat)`` with ``beta_hat = w_hat_1 ... w_hat_{L-1} v_hat``."""
+        """``beta = inverse(beta_hat)`` with ``beta_hat = v_hat w_hat_{L-1} ... w_hat_1``."""
         return self.plan.inverse_real(self._blocks(params)[1])
 
     def layer_outputs(self, params: Sequence[np.ndarray], X: np.ndarray) -> list[np.ndarray]:
-        """Hidden activations ``[X, h_1, ..., h_{L-1}]`` via ``h_hat_l = w_hat_l^H h_hat_{l-1}``."""
+        """Hidden activations ``[X, h_1, ..., h_{L-1}]`` via ``h_hat_l = h_hat_{l-1} w_hat_l^H``."""
         A, _ = self._blocks(params)
         out = [X]
         if len(params) < 2:
@@ -415,7 +426,7 @@ class GCNNFourier:
         for l in range(len(params) - 1):
             Hn = np.empty_like(H)
             for Ad, Hd, Nd in zip(A, self.plan.views(H), self.plan.views(Hn)):
-                np.matmul(_ct(Ad[l]), Hd, out=Nd)
+                np.matmul(Hd, _ct(Ad[l]), out=Nd)
             H = Hn
             out.append(self.plan.inverse_real(H))
         return out

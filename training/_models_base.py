@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
-from typing import Sequence, TypeVar
+from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
+from ._checks import as_real
 from ._errors import ParameterError, ShapeError
 
 __all__ = ["LinearModel"]
@@ -26,6 +28,25 @@ def _check_scale(init_scale: object) -> float:
     if not np.isfinite(init_scale) or init_scale < 0:
         raise ParameterError(f"init_scale must be finite and >= 0, got {init_scale!r}")
     return float(init_scale)
+
+
+def _checked(method: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``forward(X)`` / ``grad(X, dL_df)`` of a subclass so that ``X`` is checked first (:meth:`LinearModel._check_X`)."""
+    if getattr(method, "_checks_X", False):
+        return method
+
+    @functools.wraps(method)
+    def wrapper(self: "LinearModel", X: Any, *args: Any, **kwargs: Any) -> Any:
+        return method(self, self._check_X(X), *args, **kwargs)
+
+    wrapper._checks_X = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def clip_shape(shape: tuple) -> str:
+    """A shape for a message, cut to 80 characters."""
+    s = str(shape)
+    return s if len(s) <= 80 else s[:77] + "..."
 
 
 class LinearModel(ABC):
@@ -48,6 +69,18 @@ class LinearModel(ABC):
 
     input_dim: int
     depth: int
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Every subclass's ``forward`` and ``grad`` check the shape and type of ``X`` before running.
+
+        So a wrong input width is a :class:`ShapeError` naming the expected and the given width in
+        every model, whether or not its own code checks ``X``.
+        """
+        super().__init_subclass__(**kwargs)
+        for name in ("forward", "grad"):
+            method = cls.__dict__.get(name)
+            if callable(method) and not getattr(method, "__isabstractmethod__", False):
+                setattr(cls, name, _checked(method))
 
     def __init__(self, params: Sequence[np.ndarray]) -> None:
         self._params = [np.array(p, dtype=float) for p in params]
@@ -119,14 +152,29 @@ class LinearModel(ABC):
 
     # -- data checks --------------------------------------------------------------------------------
     def _check_X(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X, dtype=float)
-        if X.ndim != 2 or X.shape[1] != self.input_dim:
-            raise ShapeError(f"X must have shape (N, {self.input_dim}), got {X.shape}")
-        return X
+        """``X`` as a float64 array of shape ``(N, input_dim)`` (returned as is if it already is one).
+
+        Raises
+        ------
+        ShapeError
+            Wrong number of dimensions or wrong input width (the message names both widths).
+        DataTypeError
+            Strings, objects, complex numbers (:func:`training._checks.as_real`).
+        """
+        X = as_real("X", X)
+        if X.ndim == 2 and X.shape[1] == self.input_dim:
+            return X
+        name = type(self).__name__
+        if X.ndim == 2:
+            raise ShapeError(f"X has width {X.shape[1]} but {name} expects width {self.input_dim}: "
+                             f"X must have shape (N, {self.input_dim}), got {X.shape}")
+        hint = f"; for one sample use X.reshape(1, -1)" if X.ndim == 1 and X.size == self.input_dim else ""
+        raise ShapeError(f"X must be a 2-d array of shape (N, {self.input_dim}) for {name}, got shape "
+                         f"{clip_shape(X.shape)}{hint}")
 
     def _check_X_g(self, X: np.ndarray, dL_df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         X = self._check_X(X)
-        g = np.asarray(dL_df, dtype=float)
+        g = as_real("dL_df", dL_df)
         if g.shape != (X.shape[0],):
             raise ShapeError(f"dL_df must have shape ({X.shape[0]},), got {g.shape}")
         return X, g

@@ -52,7 +52,7 @@ class CircularCNN(LinearModel):
 
         ``(h star w)[d] = sum_{k=0}^{D-1} w[k] h[(k + d) mod D]``
 
-    (the cyclic-group case of the G-CNN layer ``(x star w)(g) = sum_h w(h) x(h g)``, no ``1/sqrt(D)``
+    (the cyclic-group case of the G-CNN layer ``(x star w)(g) = sum_h w(h) x(g h)``, no ``1/sqrt(D)``
     factor), and a dense last layer ``f(x) = <h_{L-1}, v>``. Parameters: filters ``w_1..w_{L-1}`` and
     ``v``, all in R^D.
 
@@ -153,10 +153,10 @@ class CircularCNN(LinearModel):
 
 # -- G-correlation (real space, Cayley table) ----------------------------------------------------------
 def correlation_index(cayley_table: np.ndarray, inverse: np.ndarray) -> np.ndarray:
-    """Index matrix ``K[m, g] = index of g_m g^{-1}`` of the G-correlation layer.
+    """Index matrix ``K[m, g] = index of g^{-1} g_m`` of the G-correlation layer.
 
-    The layer ``(x star w)(g) = sum_h w(h) x(h g)`` is ``out = x @ A(w)`` with ``A(w) = w[K]``:
-    substituting ``m = h g`` gives ``out(g) = sum_m x(m) w(m g^{-1})``.
+    The layer ``(x star w)(g) = sum_h w(h) x(g h)`` (Cohen & Welling 2016) is ``out = x @ A(w)``
+    with ``A(w) = w[K]``: substituting ``m = g h`` gives ``out(g) = sum_m x(m) w(g^{-1} m)``.
 
     Parameters
     ----------
@@ -175,17 +175,25 @@ def correlation_index(cayley_table: np.ndarray, inverse: np.ndarray) -> np.ndarr
     >>> C = (np.arange(3)[:, None] + np.arange(3)) % 3   # cyclic group of order 3
     >>> correlation_index(C, np.array([0, 2, 1])).tolist()
     [[0, 2, 1], [1, 0, 2], [2, 1, 0]]
+
+    On a non-abelian group, ``g K[m, g] = m``:
+
+    >>> import grouptools as gt
+    >>> G = gt.symmetric(3)
+    >>> K = correlation_index(G.cayley_table, G.inverse)
+    >>> all(G.cayley_table[g, K[m, g]] == m for m in range(6) for g in range(6))
+    True
     """
     C = np.asarray(cayley_table)
     inv = np.asarray(inverse)
     n = C.shape[0]
     if C.ndim != 2 or C.shape != (n, n) or inv.shape != (n,):
         raise ShapeError(f"cayley_table must be (n, n) and inverse (n,), got {C.shape} and {inv.shape}")
-    return np.ascontiguousarray(C[:, inv].astype(np.intp))
+    return np.ascontiguousarray(C[inv, :].T.astype(np.intp))  # K[m, g] = C[g^-1, m]
 
 
 def _gcorr(H: np.ndarray, w: np.ndarray, K: np.ndarray) -> np.ndarray:
-    """G-correlation of the rows of ``H`` with ``w``: ``H @ w[K]``."""
+    """G-correlation of the rows of ``H`` with ``w``: ``H @ w[K]``, ``out(g) = sum_m H(m) w(g^-1 m)``."""
     return H @ w[K]
 
 
@@ -250,16 +258,26 @@ class GCNN(LinearModel):
 
     Inputs are real functions on G (vectors of length ``|G|``, indexed like the group elements).
     Layers ``h_0 = x``, ``h_l = h_{l-1} star w_l`` for ``l = 1..L-1`` with the full-width
-    G-correlation ``(x star w)(g) = sum_h w(h) x(h g)`` and real filters ``w_l`` in R^|G|, then a
-    dense layer ``f(x) = <h_{L-1}, v>``. Each correlation commutes with right translations
-    ``(R_k x)(g) = x(g k)``.
+    G-correlation of Cohen & Welling (2016)
 
-    The linearization is the group convolution ``beta = w_1 * w_2 * ... * w_{L-1} * v`` with
-    ``(a * b)(u) = sum_t a(u t^{-1}) b(t)``; with the Fourier transform ``f_hat(rho) = sum_g f(g)
-    rho(g)`` (THEORY.md, section 1) this is ``beta_hat(rho) = w_hat_1(rho) ... w_hat_{L-1}(rho)
-    v_hat(rho)``. Gradient descent with exponential loss converges in direction to a first-order
-    stationary point of the d_rho-weighted Schatten 2/L quasi-norm of ``beta_hat`` subject to margins
-    ``>= 1``.
+        ``(x star w)(g) = sum_h w(h) x(g h) = sum_k w(g^{-1} k) x(k)``
+
+    and real filters ``w_l`` in R^|G|, then a dense layer ``f(x) = <h_{L-1}, v>``. Each correlation
+    commutes with left translations ``(L_k x)(g) = x(k^{-1} g)``, so the feature maps
+    (:meth:`feature_maps`) of ``L_k x`` are those of ``x`` translated by ``L_k``; for images lifted
+    by :func:`grouptools.lift_image` a shift, rotation or flip of the image is such a translation.
+
+    With the Fourier transform ``f_hat(rho) = sum_g f(g) rho(g)`` (``docs/theory.md``) one layer is
+    ``(h star w)^(rho) = h_hat(rho) w_hat(rho)^H``, and Plancherel turns the dense layer into
+    ``f(x) = (1/|G|) sum_rho d_rho Re tr(x_hat(rho) beta_hat(rho)^H)`` with
+
+        ``beta_hat(rho) = v_hat(rho) w_hat_{L-1}(rho) ... w_hat_1(rho)``,
+
+    i.e. the linearization is the group convolution ``beta = v * w_{L-1} * ... * w_1`` with
+    ``(a * b)(u) = sum_t a(u t^{-1}) b(t)``. Gradient descent with exponential loss converges in
+    direction to a first-order stationary point of the d_rho-weighted Schatten 2/L quasi-norm of
+    ``beta_hat`` subject to margins ``>= 1`` (Lawrence et al. 2022; the quasi-norm does not depend
+    on the order of the factors).
 
     Parameters
     ----------
@@ -268,7 +286,7 @@ class GCNN(LinearModel):
         ``inverse`` (``[i]`` = index of ``g_i^{-1}``), e.g. ``grouptools.dihedral(4)``; the Fourier
         path needs a :class:`grouptools.FiniteGroup`.
     depth : int
-        Number of layers L (L - 1 G-correlations and the dense layer; the seeds use L = 3).
+        Number of layers L (L - 1 G-correlations and the dense layer; Lawrence et al. 2022 use L = 3).
     init_scale : float
         Entries are drawn from ``N(0, init_scale^2 / |G|)``.
     seed : int
@@ -288,12 +306,12 @@ class GCNN(LinearModel):
     ``_linearization_real`` run it.
 
     **Fourier space** (``_forward_fourier``, ``_grad_fourier``, ``_linearization_fourier``). With
-    ``(x star w)^(rho) = w_hat(rho)^H x_hat(rho)`` and Plancherel, ``f(x) = <x, beta>`` with
+    ``(x star w)^(rho) = x_hat(rho) w_hat(rho)^H`` and Plancherel, ``f(x) = <x, beta>`` with
     ``beta_hat`` the product of the filter blocks, and the gradient with respect to ``w_l`` is
     ``Re inverse(P_l^H z_hat Q_l^H)`` with ``z = sum_n g_n x_n`` and ``P_l``, ``Q_l`` the products
-    of the blocks before and after layer ``l``. A step costs a transform and an inverse of the L
-    filters, ``O(L sum_rho d_rho^3)`` per-irrep products and ``O(N |G|)`` for the data; the Cayley
-    table is never built. :meth:`precompute` caches ``x_hat`` of a training set (then the data
+    of the blocks before and after ``w_hat_l`` in ``v_hat w_hat_{L-1} ... w_hat_1``. A step costs
+    a transform and an inverse of the L filters, ``O(L sum_rho d_rho^3)`` per-irrep products and
+    ``O(N |G|)`` for the data; the Cayley table is never built. :meth:`precompute` caches ``x_hat`` of a training set (then the data
     enter through ``x_hat`` and each step saves one transform and one inverse).
 
     References
@@ -322,6 +340,13 @@ class GCNN(LinearModel):
     >>> bool(np.allclose(real.forward(X), fourier.forward(X)))
     True
     >>> all(np.allclose(a, b) for a, b in zip(real.grad(X, g), fourier.grad(X, g)))
+    True
+
+    The feature maps follow left translations ``(L_k x)(g) = x(k^{-1} g)``:
+
+    >>> k = G.element("s")
+    >>> Lk = gt.left_translate(G, X, k)
+    >>> all(np.allclose(a, gt.left_translate(G, b, k)) for a, b in zip(real.feature_maps(Lk), real.feature_maps(X)))
     True
     """
 
@@ -390,6 +415,44 @@ class GCNN(LinearModel):
             return self._shared.engine.layer_outputs(self._params, X)
         return self._layer_outputs_real(X)
 
+    def feature_maps(self, X: np.ndarray) -> list[np.ndarray]:
+        """Outputs of the G-correlation layers, ``[h_1, ..., h_{L-1}]``, each of shape ``(N, |G|)``.
+
+        ``h_l = h_{l-1} star w_l`` with ``h_0 = X`` and ``(h star w)(g) = sum_u w(u) h(g u)``; the
+        input and the dense output are not included (a depth-1 model has none). The maps are
+        left-equivariant: ``feature_maps(L_k X)[l] = L_k feature_maps(X)[l]`` with
+        ``(L_k x)(g) = x(k^{-1} g)`` (:func:`grouptools.left_translate`).
+
+        Parameters
+        ----------
+        X : numpy.ndarray
+            Inputs, real array of shape ``(N, |G|)``.
+
+        Returns
+        -------
+        list of numpy.ndarray
+            ``L - 1`` arrays of shape ``(N, |G|)``, computed on the path of :attr:`method`.
+
+        Raises
+        ------
+        ShapeError
+            If ``X`` does not have shape ``(N, |G|)``.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> G = gt.dihedral(4)
+        >>> m = GCNN(G, depth=3, seed=0)
+        >>> X = np.random.default_rng(0).standard_normal((2, 8))
+        >>> h1, h2 = m.feature_maps(X)
+        >>> h1.shape, h2.shape
+        ((2, 8), (2, 8))
+        >>> T, w1 = G.cayley_table, m.params[0]
+        >>> bool(np.allclose(h1[0], [sum(w1[h] * X[0, T[g, h]] for h in range(8)) for g in range(8)]))
+        True
+        """
+        return self.layer_outputs(X)[1:]
+
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``<h_{L-1}(x_n), v>``."""
         if self.method == "fourier":
@@ -404,7 +467,7 @@ class GCNN(LinearModel):
         return self._grad_real(X, g)
 
     def linearization(self) -> np.ndarray:
-        """``beta = A(w_1) A(w_2) ... A(w_{L-1}) v`` with ``A(w) = w[K]`` (the convolution ``w_1 * ... * v``)."""
+        """``beta = A(w_1) A(w_2) ... A(w_{L-1}) v`` with ``A(w) = w[K]`` (the convolution ``v * w_{L-1} * ... * w_1``)."""
         if self.method == "fourier":
             return self._linearization_fourier()
         return self._linearization_real()

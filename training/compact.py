@@ -5,13 +5,15 @@ Inputs are real band-limited functions on the group, given by their real orthono
 measure). A depth-L network has L - 1 full-width G-correlation layers with band-limited real filters
 ``w_1..w_{L-1}`` and a dense last layer ``v``:
 
-    ``h_0 = x``,  ``h_l = h_{l-1} star w_l``,  ``(x star w)(g) = int w(u) x(u g) du``,  ``f(x) = <h_{L-1}, v>``.
+    ``h_0 = x``,  ``h_l = h_{l-1} star w_l``,  ``(x star w)(g) = int w(u) x(g u) du``,  ``f(x) = <h_{L-1}, v>``
 
-Per Fourier block (degree ``l`` of SO(3), irrep of O(2), frequency pair of SO(2)) a layer is
-``H_l = W_l^H H_{l-1}`` (``THEORY.md`` section 1 with the sum over G replaced by the Haar integral),
-so the linearization has the blocks
+(the G-correlation of Cohen & Welling, "Group equivariant convolutional networks", ICML 2016, with
+the sum over G replaced by the Haar integral; it commutes with left translations
+``(L_k x)(g) = x(k^{-1} g)``). Per Fourier block (degree ``l`` of SO(3), irrep of O(2), frequency
+pair of SO(2)), with ``f_hat(rho) = int f(g) rho(g) dg``, a layer is ``H_l = H_{l-1} W_l^H``
+(``docs/theory.md``), so the linearization has the blocks
 
-    ``beta_hat_k = W_1k W_2k ... W_{L-1,k} V_k``
+    ``beta_hat_k = V_k W_{L-1,k} ... W_2k W_1k``
 
 (the compact analogue of ``GCNN``: blocks of dimension ``2l + 1`` replace the irreps). With the
 Plancherel weights ``w_k`` of the space (``2l+1`` for SO(3), ``d_rho`` for O(2), 1 for ``c_0`` and 2
@@ -122,9 +124,10 @@ class BandLimitedGCNN(LinearModel):
 
     Notes
     -----
-    Layers run on the Fourier blocks (``H <- W^H H``, one small matrix product per block), so a
+    Layers run on the Fourier blocks (``H <- H W^H``, one small matrix product per block), so a
     forward pass costs ``O(N sum_k d_k^3)``: ``O(N B^4)`` for SO(3). The network is equivariant: if
-    ``x`` is right-translated by ``g`` (blocks ``X_k -> X_k rho_k(g)``), so is every hidden layer.
+    ``x`` is left-translated by ``g``, ``(L_g x)(u) = x(g^{-1} u)`` (blocks
+    ``X_k -> rho_k(g) X_k``), so is every hidden layer.
 
     Examples
     --------
@@ -154,7 +157,7 @@ class BandLimitedGCNN(LinearModel):
         X = self._check_X(X)
         H = [self.space.to_blocks(X)]
         for W in self._param_blocks()[:-1]:
-            H.append([_herm(Wk)[None] @ Hk for Wk, Hk in zip(W, H[-1])])
+            H.append([Hk @ _herm(Wk)[None] for Wk, Hk in zip(W, H[-1])])
         return H
 
     def forward(self, X: np.ndarray) -> np.ndarray:
@@ -163,26 +166,31 @@ class BandLimitedGCNN(LinearModel):
         return self.space.from_blocks(H) @ self._params[-1]
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
-        """Backpropagation on the blocks: ``dW_i = sum_n g_n H_{i-1,n} C_i^H``, ``C_i = W_{i+1} ... W_{L-1} V``."""
+        """Backpropagation on the blocks: ``dW_i = C_i^H sum_n g_n H_{i-1,n}``, ``C_i = V W_{L-1} ... W_{i+1}``.
+
+        (``f = Re <X, C_i W_i D_i>`` with ``D_i = W_{i-1} ... W_1`` and ``H_{i-1} = X D_i^H``, in
+        the weighted block inner product that :meth:`~grouptools.compact.BlockSpace.from_blocks`
+        maps to coordinates.)
+        """
         X, g = self._check_X_g(X, dL_df)
         H = self.layer_blocks(X)
         P = self._param_blocks()
         L = self.depth
         grads: list[np.ndarray] = [np.empty(0)] * L
-        suffix = P[-1]  # C_{L-1} = V
+        prefix = P[-1]  # C_{L-1} = V
         grads[-1] = self.space.from_blocks([np.tensordot(g, Hk, axes=1) for Hk in H[-1]])
         for i in range(L - 2, -1, -1):
-            Gi = [np.tensordot(g, Hk, axes=1) @ _herm(Ck) for Hk, Ck in zip(H[i], suffix)]
+            Gi = [_herm(Ck) @ np.tensordot(g, Hk, axes=1) for Hk, Ck in zip(H[i], prefix)]
             grads[i] = self.space.from_blocks(Gi)
-            suffix = [Wk @ Ck for Wk, Ck in zip(P[i], suffix)]
+            prefix = [Ck @ Wk for Wk, Ck in zip(P[i], prefix)]
         return grads
 
     def linearization_blocks(self) -> list[np.ndarray]:
-        """Fourier blocks ``beta_hat_k = W_1k ... W_{L-1,k} V_k``."""
+        """Fourier blocks ``beta_hat_k = V_k W_{L-1,k} ... W_1k``."""
         P = self._param_blocks()
         out = P[-1]
         for W in reversed(P[:-1]):
-            out = [Wk @ Bk for Wk, Bk in zip(W, out)]
+            out = [Bk @ Wk for Wk, Bk in zip(W, out)]
         return out
 
     def linearization(self) -> np.ndarray:
@@ -235,8 +243,8 @@ def schatten_objective(beta: Any, group: Any, depth: int, bandlimit: int | None 
 def balanced_params(beta: Any, group: Any, depth: int, bandlimit: int | None = None) -> list[np.ndarray]:
     """Parameters of a depth-L network with linearization ``beta`` and norm ``L * schatten_objective``.
 
-    Per block ``M = U S V^H``: ``W_1 = ... = W_{L-1} = U S^(1/L) U^H`` and ``V = U S^(1/L) V^H``
-    (the balanced factorization; Lawrence et al. 2022).
+    Per block ``M = U S V^H``: ``W_1 = ... = W_{L-1} = V S^(1/L) V^H`` and ``V = U S^(1/L) V^H``
+    (the balanced factorization; Lawrence et al. 2022), so that ``V W_{L-1} ... W_1 = M``.
 
     Examples
     --------
@@ -252,7 +260,7 @@ def balanced_params(beta: Any, group: Any, depth: int, bandlimit: int | None = N
     for M in space.to_blocks(_check_beta(beta, space)):
         U, s, Vh = np.linalg.svd(M)
         r = s ** (1.0 / L)
-        inner.append((U * r) @ _herm(U))
+        inner.append((_herm(Vh) * r) @ Vh)
         last.append((U * r) @ Vh)
     return [space.from_blocks(inner) for _ in range(L - 1)] + [space.from_blocks(last)]
 

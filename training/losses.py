@@ -39,9 +39,10 @@ from typing import Callable, Literal, NamedTuple
 import numpy as np
 from scipy.special import logsumexp
 
+from ._checks import Labels, as_real, check_binary_labels
 from ._errors import ParameterError, ShapeError
 
-__all__ = ["LossResult", "exponential", "logistic", "squared", "get_loss", "LOSSES"]
+__all__ = ["LossResult", "exponential", "logistic", "squared", "get_loss", "loss_labels", "LOSSES"]
 
 Reduction = Literal["sum", "mean"]
 
@@ -67,15 +68,21 @@ class LossResult(NamedTuple):
     grad_over_value: np.ndarray
 
 
-def _check(f: np.ndarray, y: np.ndarray, reduction: str) -> tuple[np.ndarray, np.ndarray]:
-    f = np.asarray(f, dtype=float)
-    y = np.asarray(y, dtype=float)
+def _check(f: np.ndarray, y: np.ndarray, reduction: str, labels: Labels, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """The input checks of every loss (:mod:`training._checks`): real arrays of equal length, finite,
+    and labels exactly -1 or +1 for the classification losses (``labels="binary"``)."""
+    f = as_real("f", f)
+    y = as_real("y", y)
     if f.ndim != 1 or f.shape != y.shape or f.size == 0:
         raise ShapeError(f"outputs and labels must be non-empty 1-d arrays of equal length, got shapes {f.shape} and {y.shape}")
     if reduction not in ("sum", "mean"):
         raise ParameterError(f"reduction must be 'sum' or 'mean', got {reduction!r}")
-    if not (np.all(np.isfinite(f)) and np.all(np.isfinite(y))):
+    if not np.all(np.isfinite(y)):
+        raise ShapeError("labels must be finite")
+    if not np.all(np.isfinite(f)):
         raise ShapeError("outputs and labels must be finite (the model output overflowed: lower the step size)")
+    if labels == "binary":
+        check_binary_labels(y, what)
     return f, y
 
 
@@ -93,7 +100,7 @@ def exponential(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> L
     f : numpy.ndarray
         Model outputs, shape ``(N,)``.
     y : numpy.ndarray
-        Labels in ``{-1, +1}`` (any real weights are accepted), shape ``(N,)``.
+        Labels, each exactly ``-1`` or ``+1``, shape ``(N,)``.
     reduction : {"sum", "mean"}
         How per-sample losses are combined.
 
@@ -101,6 +108,11 @@ def exponential(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> L
     -------
     LossResult
         ``value`` is ``inf`` only when it exceeds the float64 range (margins below about -709.78).
+
+    Raises
+    ------
+    LabelError
+        Labels other than -1 and +1 (e.g. 0/1 labels: use ``2*y - 1``).
 
     Examples
     --------
@@ -110,7 +122,7 @@ def exponential(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> L
     >>> float(exponential(np.array([-1e4]), np.array([1.0])).log_value)
     10000.0
     """
-    f, y = _check(f, y, reduction)
+    f, y = _check(f, y, reduction, "binary", "the exponential loss")
     m = y * f
     with np.errstate(over="ignore"):
         e = np.exp(-m)
@@ -138,13 +150,18 @@ def logistic(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> Loss
     f : numpy.ndarray
         Model outputs, shape ``(N,)``.
     y : numpy.ndarray
-        Labels in ``{-1, +1}``, shape ``(N,)``.
+        Labels, each exactly ``-1`` or ``+1``, shape ``(N,)``.
     reduction : {"sum", "mean"}
         How per-sample losses are combined.
 
     Returns
     -------
     LossResult
+
+    Raises
+    ------
+    LabelError
+        Labels other than -1 and +1 (e.g. 0/1 labels: use ``2*y - 1``).
 
     Examples
     --------
@@ -154,7 +171,7 @@ def logistic(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> Loss
     >>> float(logistic(np.array([1e4]), np.array([1.0])).log_value)
     -10000.0
     """
-    f, y = _check(f, y, reduction)
+    f, y = _check(f, y, reduction, "binary", "the logistic loss")
     m = y * f
     per = np.logaddexp(0.0, -m)
     value = float(np.sum(per))
@@ -188,7 +205,7 @@ def squared(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> LossR
     >>> float(r.value), r.grad.tolist()
     (2.5, [1.0, 2.0])
     """
-    f, y = _check(f, y, reduction)
+    f, y = _check(f, y, reduction, "real", "the squared loss")
     r = f - y
     scale = float(np.max(np.abs(r)))
     if scale == 0.0:
@@ -213,6 +230,23 @@ LOSSES: dict[str, LossFunction] = {
     "mse": squared,
 }
 """Names accepted by :func:`get_loss` and :func:`training.fit`."""
+
+_LABELS: dict[LossFunction, Labels] = {exponential: "binary", logistic: "binary", squared: "real"}
+
+
+def loss_labels(loss: LossFunction) -> tuple[Labels, str]:
+    """What labels a loss needs, and its name for messages: ``("binary", ...)`` (exactly -1/+1) for the
+    exponential and logistic losses, ``("real", ...)`` for the squared loss and user-supplied losses.
+
+    Examples
+    --------
+    >>> loss_labels(logistic)
+    ('binary', 'the logistic loss')
+    """
+    kind = _LABELS.get(loss, "real")
+    name = {exponential: "the exponential loss", logistic: "the logistic loss", squared: "the squared loss"}.get(
+        loss, f"loss {getattr(loss, '__name__', 'function')}")
+    return kind, name
 
 
 def get_loss(loss: str | LossFunction) -> LossFunction:

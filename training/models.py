@@ -11,7 +11,7 @@ model               parameters                                  linearization be
 FullyConnected      W_1 (D x D_1), ..., W_L (D_{L-1} x 1)       W_1 W_2 ... W_L
 Diagonal            w_1, ..., w_L in R^D                        w_1 * ... * w_L (elementwise)
 CircularCNN         w_1, ..., w_{L-1}, v in R^D                 fft(beta) = fft(w_1) ... fft(v)
-GCNN                w_1, ..., w_{L-1}, v in R^|G|               beta_hat(rho) = w_hat_1(rho) ... v_hat(rho)
+GCNN                w_1, ..., w_{L-1}, v in R^|G|               beta_hat(rho) = v_hat(rho) ... w_hat_1(rho)
 TensorNetwork       v_1, ..., v_L in R^m                        S^T ((U_1^T v_1) * ... * (U_L^T v_L))
 ==================  ==========================================  =========================================
 

@@ -25,7 +25,8 @@ import numpy as np
 from scipy.optimize import NonlinearConstraint, minimize, nnls
 from scipy.sparse.linalg import LinearOperator
 
-from ._errors import NotSeparatedError, ParameterError, ShapeError
+from ._checks import check_data
+from ._errors import NotSeparatedError, ParameterError
 from ._models_base import LinearModel
 
 __all__ = ["polish", "PolishResult", "kkt_residual", "rescale_to_unit_margin"]
@@ -86,16 +87,9 @@ class PolishResult:
     newton_steps: int
 
 
-def _check_data(model: LinearModel, X: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    if not isinstance(model, LinearModel):
-        raise ParameterError(f"model must be a training.models.LinearModel, got {type(model).__name__}")
-    X = model._check_X(X)
-    y = np.asarray(y, dtype=float)
-    if y.shape != (X.shape[0],) or X.shape[0] == 0:
-        raise ShapeError(f"y must have shape ({X.shape[0]},) with N >= 1, got {y.shape}")
-    if not (np.all(np.isfinite(X)) and np.all(np.isfinite(y))):
-        raise ShapeError("X and y must be finite")
-    return X, y
+def _check_data(model: LinearModel, X: np.ndarray, y: np.ndarray, labels: str = "binary") -> tuple[np.ndarray, np.ndarray]:
+    """The shared input checks (:func:`training._checks.check_data`): labels exactly -1/+1 by default."""
+    return check_data(model, X, y, labels, "the max-margin problem")  # type: ignore[arg-type]
 
 
 def rescale_to_unit_margin(model: LinearModel, X: np.ndarray, y: np.ndarray) -> LinearModel:
@@ -106,7 +100,8 @@ def rescale_to_unit_margin(model: LinearModel, X: np.ndarray, y: np.ndarray) -> 
     model : LinearModel
         A model of degree L that separates the data.
     X, y : numpy.ndarray
-        Inputs ``(N, D)`` and labels ``(N,)``.
+        Inputs ``(N, D)`` and labels ``(N,)`` (usually -1/+1; any finite real weights are accepted
+        here, the margin being ``y_n f(x_n)``).
 
     Returns
     -------
@@ -127,7 +122,7 @@ def rescale_to_unit_margin(model: LinearModel, X: np.ndarray, y: np.ndarray) -> 
     >>> np.round(rescale_to_unit_margin(m, X, 2 * y).forward(X), 12).tolist()  # y f = 2 f = [4, 1]
     [2.0, 0.5]
     """
-    X, y = _check_data(model, X, y)
+    X, y = _check_data(model, X, y, "real")
     gamma = float(np.min(y * model.forward(X)))
     if not gamma > 0:
         raise NotSeparatedError(f"model does not separate the data (min margin {gamma:.3g}): train longer before polishing")
@@ -147,7 +142,7 @@ def kkt_residual(
     model : LinearModel
         The point (assumed feasible, minimum margin about 1: see :func:`rescale_to_unit_margin`).
     X, y : numpy.ndarray
-        Inputs ``(N, D)`` and labels ``(N,)``.
+        Inputs ``(N, D)`` and labels ``(N,)``, each exactly -1 or +1.
     active_tol : float
         Constraints with margin ``<= 1 + active_tol`` count as active.
 
@@ -317,7 +312,7 @@ def polish(
         A model that separates the data, typically the result of :func:`training.fit`; it is first
         rescaled to minimum margin 1 (:func:`rescale_to_unit_margin`).
     X, y : numpy.ndarray
-        Inputs ``(N, D)`` and labels ``(N,)``.
+        Inputs ``(N, D)`` and labels ``(N,)``, each exactly -1 or +1.
     tol : float
         Solver tolerance (SLSQP ``ftol``; trust-constr ``gtol`` and ``xtol``).
     max_iter : int
@@ -345,6 +340,10 @@ def polish(
     ------
     NotSeparatedError
         If the model does not separate the data.
+    LabelError
+        Labels other than -1 and +1 (e.g. 0/1 labels: use ``2*y - 1``).
+    ShapeError, DataTypeError
+        ``X`` or ``y`` of the wrong shape, not finite, or not real numbers.
 
     References
     ----------

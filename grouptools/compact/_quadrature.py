@@ -34,7 +34,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._errors import GroupTooLargeError, InvalidGroupError
+from .._errors import GroupTooLargeError, InvalidGroupError, quote
 
 __all__ = ["SO3Grid", "S2Grid", "so3_grid", "s2_grid", "MAX_BANDLIMIT", "GRID_KINDS"]
 
@@ -47,7 +47,7 @@ GRID_KINDS = ("soft", "gauss")
 def check_bandlimit(B: object, *, limit: int = MAX_BANDLIMIT) -> int:
     """Validate a band limit (an integer ``1 <= B <= limit``)."""
     if isinstance(B, bool) or not isinstance(B, (int, np.integer)) or B < 1:
-        raise InvalidGroupError(f"band limit B must be an integer >= 1, got {B!r}")
+        raise InvalidGroupError(f"band limit B must be an integer >= 1, got {quote(B)}")
     if B > limit:
         raise GroupTooLargeError(f"band limit B={B} exceeds the limit {limit}")
     return int(B)
@@ -65,7 +65,7 @@ def _beta_rule(B: int, kind: str) -> tuple[np.ndarray, np.ndarray]:
         x, w = np.polynomial.legendre.leggauss(B)
         order = np.argsort(-x)  # increasing beta
         return np.arccos(x[order]), w[order] / 2.0
-    raise InvalidGroupError(f"grid kind must be one of {GRID_KINDS}, got {kind!r}")
+    raise InvalidGroupError(f"grid kind must be one of {GRID_KINDS}, got {quote(kind)}")
 
 
 @dataclass(frozen=True)

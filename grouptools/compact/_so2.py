@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import InvalidGroupError
+from .._errors import InvalidGroupError, quote
 from ._quadrature import check_bandlimit
 
 __all__ = [
@@ -107,7 +107,7 @@ def so2_inverse(coeffs: Any, n: int) -> np.ndarray:
         raise InvalidGroupError(f"SO(2) coefficients have odd length 2B - 1, got {c.shape[-1]}")
     B = (c.shape[-1] + 1) // 2
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise InvalidGroupError(f"n must be an integer, got {n!r}")
+        raise InvalidGroupError(f"n must be an integer, got {quote(n)}")
     _check_samples(int(n), B)
     T = np.zeros(c.shape[:-1] + (int(n),), dtype=complex)
     T[..., np.arange(-(B - 1), B) % n] = c
@@ -218,7 +218,7 @@ def o2_inverse(blocks: Sequence[Any], n: int) -> np.ndarray:
         raise InvalidGroupError("O(2) blocks start with the trivial and det blocks")
     B = len(blocks) - 1
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise InvalidGroupError(f"n must be an integer, got {n!r}")
+        raise InvalidGroupError(f"n must be an integer, got {quote(n)}")
     _check_samples(int(n), B)
     theta = 2 * np.pi * np.arange(n) / n
     t = np.broadcast_to(theta, (2, n))

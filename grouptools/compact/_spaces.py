@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import InvalidGroupError
+from .._errors import InvalidGroupError, quote
 from ._quadrature import check_bandlimit
 
 __all__ = ["BlockSpace", "BlockSpec", "so3_space", "so2_space", "o2_space", "s2_space", "block_space"]
@@ -152,7 +152,7 @@ class BlockSpace:
         array([3., 4.])
         """
         if not p > 0:
-            raise InvalidGroupError(f"p must be > 0, got {p!r}")
+            raise InvalidGroupError(f"p must be > 0, got {quote(p)}")
         out = []
         for F in self.to_blocks(x):
             s = np.linalg.svd(F, compute_uv=False)
@@ -242,7 +242,7 @@ def block_space(name: str | BlockSpace, B: int | None = None) -> BlockSpace:
         return name
     makers = {"so3": so3_space, "so2": so2_space, "o2": o2_space, "s2": s2_space}
     if name not in makers:
-        raise InvalidGroupError(f"space must be one of {sorted(makers)}, got {name!r}")
+        raise InvalidGroupError(f"space must be one of {sorted(makers)}, got {quote(name)}")
     if B is None:
         raise InvalidGroupError("a band limit B is needed")
     return makers[name](B)

@@ -36,7 +36,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import InvalidGroupError
+from .._errors import InvalidGroupError, quote
 from ._quadrature import S2Grid, check_bandlimit
 from ._so3 import grid_wigner_d
 from ._wigner import real_basis_change, real_spherical_harmonics, spherical_harmonics
@@ -102,7 +102,7 @@ def s2_forward(samples: Any, grid: S2Grid, *, real: bool = False, bandlimit: int
     _check_grid(grid)
     B = grid.B if bandlimit is None else check_bandlimit(bandlimit)
     if B > grid.B:
-        raise InvalidGroupError(f"bandlimit must be in 1..{grid.B}, got {bandlimit!r}")
+        raise InvalidGroupError(f"bandlimit must be in 1..{grid.B}, got {quote(bandlimit)}")
     f = np.asarray(samples)
     if f.shape[-2:] != grid.shape:
         raise InvalidGroupError(f"samples must end with the grid shape {grid.shape}, got {f.shape}")

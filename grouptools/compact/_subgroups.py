@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import EnumerationLimitError, InvalidGroupError, VerificationError
+from .._errors import EnumerationLimitError, InvalidGroupError, VerificationError, quote
 from .._group import FiniteGroup
 
 __all__ = [
@@ -82,7 +82,7 @@ def axis_angle_matrix(axis: Any, angle: float) -> np.ndarray:
     u = np.asarray(axis, dtype=float)
     nrm = np.linalg.norm(u)
     if u.shape != (3,) or not nrm > 0:
-        raise InvalidGroupError(f"axis must be a nonzero 3-vector, got {axis!r}")
+        raise InvalidGroupError(f"axis must be a nonzero 3-vector, got {quote(axis)}")
     u = u / nrm
     K = np.array([[0, -u[2], u[1]], [u[2], 0, -u[0]], [-u[1], u[0], 0]])
     return np.eye(3) + np.sin(angle) * K + (1 - np.cos(angle)) * (K @ K)
@@ -149,10 +149,10 @@ def rotation_subgroup(kind: str, n: int | None = None, *, max_order: int = 10_00
     False
     """
     if kind not in SUBGROUP_KINDS:
-        raise InvalidGroupError(f"kind must be one of {SUBGROUP_KINDS}, got {kind!r}")
+        raise InvalidGroupError(f"kind must be one of {SUBGROUP_KINDS}, got {quote(kind)}")
     if kind in ("cyclic", "dihedral"):
         if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
-            raise InvalidGroupError(f"{kind} subgroups need an integer n >= 1, got {n!r}")
+            raise InvalidGroupError(f"{kind} subgroups need an integer n >= 1, got {quote(n)}")
         n = int(n)
         gens = [axis_angle_matrix([0, 0, 1], 2 * np.pi / n)]
         names = ["r"]
@@ -182,7 +182,7 @@ def restriction_character(l: int, matrices: Any) -> np.ndarray:
     array([ 3.,  1., -1.,  1.])
     """
     if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or l < 0:
-        raise InvalidGroupError(f"l must be an integer >= 0, got {l!r}")
+        raise InvalidGroupError(f"l must be an integer >= 0, got {quote(l)}")
     w = rotation_angle(matrices)
     m = np.arange(-l, l + 1)
     return np.real(np.exp(1j * np.multiply.outer(w, m)).sum(axis=-1))
@@ -270,7 +270,7 @@ def restriction_multiplicities(
     if not isinstance(H, RotationGroup):
         raise InvalidGroupError(f"H must be a RotationGroup (rotation_subgroup(...)), got {type(H).__name__}")
     if method not in ("auto", "numeric"):
-        raise InvalidGroupError(f"method must be 'auto' or 'numeric', got {method!r}")
+        raise InvalidGroupError(f"method must be 'auto' or 'numeric', got {quote(method)}")
     chars, degrees = character_table_numeric(H.group) if method == "numeric" else _characters(H.group)
     chi = restriction_character(l, H.matrices)
     mult = (chars.conj() @ chi) / H.order

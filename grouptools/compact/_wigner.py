@@ -53,7 +53,7 @@ from typing import Any, Iterator
 import numpy as np
 from scipy.special import gammaln
 
-from .._errors import GroupTooLargeError, InvalidGroupError
+from .._errors import GroupTooLargeError, InvalidGroupError, quote
 from ._kernels import wigner_step, wigner_step_py
 
 __all__ = [
@@ -76,7 +76,7 @@ MAX_DEGREE = 2048
 
 def _check_degree(name: str, l: object, *, limit: int = MAX_DEGREE) -> int:
     if isinstance(l, bool) or not isinstance(l, (int, np.integer)) or l < 0:
-        raise InvalidGroupError(f"{name} must be an integer >= 0, got {l!r}")
+        raise InvalidGroupError(f"{name} must be an integer >= 0, got {quote(l)}")
     if l > limit:
         raise GroupTooLargeError(f"{name}={l} exceeds the limit {limit}")
     return int(l)
@@ -170,7 +170,7 @@ def iter_wigner_d(lmax: int, beta: Any, *, kernel: str = "numba") -> Iterator[tu
     """
     L = _check_degree("lmax", lmax)
     if kernel not in ("numba", "python"):
-        raise InvalidGroupError(f"kernel must be 'numba' or 'python', got {kernel!r}")
+        raise InvalidGroupError(f"kernel must be 'numba' or 'python', got {quote(kernel)}")
     step = wigner_step if kernel == "numba" else wigner_step_py
     b = np.atleast_1d(np.asarray(beta, dtype=float)).ravel()
     nb = b.size

@@ -12,7 +12,39 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .._errors import InvalidGroupError
+from .._errors import ElementError, InvalidGroupError, ParameterTypeError, quote
+
+
+# -- argument checks shared by grouptools.fourier and grouptools.uncertainty ---------------------------
+def check_group(G: Any) -> Any:
+    """``G`` if it is a group (a :class:`~grouptools.FiniteGroup` or an object with its
+    ``order`` and ``irreps``), else :class:`~grouptools.ParameterTypeError`."""
+    if not (hasattr(G, "order") and hasattr(G, "irreps")):
+        raise ParameterTypeError(f"expected a FiniteGroup, got {type(G).__name__}")
+    return G
+
+
+def check_choice(value: Any, name: str, allowed: Sequence[Any]) -> Any:
+    """``value`` if it is one of ``allowed`` (strings or None), else a named error:
+    :class:`ParameterTypeError` for a non-string, :class:`InvalidGroupError` (a ParameterError)
+    for an unknown string."""
+    if value is not None and not isinstance(value, str):
+        raise ParameterTypeError(f"{name} must be one of {tuple(allowed)}, got {quote(value)}")
+    if value not in allowed:
+        raise InvalidGroupError(f"{name} must be one of {tuple(allowed)}, got {quote(value)}")
+    return value
+
+
+def numeric_array(x: Any, what: str) -> np.ndarray:
+    """``x`` as a numeric (bool, int, float or complex) array; :class:`InvalidGroupError`
+    (a ParameterError) for ragged or non-numeric input."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise InvalidGroupError(f"{what} must be a regular numeric array, got {quote(x)}") from None
+    if arr.dtype.kind not in "biufc":
+        raise InvalidGroupError(f"{what} must be numeric, got dtype {arr.dtype}")
+    return arr
 
 __all__ = ["FourierBlocks"]
 
@@ -52,7 +84,11 @@ class FourierBlocks(Sequence):
     __slots__ = ("_dims", "_groups", "_where", "_batch")
 
     def __init__(self, blocks: Sequence[Any]) -> None:
-        arrs = [np.asarray(b) for b in blocks]
+        if isinstance(blocks, (str, bytes)) or not hasattr(blocks, "__iter__"):
+            raise ParameterTypeError(
+                f"FourierBlocks needs a sequence of square arrays, got {type(blocks).__name__}"
+            )
+        arrs = [numeric_array(b, "a Fourier block") for b in blocks]
         if not arrs:
             raise InvalidGroupError("FourierBlocks needs at least one block")
         batch = arrs[0].shape[:-2]
@@ -109,10 +145,12 @@ class FourierBlocks(Sequence):
         array([[1., 2.],
                [3., 4.]])
         """
-        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else _degrees(G)))
+        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else _degrees(check_group(G))))
         if not dims or min(dims) < 1:
-            raise InvalidGroupError(f"degrees must be a non-empty sequence of positive integers, got {dims}")
-        v = np.asarray(vec)
+            raise InvalidGroupError(
+                f"degrees must be a non-empty sequence of positive integers, got {quote(dims)}"
+            )
+        v = numeric_array(vec, "a flat Fourier vector")
         total = sum(d * d for d in dims)
         if v.ndim < 1 or v.shape[-1] != total:
             raise InvalidGroupError(f"a flat Fourier vector needs {total} entries, got shape {v.shape}")
@@ -135,11 +173,13 @@ class FourierBlocks(Sequence):
     def __getitem__(self, r: Any) -> Any:
         if isinstance(r, slice):
             return [self[i] for i in range(*r.indices(len(self)))]
+        if isinstance(r, (bool, np.bool_)) or not isinstance(r, (int, np.integer)):
+            raise ParameterTypeError(f"a block index must be an int or a slice, got {quote(r)}")
         r = int(r)
         if r < 0:
             r += len(self)
         if not 0 <= r < len(self):
-            raise IndexError(f"block index {r} out of range for {len(self)} irreps")
+            raise ElementError(f"block index {r} out of range for {len(self)} irreps")
         g, p = self._where[r]
         return self._groups[g][1][..., p, :, :]
 
@@ -242,7 +282,9 @@ class FourierBlocks(Sequence):
     def __mul__(self, c: Any) -> FourierBlocks:
         if isinstance(c, FourierBlocks):
             raise InvalidGroupError("use @ for the blockwise matrix product of FourierBlocks")
-        c = np.asarray(c)
+        c = np.asarray(c) if isinstance(c, np.ndarray) or np.isscalar(c) else numeric_array(c, "a factor")
+        if c.dtype.kind not in "biufc":
+            raise ParameterTypeError(f"FourierBlocks can be multiplied by numbers only, got {quote(c)}")
         if c.ndim:  # per-batch scalars: broadcast over (R, d, d)
             return self._map(lambda a: a * c[..., None, None, None])
         return self._map(lambda a: a * c)
@@ -251,7 +293,10 @@ class FourierBlocks(Sequence):
 
     def scaled(self, weights: Sequence[float]) -> FourierBlocks:
         """Multiply block ``r`` by ``weights[r]``."""
-        w = np.asarray(weights, dtype=float)
+        w = numeric_array(weights, "weights")
+        if w.dtype.kind == "c":
+            raise InvalidGroupError("weights must be real")
+        w = w.astype(float)
         if w.shape != (len(self),):
             raise InvalidGroupError(f"need one weight per block ({len(self)}), got shape {w.shape}")
         return FourierBlocks._from_groups(

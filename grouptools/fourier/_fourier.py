@@ -19,8 +19,8 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import GroupTooLargeError, InvalidGroupError
-from ._blocks import FourierBlocks
+from .._errors import GroupTooLargeError, InvalidGroupError, ParameterTypeError, check_limit, quote
+from ._blocks import FourierBlocks, check_choice, check_group
 
 __all__ = ["transform", "inverse", "fourier_matrix", "METHODS"]
 
@@ -80,7 +80,11 @@ def memo(G: Any, key: str, build: Any) -> Any:
 
 def check_function(G: Any, f: Any) -> np.ndarray:
     """``f`` as an array ``(..., |G|)`` of float64 or complex128."""
-    arr = np.asarray(f)
+    check_group(G)
+    try:
+        arr = np.asarray(f)
+    except (TypeError, ValueError):  # ragged nested sequences
+        raise InvalidGroupError(f"a function on G must be a regular numeric array, got {quote(f)}") from None
     if arr.ndim < 1 or arr.shape[-1] != G.order:
         raise InvalidGroupError(f"a function on G needs a last axis of length {G.order}, got shape {arr.shape}")
     if np.iscomplexobj(arr):
@@ -92,6 +96,7 @@ def check_function(G: Any, f: Any) -> np.ndarray:
 
 def check_blocks(G: Any, blocks: Any) -> FourierBlocks:
     """``blocks`` as :class:`FourierBlocks` matching the degrees of ``G.irreps()``."""
+    check_group(G)
     if not isinstance(blocks, FourierBlocks):
         blocks = FourierBlocks(blocks)
     expected = degrees(G)
@@ -105,10 +110,9 @@ def check_blocks(G: Any, blocks: Any) -> FourierBlocks:
 
 def norm_scale(G: Any, norm: str | None) -> np.ndarray | None:
     """Per-irrep factor of ``norm``: ``None`` (unnormalized) or ``sqrt(d/|G|)`` ("unitary")."""
+    check_choice(norm, "norm", (None, "backward", "unitary"))
     if norm is None or norm == "backward":
         return None
-    if norm != "unitary":
-        raise InvalidGroupError(f"norm must be None or 'unitary', got {norm!r}")
     return np.sqrt(np.asarray(degrees(G), dtype=float) / G.order)
 
 
@@ -193,6 +197,8 @@ def fourier_matrix(G: Any, norm: str | None = None, *, max_order: int = 8192) ->
     >>> bool(np.allclose(F @ F.conj().T, np.eye(4)))
     True
     """
+    check_group(G)
+    max_order = check_limit("max_order", max_order)
     n = G.order
     if n > max_order:
         raise GroupTooLargeError(
@@ -214,8 +220,8 @@ def choose_method(G: Any, method: str) -> str:
     """Resolve ``method="auto"`` and check that a forced fast method applies to ``G``."""
     from . import _abelian, _clifford
 
-    if method not in METHODS:
-        raise InvalidGroupError(f"method must be one of {METHODS}, got {method!r}")
+    check_group(G)
+    check_choice(method, "method", METHODS)
     if method == "auto":
         if _abelian.applies(G):
             return "abelian"
@@ -344,6 +350,8 @@ def inverse(
     True
     """
     b = check_blocks(G, blocks)
+    if not isinstance(real, (bool, np.bool_)):
+        raise ParameterTypeError(f"real must be a bool, got {quote(real)}")
     scale = norm_scale(G, norm)
     if scale is not None:
         b = b.scaled(1.0 / scale)

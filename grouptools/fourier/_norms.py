@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .._errors import InvalidGroupError
+from .._errors import InvalidGroupError, ParameterTypeError, quote
+from ._blocks import numeric_array
 from ._blocks import FourierBlocks
 
 __all__ = ["schatten_norm", "weighted_schatten", "lp_norm", "singular_values"]
@@ -26,9 +27,9 @@ def _check_p(p: Any) -> float:
     try:
         pf = float(p)
     except (TypeError, ValueError):
-        raise InvalidGroupError(f"p must be a positive number or inf, got {p!r}") from None
+        raise InvalidGroupError(f"p must be a positive number or inf, got {quote(p)}") from None
     if not pf > 0:  # also rejects nan
-        raise InvalidGroupError(f"p must be in (0, inf], got {p!r}")
+        raise InvalidGroupError(f"p must be in (0, inf], got {quote(p)}")
     return pf
 
 
@@ -50,6 +51,10 @@ def singular_values(blocks: FourierBlocks) -> list[np.ndarray]:
     >>> [s.tolist() for s in singular_values(FourierBlocks([np.array([[-3.0]]), np.diag([1.0, 2.0])]))]
     [[3.0], [2.0, 1.0]]
     """
+    if not isinstance(blocks, FourierBlocks):
+        raise ParameterTypeError(
+            f"singular_values needs FourierBlocks (use grouptools.fourier.transform), got {type(blocks).__name__}"
+        )
     out: list[Any] = [None] * len(blocks)
     for idx, data in blocks.grouped():
         s = np.linalg.svd(data, compute_uv=False)  # (..., R, d)
@@ -93,7 +98,7 @@ def schatten_norm(a: Any, p: float = 1.0) -> Any:
         sv = singular_values(a)
         vals = [_root(_power_sum(s, pf, -1), pf) for s in sv]
         return np.stack(vals, axis=-1)
-    m = np.asarray(a)
+    m = numeric_array(a, "schatten_norm's argument")
     if m.ndim < 2:
         raise InvalidGroupError(f"schatten_norm needs a matrix or a stack of matrices, got shape {m.shape}")
     s = np.linalg.svd(m, compute_uv=False)
@@ -159,7 +164,7 @@ def lp_norm(f: Any, p: float, *, summed: bool = False) -> Any:
     (5.0, 4.0, 2.0)
     """
     pf = _check_p(p)
-    a = np.abs(np.asarray(f))
+    a = np.abs(numeric_array(f, "lp_norm's argument"))
     if a.ndim < 1:
         raise InvalidGroupError("lp_norm needs a vector (function on G)")
     total = _power_sum(a, pf, -1)

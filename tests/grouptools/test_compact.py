@@ -34,6 +34,18 @@ def _rel(a, b) -> float:
     return float(np.max(np.abs(np.asarray(a) - np.asarray(b))))
 
 
+def _sph_angles(v):
+    """Polar and azimuthal angles of (unit) vectors ``v[..., :3]``, accurate everywhere.
+
+    ``theta = atan2(hypot(x, y), z)``, not ``acos(z)``: near the poles ``acos`` turns the rounding
+    error ``~1e-16`` of ``z`` into an error ``~1e-16 / sin(theta)`` in theta (``~1e-8`` at
+    ``theta ~ 1e-8``), far above the 1e-10 tolerances of the tests below; ``atan2`` of the
+    rounded coordinates is accurate to a few ulps for every direction.
+    """
+    v = np.asarray(v, dtype=float)
+    return np.arctan2(np.hypot(v[..., 0], v[..., 1]), v[..., 2]), np.arctan2(v[..., 1], v[..., 0])
+
+
 # -- rotations and Wigner matrices ------------------------------------------------------------------------
 @FAST
 @given(angles)
@@ -165,13 +177,27 @@ def test_spherical_harmonics_against_scipy(l, theta, phi):
     assert _rel(gc.spherical_harmonics(l, theta, phi), ref) < 1e-12
 
 
+@pytest.mark.parametrize("eps", [1e-9, 1e-7, 1e-5])
+def test_harmonics_rotate_with_D_near_the_pole(eps):
+    # the rotated point lands within eps of the north pole: acos(z) would lose half the digits here
+    ang = (1.0, 0.5, 2.0)
+    R = gc.rotation_matrix(*ang)
+    x = R @ np.array([eps * math.cos(1.0), eps * math.sin(1.0), math.sqrt(1 - eps * eps)])
+    theta, phi = (float(a) for a in _sph_angles(x))
+    t2, p2 = (float(a) for a in _sph_angles(R.T @ x))
+    assert abs(t2 - eps) < 1e-15
+    for l in (1, 5):
+        lhs = gc.spherical_harmonics(l, t2, p2)
+        assert _rel(lhs, gc.spherical_harmonics(l, theta, phi) @ gc.wigner_D(l, *ang)) < 1e-12
+
+
 @FAST
 @given(angles, st.floats(0, math.pi), st.floats(0, TWO_PI), st.integers(0, 5))
 def test_harmonics_rotate_with_D(ang, theta, phi, l):
     R = gc.rotation_matrix(*ang)
     x = np.array([math.sin(theta) * math.cos(phi), math.sin(theta) * math.sin(phi), math.cos(theta)])
     y = R.T @ x
-    t2, p2 = math.acos(max(-1.0, min(1.0, y[2]))), math.atan2(y[1], y[0])
+    t2, p2 = (float(a) for a in _sph_angles(y))  # stable near the poles (see _sph_angles)
     assert _rel(gc.spherical_harmonics(l, t2, p2), gc.spherical_harmonics(l, theta, phi) @ gc.wigner_D(l, *ang)) < 1e-10
     S2 = gc.real_spherical_harmonics(l, t2, p2)
     assert _rel(S2, gc.real_spherical_harmonics(l, theta, phi) @ gc.wigner_D_real(l, *ang)) < 1e-10
@@ -289,7 +315,7 @@ def test_s2_convolution_theorems(B, seed):
     for _ in range(3):
         ang = rng.uniform(0, 3, 3)
         Y = X @ gc.rotation_matrix(*ang)  # rows R^{-1} x
-        th, ph = np.arccos(np.clip(Y[:, 2], -1, 1)), np.arctan2(Y[:, 1], Y[:, 0])
+        th, ph = _sph_angles(Y)
         direct = float(np.sum(wts * gc.s2_evaluate(psi, th, ph) * f_x))
         assert abs(direct - float(gc.so3_evaluate(F_real, *ang))) < 1e-10
         assert abs(direct - complex(gc.so3_evaluate(F_cplx, *ang))) < 1e-10
@@ -303,8 +329,8 @@ def test_s2_convolution_theorems(B, seed):
         x = rng.standard_normal(3)
         x /= np.linalg.norm(x)
         y = np.einsum("...ji,j->...i", R, x)
-        val = g3.integrate(fz * gc.s2_evaluate(psi, np.arccos(np.clip(y[..., 2], -1, 1)), np.arctan2(y[..., 1], y[..., 0])))
-        assert abs(val - complex(gc.s2_evaluate(conv, math.acos(x[2]), math.atan2(x[1], x[0])))) < 1e-10
+        val = g3.integrate(fz * gc.s2_evaluate(psi, *_sph_angles(y)))
+        assert abs(val - complex(gc.s2_evaluate(conv, *_sph_angles(x)))) < 1e-10
 
 
 def test_s2_so3_correlation_is_equivariant():

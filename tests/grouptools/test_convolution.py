@@ -1,9 +1,13 @@
 """Tests of grouptools._convolution and the numba kernels of grouptools._kernels.
 
 Expected values come from the definitions evaluated literally with the Cayley table
-(``sum_v f(u v^-1) w(v)``, ``sum_h w(h) x(h g)``), from the convolution theorem with the dense
-Fourier transform, and, for image lifting, from numpy array operations on the images (rolls and
-index permutations written from the geometric action, not from the group).
+(``sum_v f(u v^-1) w(v)``, ``sum_h w(h) x(g h)``) or with ``G.multiply`` in plain-Python loops,
+from the convolution theorem with the dense Fourier transform, and, for image lifting, from numpy
+array operations on the images (rolls, ``rot90``, ``flip`` and index permutations written from the
+geometric action, not from the group).
+
+The correlation is the G-CNN layer of Cohen & Welling (ICML 2016), ``(x star w)(g) = sum_h w(h)
+x(g h)``; it commutes with left translations ``(L_k x)(g) = x(k^-1 g)``.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ _MAKERS = [
     lambda: gt.semidirect_product(gt.cyclic(7), gt.cyclic(3), [["a^2"]]),
     lambda: gt.direct_product(gt.dihedral(4), gt.abelian((2,))),
     lambda: gt.direct_product(gt.symmetric(3), gt.dihedral(2)),
+    lambda: gt.group("<a, b | a^4, b^2, (a*b)^2>"),  # from a presentation: D8, non-abelian
 ]
 _GROUPS: dict = {}
 
@@ -62,12 +67,33 @@ def conv_def(G, f, w):
 
 
 def corr_def(G, x, w):
-    """``(x star w)(g) = sum_h w(h) x(h g)`` literally."""
+    """``(x star w)(g) = sum_h w(h) x(g h)`` literally (``T[:, h]`` lists ``g h`` over ``g``)."""
     T = np.asarray(G.cayley_table)
     out = np.zeros(np.broadcast_shapes(x.shape, w.shape), np.result_type(x, w))
     for h in range(G.order):
-        out = out + w[..., h, None] * x[..., T[h, :]]
+        out = out + w[..., h, None] * x[..., T[:, h]]
     return out
+
+
+def corr_loop(G, x, w):
+    """``(x star w)(g) = sum_h w(h) x(g h)`` as a plain-Python double loop over ``G.multiply``."""
+    n = G.order
+    out = np.zeros(x.shape, np.result_type(x, w))
+    for g in range(n):
+        for h in range(n):
+            out[..., g] += w[h] * x[..., G.multiply(g, h)]
+    return out
+
+
+def left_loop(G, x, k):
+    """``(L_k x)(g) = x(k^-1 g)`` with ``G.multiply`` and ``G.inverse`` (not the code under test)."""
+    ki = int(G.inverse[k])
+    return x[..., [G.multiply(ki, g) for g in range(G.order)]]
+
+
+def right_loop(G, x, k):
+    """``(R_k x)(g) = x(g k)``."""
+    return x[..., [G.multiply(g, k) for g in range(G.order)]]
 
 
 def rand(rng, shape, complex_=False, sparsity=0.0):
@@ -127,23 +153,76 @@ def test_convolution_theorem_and_associativity(G, seed):
 @SETTINGS
 @given(G=groups, seed=st.integers(0, 2**32 - 1), k=st.integers(0, 10**6))
 def test_equivariance(G, seed, k):
-    """Correlation commutes with right translations, convolution with left translations."""
+    """Correlation and convolution (in its first argument) commute with left translations."""
     rng = np.random.default_rng(seed)
     k %= G.order
     x, w = rand(rng, (2, G.order)), rand(rng, (G.order,))
-    assert close(correlate(G, right_translate(G, x, k), w), right_translate(G, correlate(G, x, w), k))
+    assert close(correlate(G, left_translate(G, x, k), w), left_translate(G, correlate(G, x, w), k))
     assert close(convolve(G, left_translate(G, x, k), w), left_translate(G, convolve(G, x, w), k))
+
+
+# the left-translation property over a presentation group, non-abelian catalogue groups, p4m tori
+_EQUI_MAKERS = [
+    lambda: gt.group("<a, b | a^4, b^2, (a*b)^2>"),
+    lambda: gt.group("<a, b | a^3, b^2, (a*b)^2>"),
+    lambda: gt.dihedral(5),
+    lambda: gt.dicyclic(3),
+    lambda: gt.symmetric(4),
+    lambda: gt.torus_p4m(2),
+    lambda: gt.torus_p4m(3),
+]
+_EQUI: dict = {}
+
+
+def _equi_group(i: int) -> gt.FiniteGroup:
+    if i not in _EQUI:
+        _EQUI[i] = _EQUI_MAKERS[i]()
+    return _EQUI[i]
+
+
+@settings(max_examples=25, deadline=None)
+@given(i=st.integers(0, len(_EQUI_MAKERS) - 1), seed=st.integers(0, 2**32 - 1), k=st.integers(0, 10**6),
+       method=st.sampled_from(["direct", "fourier"]), sparsity=st.sampled_from([0.0, 0.7]))
+def test_correlation_commutes_with_left_translations(i, seed, k, method, sparsity):
+    """``correlate(L_k x, w) = L_k correlate(x, w)``, every side checked against a plain double loop."""
+    G = _equi_group(i)
+    rng = np.random.default_rng(seed)
+    k %= G.order
+    x, w = rand(rng, (2, G.order)), rand(rng, (G.order,), sparsity=sparsity)
+    Lx = left_loop(G, x, k)
+    got = correlate(G, Lx, w, method=method)
+    assert close(got, corr_loop(G, Lx, w))  # the definition sum_h w(h) x(g h)
+    assert close(got, left_loop(G, correlate(G, x, w, method=method), k))  # L_k (x star w)
+    assert close(left_translate(G, x, k), Lx)  # the library's L_k is the same translation
+
+
+@pytest.mark.parametrize("i", range(len(_EQUI_MAKERS)))
+def test_correlation_is_not_right_equivariant(i):
+    """On these non-abelian groups some right translation does not commute with the layer.
+
+    (The old convention ``sum_h w(h) x(h g)`` commuted with every ``R_k``; this pins the new one.)
+    """
+    G = _equi_group(i)
+    assert not G.is_abelian
+    rng = np.random.default_rng(i)
+    x, w = rand(rng, (G.order,)), rand(rng, (G.order,))
+    y = correlate(G, x, w)
+    assert any(not close(correlate(G, right_loop(G, x, k), w), right_loop(G, y, k), 1e-6) for k in range(G.order))
 
 
 @SETTINGS
 @given(G=groups, seed=st.integers(0, 2**32 - 1))
 def test_correlation_fourier_identity(G, seed):
-    """For real w: (x star w)^(rho) = w_hat(rho)^H x_hat(rho) (THEORY.md)."""
+    """For real w: (x star w)^(rho) = x_hat(rho) w_hat(rho)^H; for complex w, w_hat -> transform of conj(w)."""
     rng = np.random.default_rng(seed)
     x, w = rand(rng, (G.order,), True), rand(rng, (G.order,))
     C, X, W = (transform(G, a, method="dense") for a in (corr_def(G, x, w), x, w))
     for c, a, b in zip(C, X, W):
-        assert close(c, np.conj(b).T @ a)
+        assert close(c, a @ np.conj(b).T)
+    wc = rand(rng, (G.order,), True)
+    C, Wc = (transform(G, a, method="dense") for a in (corr_def(G, x, wc), np.conj(wc)))
+    for c, a, b in zip(C, X, Wc):
+        assert close(c, a @ np.conj(b).T)
 
 
 # -- kernels and their twins -----------------------------------------------------------------------
@@ -246,6 +325,55 @@ def test_lift_image_is_equivariant(n):
             moved = act_on_image(gen, moved)
         g = G.element("*".join(word))
         assert np.array_equal(lift_image(G, moved), left_translate(G, F, g))
+
+
+# numpy operations on an n x n image (about its centre, so composed with a shift) and the element of
+# torus_p4m(n) acting as each, from (g . x)(p) = x(g^-1 . p) with r: (u, v) -> (-v, u),
+# s: (u, v) -> (u, -v), x, y: unit shifts of rows and columns (indices mod n):
+# * roll(img, 1, axis=0)[u, v] = img[u - 1, v]: the shift x;
+# * rot90(img)[u, v] = img[v, n-1-u] = (r . img)[u + 1, v] = (x^-1 . (r . img))[u, v]: x^-1 r;
+# * flip(img, axis=1)[u, v] = img[u, n-1-v] = (s . img)[u, v + 1]: y^-1 s;
+# * flip(img, axis=0)[u, v] = img[n-1-u, v]; r^2 s: (u, v) -> (-u, v), so this is x^-1 r^2 s;
+# * img.T[u, v] = img[v, u]; r s: (u, v) -> (v, u), an involution: r s.
+IMAGE_OPS = {
+    "roll0": (lambda im: np.roll(im, 1, axis=-2), "x"),
+    "roll1": (lambda im: np.roll(im, 1, axis=-1), "y"),
+    "rot90": (lambda im: np.rot90(im, axes=(-2, -1)), "x^-1*r"),
+    "flip1": (lambda im: np.flip(im, axis=-1), "y^-1*s"),
+    "flip0": (lambda im: np.flip(im, axis=-2), "x^-1*r^2*s"),
+    "transpose": (lambda im: np.swapaxes(im, -1, -2), "r*s"),
+}
+
+
+@settings(max_examples=25, deadline=None)
+@given(n=st.integers(2, 4), ops=st.lists(st.sampled_from(sorted(IMAGE_OPS)), min_size=1, max_size=4),
+       seed=st.integers(0, 2**32 - 1), method=st.sampled_from(["direct", "fourier"]))
+def test_numpy_image_ops_are_left_translations_of_the_lift(n, ops, seed, method):
+    """rot90/flip/roll of an image lift to ``L_g``, and the correlation of the lift follows."""
+    G = _torus(n)
+    rng = np.random.default_rng(seed)
+    img = rng.normal(size=(2, n, n))
+    moved, g = img, 0
+    assert [G.multiply(0, h) for h in range(G.order)] == list(range(G.order))  # 0 is the identity
+    for op in ops:  # applying op after the previous ones multiplies g on the left
+        fn, word = IMAGE_OPS[op]
+        moved = fn(moved)
+        g = G.multiply(G.element(word), g)
+    F, Fm = lift_image(G, img), lift_image(G, moved)
+    assert np.array_equal(Fm, left_loop(G, F, g))
+    w = rand(rng, (G.order,), sparsity=0.5)
+    out = correlate(G, Fm, w, method=method)
+    assert close(out, left_loop(G, correlate(G, F, w, method=method), g))
+    assert close(out, corr_def(G, Fm, w))
+
+
+_TORI: dict = {}
+
+
+def _torus(n: int) -> gt.FiniteGroup:
+    if n not in _TORI:
+        _TORI[n] = gt.torus_p4m(n)
+    return _TORI[n]
 
 
 def test_lift_image_errors():

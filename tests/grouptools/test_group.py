@@ -299,3 +299,63 @@ def test_spec_grammar():
     for bad in ["", "foo(2)", "cyclic(", "cyclic(2))", "C2 x", "dihedral(1, order=2)", "SmallGroup(8,3)", "cyclic(0)"]:
         with pytest.raises(gt.GroupToolsError):
             gt.group(bad)
+
+
+# -- issue 10: named errors, limits for catalogue specs ------------------------------------------
+@pytest.mark.parametrize("spec", [
+    "cyclic(7)", "abelian(2, 6)", "abelian()", "dihedral(5)", "dihedral(order=12)", "DihedralGroup(8)",
+    "dicyclic(3)", "quaternion(16)", "Q8", "symmetric(4)", "S1", "alternating(5)", "A2", "A4", "SL(2,3)",
+    "GL(2,3)", "PSL(2,7)", "PSL(3,2)", "SL(1,5)", "GL(1,5)", "GL(2,2)", "torus_p4m(3)", "SmallGroup(200,44)",
+    "C2 x S3", "C3^3", "(C2 x C2)^2 x Dic2",
+])
+def test_order_formulas_of_specs(spec):
+    from grouptools._spec import _parse
+
+    assert _parse(spec).order == gt.group(spec).order
+
+
+def test_group_limits_for_catalogue_specs():
+    with pytest.raises(gt.EnumerationLimitError, match=r"^S4: order 24 exceeds max_order=10$"):
+        gt.group("S4", max_order=10)
+    with pytest.raises(gt.EnumerationLimitError, match="exceeds max_cosets=20"):
+        gt.group("C5 x C5", max_cosets=20)
+    assert gt.group("S4", max_order=24).order == 24
+    with pytest.raises(gt.EnumerationLimitError, match=r"^cyclic\(10000000\): order 10000000 exceeds max_order=1000000$"):
+        gt.group("cyclic(10000000)")
+    with pytest.raises(gt.EnumerationLimitError, match="time_budget"):
+        gt.group("C2 x C3", time_budget=1e-9)
+    for bad in (-5, 0):
+        with pytest.raises(gt.InvalidLimitError):
+            gt.group("S4", max_order=bad)
+        with pytest.raises(ValueError):  # InvalidLimitError is a ParameterError, a ValueError
+            gt.group("<a | a^2>", max_order=bad)
+    with pytest.raises(gt.ParameterTypeError, match="foo"):
+        gt.group("S4", foo=3)
+    with pytest.raises(TypeError):  # ParameterTypeError is a TypeError
+        gt.group("<a | a^2>", foo=3)
+
+
+def test_catalogue_errors_name_the_users_spec():
+    with pytest.raises(gt.InvalidGroupError, match=r"^cyclic\(0\): "):
+        gt.group("C3 x cyclic(0)")
+    with pytest.raises(gt.InvalidGroupError, match=r"^quaternion\(12\): "):
+        gt.group("quaternion(12)")
+    with pytest.raises(gt.SpecError, match=r"^SmallGroup\(8,3\): not available"):
+        gt.group("SmallGroup(8,3)")
+    with pytest.raises(gt.SpecError, match=r"^cyclic\(1, 2\): bad arguments"):
+        gt.group("cyclic(1, 2)")
+    with pytest.raises(gt.SpecError, match="integer too large"):
+        gt.group("cyclic(" + "9" * 5000 + ")")  # not Python's int-from-str digit limit
+
+
+@given(st.integers(-10**6, 10**6))
+@settings(max_examples=30, deadline=None, database=None)
+def test_word_element_round_trip_and_range(i):
+    G = gt.dihedral(5)
+    if 0 <= i < G.order:
+        assert G.element(G.word(i)) == i == G.element(i)
+    else:
+        with pytest.raises(gt.ElementError):
+            G.word(i)
+        with pytest.raises(IndexError):
+            G.element(i)

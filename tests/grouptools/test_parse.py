@@ -332,3 +332,31 @@ def test_chained_relations():
     q = pp("<a, b | a^2 = b^3 = (a*b)^5>")  # a chain of equal words: pairwise quotients
     assert q.relators == pp("<a, b | a^2*b^-3, b^3*(a*b)^-5>").relators
     assert pp("<a | a = 1>") == pp("<a | a>")
+
+
+# -- issue 10: messages quote at most 80 characters of the input -----------------------------------
+@pytest.mark.parametrize("text", [
+    "<a,b | " + "a*" * 50_000 + "c>",  # error at the end
+    "<a,b | c*" + "a*" * 50_000 + "a>",  # error at the start
+    "<a,b | " + "a*" * 25_000 + "c*" + "a*" * 25_000 + "a>",  # error in the middle
+    "<a | " + "(" * 5000 + "a" + ")" * 5000 + ">",  # nesting
+    "<a |\n" + "a,\n" * 30_000 + "b>",  # many lines
+    "<" + "g" * 100_000 + " | >x",  # long generator name, error after it
+    "<a | " + "b" * 100_000 + ">",  # long unknown generator
+])
+def test_error_messages_are_bounded(text):
+    err = error_of(text)
+    msg = str(err)
+    assert len(msg) < 300 and "\n" not in msg and "<here>" in msg
+    # the window around the position is what is shown
+    assert msg.count("...") <= 3
+    before, after = msg.split("<here>")
+    escaped = text.replace("\n", "\\n")  # newlines are shown escaped: one line
+    head = text[: err.position].replace("\n", "\\n")
+    assert escaped[len(head):].startswith(after.removesuffix("..."))
+    assert head.endswith(before.split(f"at position {err.position}: ", 1)[1].removeprefix("..."))
+
+
+def test_unknown_generator_name_is_quoted_bounded():
+    err = error_of("a*" + "b" * 10_000, lambda t: parse_word(t, ["a"]))
+    assert err.position == 2 and len(str(err)) < 300 and "bbbb" in str(err)

@@ -57,7 +57,7 @@ def test_model_linearization_and_gradients(group, B, depth):
 
 
 def test_model_layer_is_the_so3_correlation():
-    # h = x star w, (x star w)(g) = int w(u) x(u g) du, by quadrature on an exact grid
+    # h = x star w, (x star w)(g) = int w(u) x(g u) du, by quadrature on an exact grid
     B = 3
     m = BandLimitedGCNN("so3", B, depth=2, seed=3)
     S = m.space
@@ -70,14 +70,14 @@ def test_model_layer_is_the_so3_correlation():
     w_u = gc.so3_evaluate(wb, *gc.euler_angles(U))
     for _ in range(3):
         ang = rng.uniform(0, 3, 3)
-        x_ug = gc.so3_evaluate(xb, *gc.euler_angles(U @ gc.rotation_matrix(*ang)))
-        direct = float(np.sum(grid.weights.reshape(-1) * w_u * x_ug))
+        x_gu = gc.so3_evaluate(xb, *gc.euler_angles(gc.rotation_matrix(*ang) @ U))
+        direct = float(np.sum(grid.weights.reshape(-1) * w_u * x_gu))
         assert abs(direct - float(gc.so3_evaluate([b[0] for b in h], *ang))) < 1e-10
 
 
 def test_model_layer_is_the_so2_and_o2_correlation():
     rng = np.random.default_rng(1)
-    # SO(2): (x star w)(t) = (1/2pi) int w(u) x(u + t) du, exact on 4B points
+    # SO(2): (x star w)(t) = (1/2pi) int w(u) x(t + u) du, exact on 4B points
     B = 3
     m = BandLimitedGCNN("so2", B, depth=2, seed=0)
     x = rng.standard_normal(m.input_dim)
@@ -96,7 +96,7 @@ def test_model_layer_is_the_so2_and_o2_correlation():
     for t in (0.0, 0.7, 2.1):
         direct = np.mean(w_u * samples(x, t))
         assert abs(direct - samples(hx, t)[0]) < 1e-12
-    # O(2): int w(u) x(u g) du over both sheets
+    # O(2): int w(u) x(g u) du over both sheets
     m = BandLimitedGCNN("o2", B, depth=2, seed=0)
     x = rng.standard_normal(m.input_dim)
     h = m.space.from_blocks([b[0] for b in m.layer_blocks(x[None])[1]])
@@ -109,21 +109,27 @@ def test_model_layer_is_the_so2_and_o2_correlation():
     for g in ((0.3, 0), (1.9, 1)):
         total = 0.0
         for su in (0, 1):
-            ut, us = gc.o2_multiply((tt, np.full(n, su)), g)
+            ut, us = gc.o2_multiply(g, (tt, np.full(n, su)))
             total += np.mean(value(m.params[0], tt, np.full(n, su)) * value(x, ut, us)) / 2
         assert abs(total - value(h, *g)) < 1e-12
 
 
 def test_model_is_equivariant_so3():
-    # right-translating x (blocks X -> X D_real(g)) right-translates the hidden layer
+    # left-translating x, (L_g x)(u) = x(g^-1 u) (blocks X -> D_real(g) X), left-translates the hidden layer
     m = BandLimitedGCNN("so3", 3, depth=3, seed=4)
     rng = np.random.default_rng(2)
     x = rng.standard_normal(m.input_dim)
     ang = (0.3, 1.2, 2.0)
-    xr = m.space.from_blocks([b @ gc.wigner_D_real(l, *ang) for l, b in enumerate(m.space.to_blocks(x))])
+    xr = m.space.from_blocks([gc.wigner_D_real(l, *ang) @ b for l, b in enumerate(m.space.to_blocks(x))])
+    g = gc.rotation_matrix(*ang)
+    for _ in range(3):  # the block map is the left translation: xr(u) = x(g^-1 u)
+        u = gc.rotation_matrix(*rng.uniform(0, 3, 3))
+        val_r = gc.so3_evaluate(m.space.to_blocks(xr), *gc.euler_angles(u))
+        val = gc.so3_evaluate(m.space.to_blocks(x), *gc.euler_angles(g.T @ u))
+        assert abs(float(val_r) - float(val)) < 1e-10
     H, Hr = m.layer_blocks(x[None]), m.layer_blocks(xr[None])
     for l, (a, b) in enumerate(zip(H[2], Hr[2])):
-        assert np.abs(a[0] @ gc.wigner_D_real(l, *ang) - b[0]).max() < 1e-12
+        assert np.abs(gc.wigner_D_real(l, *ang) @ a[0] - b[0]).max() < 1e-12
 
 
 # -- the predicted bias ------------------------------------------------------------------------------------

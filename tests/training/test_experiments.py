@@ -97,7 +97,7 @@ def test_fc_diag_cnn_match_independent_solutions(tiny):
     assert rel(m["runs"]["L=2"]["diagonal"]["beta_polished"], l1_reference(X, y)) < 1e-5  # depth-2 diagonal: l1
     for arch in ("FC", "diagonal", "CNN"):
         run = m["runs"]["L=2"][arch]
-        assert abs(run["polished"]["ratio"] - 1) < 1e-6 and run["verdict"] == "consistent"
+        assert abs(run["polished"]["ratio"] - 1) < 1e-6 and run["verdict"].startswith("consistent: global optimum (ratio 1.0000,")
         assert run["polished"]["ratio"] <= run["raw"]["ratio"] + 1e-9
 
 
@@ -352,7 +352,7 @@ def test_jsonable_is_strict_json(values):
 @settings(max_examples=40, deadline=None)
 @given(r=st.floats(1.0, 1.0 + 1e-4), k=st.floats(0, 1e-5), raw=st.floats(1.0, 10.0))
 def test_verdict_convex_consistent(r, k, raw):
-    assert verdict({"ratio": raw}, {"ratio": r, "kkt": k}, True) == "consistent"
+    assert verdict({"ratio": raw}, {"ratio": r, "kkt": k}, True) == f"consistent: global optimum (ratio {r:.4f}, KKT residual {k:.1e})"
     assert verdict({"ratio": raw}, {"ratio": r + 0.01, "kkt": k}, True).startswith("inconsistent")
     assert verdict({"ratio": raw}, None, True, "polish skipped").endswith("polish skipped)")
 
@@ -363,3 +363,52 @@ def test_format_and_table():
            "cosine_raw": None, "cosine_polished": 1.0, "kkt_raw": 0.1, "kkt_polished": 1e-12, "verdict": "v"}
     assert report_table([row]).splitlines()[2] == "| e\\|x | a | p | 1.5000 | 1.0000 | n/a | 1.0000 | 1.0e-01 | 1.0e-12 | v |"
     assert np.allclose(unit_rms(np.array([[1.0, 0.0], [0.0, 3.0]])), np.array([[1.0, 0.0], [0.0, 3.0]]) / np.sqrt(5.0))
+
+
+# -- verdict wording: constructed figures, expected strings written out by hand ---------------------------------
+def test_verdict_nonconvex_local_solution_is_stationary_not_optimal():
+    v = verdict({"ratio": 1.5}, {"ratio": 1.32, "kkt": 3e-9}, False)
+    assert v == ("stationary, not optimal: KKT residual 3.0e-09, a local solution 32% above the best known point "
+                 "(ratio 1.3200)")
+    assert not v.startswith("consistent") and "optimum" not in v
+
+
+def test_verdict_nonconvex_best_known_point_and_better():
+    assert (verdict({"ratio": 1.2}, {"ratio": 1.0002, "kkt": 2e-10}, False)
+            == "consistent: stationary (KKT residual 2.0e-10) at the best known point (ratio 1.0002)")
+    assert (verdict({"ratio": 1.2}, {"ratio": 0.9, "kkt": 2e-10}, False)
+            == "consistent: stationary (KKT residual 2.0e-10), better than the best known point of the solver (ratio 0.9000)")
+    # not stationary: never "consistent", whatever the ratio
+    assert (verdict({"ratio": 1.2}, {"ratio": 1.0, "kkt": 0.02}, False)
+            == "not certified: polished KKT residual 2.0e-02 > 0.0001 (polish did not converge?)")
+
+
+def test_verdict_convex_global_optimum_and_failures():
+    assert (verdict({"ratio": 1.1}, {"ratio": 1.0, "kkt": 1e-12}, True)
+            == "consistent: global optimum (ratio 1.0000, KKT residual 1.0e-12)")
+    assert (verdict({"ratio": 1.1}, {"ratio": 1.0, "kkt": None}, True)
+            == "consistent: objective at the global optimum (ratio 1.000000), not certified (KKT residual skipped)")
+    assert verdict({"ratio": 1.1}, {"ratio": 1.32, "kkt": 1e-12}, True).startswith("inconsistent: polished ratio 1.3200")
+
+
+def test_verdict_without_polish_says_skipped_never_nan():
+    v = verdict({"ratio": 1.01}, None, True, "polish skipped: 5000 parameters > 100")
+    assert v == "near the global optimum (raw only, not certified: ratio 1.0100; polish skipped: 5000 parameters > 100)"
+    v3 = verdict({"ratio": 1.01}, None, False, "polish skipped: 5000 parameters > 100")
+    assert v3.startswith("near the best known point (raw only, not certified")
+    assert verdict({"ratio": float("nan")}, {"ratio": float("nan"), "kkt": None}, False).startswith("undecided")
+    for v in (v, v3):
+        assert "nan" not in v.lower() and not v.startswith("consistent")
+
+
+def test_report_table_prints_skipped_polish():
+    from training.experiments._common import polish_status, row
+
+    run = {"architecture": "FC", "depth": 3, "prediction": "SVM", "raw": {"ratio": 1.02, "cosine": 0.99, "kkt": 0.1},
+           "polished": None, "polish": {"note": "polish skipped: 200000 parameters > 100000"},
+           "verdict": "near the global optimum (raw only, not certified: ratio 1.0200; polish skipped)"}
+    assert polish_status(run) == "skipped"
+    line = report_table([row("e", run)]).splitlines()[2]
+    assert line == ("| e | FC L=3 | SVM | 1.0200 | skipped | 0.9900 | skipped | 1.0e-01 | skipped | "
+                    "near the global optimum (raw only, not certified: ratio 1.0200; polish skipped) |")
+    assert "nan" not in line

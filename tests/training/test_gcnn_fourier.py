@@ -79,26 +79,26 @@ def test_paths_agree(name, depth, N, seed):
 
 
 def test_forward_matches_the_definition():
-    """f(x) from (x star w)(g) = sum_h w(h) x(h g), written out with the Cayley table."""
+    """f(x) from (x star w)(g) = sum_h w(h) x(g h), written out with the Cayley table."""
     G = group("SG200_44")
     C = np.asarray(G.cayley_table)
     m = GCNN(G, 3, seed=5, method="fourier")
     x = np.random.default_rng(1).standard_normal(G.order)
     h = x
     for w in m.params[:-1]:
-        h = np.array([w @ h[C[:, g]] for g in range(G.order)])  # sum_h w(h) x(h g)
+        h = np.array([w @ h[C[g, :]] for g in range(G.order)])  # sum_h w(h) x(g h)
     assert rel_err(m.forward(x[None]), [h @ m.params[-1]]) < 1e-12
 
 
 def test_fourier_relation_of_the_linearization():
-    """beta_hat(rho) = w_hat_1(rho) ... v_hat(rho), with the irrep matrices (THEORY.md section 2)."""
+    """beta_hat(rho) = v_hat(rho) w_hat_{L-1}(rho) ... w_hat_1(rho), with the irrep matrices (docs/theory.md)."""
     G = group("D10")
     m = GCNN(G, 3, seed=2, method="fourier")
     beta = m.linearization()
     for rho in G.irreps():
         R = np.asarray(rho.matrices)
         prod = np.eye(rho.dim)
-        for w in m.params:
+        for w in reversed(m.params):
             prod = prod @ np.einsum("g,gij->ij", w, R)
         assert rel_err(np.einsum("g,gij->ij", beta, R), prod) < 1e-10
 
@@ -133,8 +133,10 @@ def test_minibatch_fit_agrees():
     X = rng.standard_normal((10, 200)) / np.sqrt(200)
     y = np.sign(rng.standard_normal(10))
     fourier.precompute(X)  # mini-batches are new arrays: they take the uncached path
-    kw = dict(steps=5, lr=0.5, batch_size=4, seed=1, record=3, progress=False)
+    # lr=0.5 diverges on this draw (the norm of the degree-3 parameters grows 7 -> 15 in 3 steps)
+    kw = dict(steps=5, lr=0.2, batch_size=4, seed=1, record=3, progress=False)
     a, b = fit(real, X, y, **kw), fit(fourier, X, y, **kw)
+    assert list_rel_err(a.model.params, real.params) > 1e-3  # the runs did move
     assert list_rel_err(b.model.params, a.model.params) < 1e-10
 
 
@@ -175,18 +177,18 @@ def test_directional_finite_differences(k, depth, seed):
 
 # -- equivariance ---------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("name", ["SG200_44", "p4m2", "D10"])
-def test_layers_commute_with_right_translations(name):
+def test_layers_commute_with_left_translations(name):
     G = group(name)
     C = np.asarray(G.cayley_table)
     m = GCNN(G, 4, seed=3, method="fourier")
     X = np.random.default_rng(0).standard_normal((3, G.order))
     H = m.layer_outputs(X)
     for k in np.random.default_rng(1).choice(G.order, size=min(6, G.order), replace=False):
-        Hk = m.layer_outputs(X[:, C[:, k]])  # (R_k x)(g) = x(g k)
+        Hk = m.layer_outputs(X[:, C[k, :]])  # (L_{k^-1} x)(g) = x(k g)
         for l in range(1, m.depth):
-            assert rel_err(Hk[l], H[l][:, C[:, k]]) < 1e-10
-    if not G.is_abelian:  # left translations do not commute with the layer
-        assert any(rel_err(m.layer_outputs(X[:, C[k, :]])[1], H[1][:, C[k, :]]) > 1e-3 for k in range(G.order))
+            assert rel_err(Hk[l], H[l][:, C[k, :]]) < 1e-10
+    if not G.is_abelian:  # right translations do not commute with the layer
+        assert any(rel_err(m.layer_outputs(X[:, C[:, k]])[1], H[1][:, C[:, k]]) > 1e-3 for k in range(G.order))
 
 
 # -- method choice, cache, errors -----------------------------------------------------------------------------

@@ -151,36 +151,37 @@ def test_gcnn_dihedral(depth, seed):
     G = grouptools.dihedral(4)
     m = GCNN(G, depth=depth, seed=seed)
     check_model(m, seed)
-    # forward against the definition (x star w)(g) = sum_h w(h) x(h g)
+    # forward against the definition (x star w)(g) = sum_h w(h) x(g h)
     C = G.cayley_table
     x = np.random.default_rng(seed).standard_normal(8)
     h = x
     for w in m.params[:-1]:
-        h = np.array([sum(w[a] * h[C[a, g]] for a in range(8)) for g in range(8)])
+        h = np.array([sum(w[a] * h[C[g, a]] for a in range(8)) for g in range(8)])
     assert np.isclose(m.forward(x[None])[0], h @ m.params[-1])
-    # Fourier relation at the 2-d irrep (THEORY.md): beta_hat(rho) = w_hat_1(rho) ... v_hat(rho)
+    # Fourier relation at the 2-d irrep (docs/theory.md): beta_hat(rho) = v_hat(rho) w_hat_{L-1}(rho) ... w_hat_1(rho)
     rho = dihedral_irrep2(G)
 
     def hat(f):
         return np.einsum("g,gij->ij", f, rho)
 
     prod = np.eye(2)
-    for w in m.params:
+    for w in reversed(m.params):
         prod = prod @ hat(w)
     assert rel_err(hat(m.linearization()), prod) < 1e-10
 
 
-def test_gcnn_layers_commute_with_right_translations(d8):
+def test_gcnn_layers_commute_with_left_translations(d8):
     m = GCNN(d8, depth=4, seed=3)
     C = d8.cayley_table
     X = np.random.default_rng(0).standard_normal((3, 8))
     H = m.layer_outputs(X)
     for k in range(8):
-        Hk = m.layer_outputs(X[:, C[:, k]])  # (R_k x)(g) = x(g k)
+        Lk = C[k, :]  # (L_{k^-1} x)(g) = x(k g); every left translation is one of these
+        Hk = m.layer_outputs(X[:, Lk])
         for l in range(1, m.depth):
-            assert np.allclose(Hk[l], H[l][:, C[:, k]])
-    # left translations (L_k x)(g) = x(k g) do not commute with the layer (D8 is not abelian)
-    assert any(not np.allclose(m.layer_outputs(X[:, C[k, :]])[1], H[1][:, C[k, :]]) for k in range(8))
+            assert np.allclose(Hk[l], H[l][:, Lk])
+    # right translations (R_k x)(g) = x(g k) do not commute with the layer (D8 is not abelian)
+    assert any(not np.allclose(m.layer_outputs(X[:, C[:, k]])[1], H[1][:, C[:, k]]) for k in range(8))
 
 
 @pytest.mark.parametrize("n", [1, 5, 6])
@@ -202,7 +203,7 @@ def test_correlation_index_definition(d8):
     K = correlation_index(d8.cayley_table, d8.inverse)
     for m in range(8):
         for g in range(8):
-            assert d8.cayley_table[K[m, g], g] == m  # K[m, g] g = m
+            assert d8.cayley_table[g, K[m, g]] == m  # g K[m, g] = m, i.e. K[m, g] = g^-1 m
 
 
 # -- tensor networks ------------------------------------------------------------------------------------

@@ -30,11 +30,10 @@ Examples
 
 from __future__ import annotations
 
-import json
 import math
 import sys
 import time
-from dataclasses import asdict, dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
@@ -46,6 +45,7 @@ from .._fit import FitResult, Record, fit
 from ..metrics import cosine
 from ..models import GCNN, CircularCNN, Diagonal, FullyConnected, LinearModel, TensorNetwork
 from ..polish import polish
+from ._store import atomic_write, jsonable, write_json  # noqa: F401  (jsonable, write_json: re-exported)
 
 __all__ = [
     "ARCH_KIND",
@@ -69,6 +69,7 @@ __all__ = [
     "progress_bar",
     "jsonable",
     "write_json",
+    "polish_status",
     "fmt",
     "report_table",
     "new_figure",
@@ -354,44 +355,67 @@ def _assess(problem: Problem, beta: np.ndarray | None, X: np.ndarray, y: np.ndar
     }
 
 
+def _num(x: Any, spec: str) -> str:
+    """``x`` formatted with ``spec``; ``"skipped"`` for None, ``"n/a"`` for NaN/inf (never ``nan``)."""
+    if x is None:
+        return "skipped"
+    x = float(x)
+    return format(x, spec) if math.isfinite(x) else "n/a"
+
+
 def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: bool, note: str = "") -> str:
     """One-line verdict from the raw and polished figures (the protocol of ``docs/experiments.md``).
 
-    Convex problems: ``"consistent"`` if the polished ratio is within ``RATIO_TOL`` of 1 and the KKT
-    residual below ``KKT_TOL``. Nonconvex problems: consistent if the polished point is certified
-    stationary, saying whether it is the best known solution, a better one, or another one. Without
-    a polished point the verdict rests on the raw ratio.
+    The wording separates what the theory predicts from what was found. Gradient descent converges in
+    direction to a first-order stationary (KKT) point of the predicted problem; only for a convex
+    problem (the SVM of FC at any depth, L <= 2 otherwise) is every such point the global optimum.
+
+    - Convex: ``"consistent: global optimum (ratio q, KKT residual r)"`` when the polished ratio is
+      within ``RATIO_TOL`` of 1 and the KKT residual below ``KKT_TOL``; ``"inconsistent: ..."`` when
+      the ratio is above.
+    - Nonconvex (L >= 3): ``"consistent: stationary (KKT residual r) at the best known point (ratio q)"``;
+      a certified stationary point above the best known one is ``"stationary, not optimal: ... a
+      local solution P% above the best known point (ratio q)"``, never plain "consistent".
+    - Without a polished point the verdict rests on the raw ratio, is marked ``raw only, not
+      certified`` and says why (``note``, e.g. ``polish skipped``).
+
+    Missing figures print as ``skipped`` (never ``nan``).
 
     Examples
     --------
     >>> verdict({"ratio": 1.02}, {"ratio": 1.0000001, "kkt": 1e-12}, True)
-    'consistent'
+    'consistent: global optimum (ratio 1.0000, KKT residual 1.0e-12)'
     >>> verdict({"ratio": 1.3}, {"ratio": 1.2, "kkt": 1e-9}, False)
-    'consistent: stationary, another local solution (ratio 1.2000)'
+    'stationary, not optimal: KKT residual 1.0e-09, a local solution 20% above the best known point (ratio 1.2000)'
     """
+    target = "the global optimum" if convex else "the best known point"
     if polished is None or polished.get("ratio") is None or not np.isfinite(polished["ratio"]):
         r = raw.get("ratio")
+        why = note or "polish unavailable"
         if r is None or not np.isfinite(r):
             return f"undecided: the iterate does not separate the data{'; ' + note if note else ''}"
-        why = note or "polish unavailable"
         if r <= 1 + 0.05:
-            return f"consistent (raw only, ratio {r:.4f}; {why})"
+            return f"near {target} (raw only, not certified: ratio {r:.4f}; {why})"
         return f"undecided: raw ratio {r:.4f} (directional convergence is ~1/log t; {why})"
     r, k = float(polished["ratio"]), polished.get("kkt")
     stationary = k is not None and np.isfinite(k) and k <= KKT_TOL
+    kkt = _num(k, ".1e")
     if convex:
         if r <= 1 + RATIO_TOL and stationary:
-            return "consistent"
+            return f"consistent: global optimum (ratio {r:.4f}, KKT residual {kkt})"
         if r <= 1 + RATIO_TOL:
-            return f"consistent: objective at the optimum (ratio {r:.6f}), not certified (KKT residual {k:.1e})"
-        return f"inconsistent: polished ratio {r:.4f} > 1 at a parameter-space KKT point (a saddle of the factored problem?)"
+            return f"consistent: objective at the global optimum (ratio {r:.6f}), not certified (KKT residual {kkt})"
+        return (f"inconsistent: polished ratio {r:.4f} > 1 at a parameter-space KKT point "
+                "(a saddle of the factored problem?)")
     if not stationary:
-        return f"not certified: polished KKT residual {k:.1e} > {KKT_TOL:g} (polish did not converge?)"
+        return f"not certified: polished KKT residual {kkt} > {KKT_TOL:g} (polish did not converge?)"
     if abs(r - 1) <= RATIO_TOL:
-        return "consistent: stationary, the best known solution"
+        return f"consistent: stationary (KKT residual {kkt}) at the best known point (ratio {r:.4f})"
     if r < 1:
-        return f"consistent: stationary, better than the solver's best start (ratio {r:.4f})"
-    return f"consistent: stationary, another local solution (ratio {r:.4f})"
+        return (f"consistent: stationary (KKT residual {kkt}), better than the best known point of the solver "
+                f"(ratio {r:.4f})")
+    return (f"stationary, not optimal: KKT residual {kkt}, a local solution {100 * (r - 1):.0f}% above the best "
+            f"known point (ratio {r:.4f})")
 
 
 def run_arch(
@@ -553,7 +577,8 @@ def plot_group_comparison(metrics: Mapping[str, Any], path: str | Path, title: s
 def summarize(runs: Mapping[str, Mapping[str, Mapping[str, Any]]], key: str = "pred") -> str:
     """One line per depth with the polished (else raw) ratio of every architecture for problem ``key``.
 
-    ``key="pred"`` is each architecture's own prediction; other keys are the ``cross`` problems.
+    ``key="pred"`` is each architecture's own prediction; other keys are the ``cross`` problems. A raw
+    ratio stands in (marked ``(raw)``) where there is no polished point.
     """
     parts = []
     for label, rr in runs.items():
@@ -563,15 +588,29 @@ def summarize(runs: Mapping[str, Mapping[str, Mapping[str, Any]]], key: str = "p
                 pol, raw = (run.get("polished") or {}).get("ratio"), run["raw"]["ratio"]
             else:
                 pol, raw = run["cross"][key]["polished"], run["cross"][key]["raw"]
-            cells.append(f"{arch} {fmt(pol if pol is not None else raw, 'ratio')}")
+            cells.append(f"{arch} {fmt(pol, 'ratio')}" if pol is not None else f"{arch} {fmt(raw, 'ratio')} (raw)")
         parts.append(f"{label}: " + ", ".join(cells))
     return "; ".join(parts)
 
 
+def polish_status(run: Mapping[str, Any]) -> str | None:
+    """``None`` if the run has a polished point, else what the report prints in its place:
+    ``"skipped"`` (polish disabled or skipped), ``"failed"`` or ``"n/a"``."""
+    if run.get("polished"):
+        return None
+    note = str((run.get("polish") or {}).get("note") or "")
+    if note.startswith(("polish skipped", "polish disabled")):
+        return "skipped"
+    if note.startswith(("polish failed", "polish impossible")):
+        return "failed"
+    return "n/a"
+
+
 def row(experiment: str, run: Mapping[str, Any], architecture: str | None = None) -> dict:
-    """A report row from :func:`run_arch` output."""
+    """A report row from :func:`run_arch` output (``polish_status``: see :func:`polish_status`)."""
     pol = run.get("polished") or {}
     return {
+        "polish_status": polish_status(run),
         "experiment": experiment,
         "architecture": architecture or f"{run['architecture']} L={run['depth']}",
         "prediction": run["prediction"],
@@ -622,42 +661,10 @@ def unit_rms(X: np.ndarray) -> np.ndarray:
 
 # -- progress, JSON, report ---------------------------------------------------------------------------------
 def progress_bar(total: int, desc: str, enabled: bool):
-    """A tqdm bar on stderr (disabled when ``enabled`` is false)."""
+    """A tqdm bar on stderr, shown only if ``enabled`` and stderr is a terminal (no escape codes in logs)."""
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, desc=desc, leave=False, disable=not enabled, file=sys.stderr)
-
-
-def jsonable(obj: Any) -> Any:
-    """Convert numpy arrays/scalars, dataclasses and tuples to JSON types; NaN and inf become None.
-
-    Examples
-    --------
-    >>> jsonable({"a": np.array([1.0, np.nan]), "b": (np.int64(2),)})
-    {'a': [1.0, None], 'b': [2]}
-    """
-    if is_dataclass(obj) and not isinstance(obj, type):
-        return jsonable(asdict(obj))
-    if isinstance(obj, Mapping):
-        return {str(k): jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, np.ndarray):
-        return jsonable(obj.tolist())
-    if isinstance(obj, (list, tuple)):
-        return [jsonable(v) for v in obj]
-    if isinstance(obj, (bool, np.bool_)):
-        return bool(obj)
-    if isinstance(obj, (int, np.integer)):
-        return int(obj)
-    if isinstance(obj, (float, np.floating)):
-        return float(obj) if math.isfinite(obj) else None
-    if obj is None or isinstance(obj, str):
-        return obj
-    return str(obj)
-
-
-def write_json(obj: Any, path: str | Path) -> None:
-    """Write :func:`jsonable` ``obj`` to ``path`` (sorted keys, strict JSON)."""
-    Path(path).write_text(json.dumps(jsonable(obj), indent=1, sort_keys=True, allow_nan=False) + "\n")
+    return tqdm(total=total, desc=desc, leave=False, disable=not (enabled and sys.stderr.isatty()), file=sys.stderr)
 
 
 def fmt(x: Any, what: str) -> str:
@@ -674,6 +681,9 @@ REPORT_COLUMNS = ("experiment", "architecture", "prediction", "ratio raw", "rati
 def report_table(rows: Iterable[Mapping[str, Any]]) -> str:
     """The Markdown table of the report (columns :data:`REPORT_COLUMNS`).
 
+    Missing entries print as ``n/a``, the polished ones as the row's ``polish_status`` (e.g.
+    ``skipped``) when it has one.
+
     Examples
     --------
     >>> print(report_table([{"experiment": "e", "architecture": "FC", "prediction": "SVM",
@@ -683,10 +693,15 @@ def report_table(rows: Iterable[Mapping[str, Any]]) -> str:
     """
     lines = ["| " + " | ".join(REPORT_COLUMNS) + " |", "|" + " --- |" * len(REPORT_COLUMNS)]
     for r in rows:
+        status = r.get("polish_status")  # "skipped" etc. in the polished cells when there is no polished point
+
+        def pol(x: Any, what: str) -> str:
+            return status if x is None and status else fmt(x, what)
+
         cells = [r["experiment"], r["architecture"], r["prediction"],
-                 fmt(r["ratio_raw"], "ratio"), fmt(r["ratio_polished"], "ratio"),
-                 fmt(r["cosine_raw"], "cosine"), fmt(r["cosine_polished"], "cosine"),
-                 fmt(r["kkt_raw"], "kkt"), fmt(r["kkt_polished"], "kkt"), r["verdict"]]
+                 fmt(r["ratio_raw"], "ratio"), pol(r["ratio_polished"], "ratio"),
+                 fmt(r["cosine_raw"], "cosine"), pol(r["cosine_polished"], "cosine"),
+                 fmt(r["kkt_raw"], "kkt"), pol(r["kkt_polished"], "kkt"), r["verdict"]]
         lines.append("| " + " | ".join(str(c).replace("|", "\\|") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -708,8 +723,8 @@ def new_figure(nrows: int, ncols: int, *, width: float = 4.2, height: float = 3.
 
 
 def save_figure(fig: Any, path: str | Path) -> None:
-    """Save as PNG (100 dpi, fixed metadata so that reruns give identical files)."""
-    fig.savefig(str(path), dpi=100, metadata={"Software": None})
+    """Save as PNG (100 dpi, fixed metadata so that reruns give identical files), atomically."""
+    atomic_write(path, lambda fh: fig.savefig(fh, format="png", dpi=100, metadata={"Software": None}))
 
 
 def plot_ratio_traces(ax: Any, runs: Mapping[str, Mapping[str, Any]], key: str, title: str, *, ylabel: str = "") -> None:

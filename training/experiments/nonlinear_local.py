@@ -3,14 +3,16 @@
 Three ReLU networks without biases, all positively homogeneous of degree 3 in their parameters,
 
 - G-CNN: ``f(x) = <relu(relu(x star w1) star w2), v>`` with the D60 correlation
-  ``(x star w)(g) = sum_h w(h) x(h g)``,
+  ``(x star w)(g) = sum_h w(h) x(g h)`` (Cohen & Welling, "Group equivariant convolutional
+  networks", ICML 2016; left-equivariant, and so is the whole ReLU network up to the last layer),
 - CNN: the same with the cyclic group C60 (circular correlation of the same vectors),
 - FC: ``f(x) = relu(relu(x W1) W2) v``,
 
 are trained by normalized gradient descent on the exponential loss of Gaussian data on D60. Their
 *local linearizations* ``beta_n = grad_x f(x_n)`` (the input gradients at the data points) are
 compared through the d_rho-weighted Schatten 2/3 quasi-norm of their group Fourier blocks, each
-normalized to unit l2 norm as in the seeds' code. The reference is the same quantity for the
+normalized to unit l2 norm as in Lawrence, Georgiev, Dienes, Kiani, "Implicit bias of linear
+equivariant networks" (ICML 2022). The reference is the same quantity for the
 linear G-CNN's predicted predictor (the best stationary point of the Schatten max-margin problem).
 The prediction (a heuristic, not a theorem) is that the ReLU G-CNN has the lowest local Schatten
 norms.
@@ -62,8 +64,8 @@ class ReLUNet(LinearModel):
     D : int
         Input dimension.
     K : numpy.ndarray, optional
-        ``K[m, g]`` = index of ``g_m g^{-1}`` (:func:`training.models.correlation_index`), for the
-        convolutional architectures.
+        ``K[m, g]`` = index of ``g^{-1} g_m`` (:func:`training.models.correlation_index`), for the
+        convolutional architectures: a layer is ``h @ w[K]``, ``(h star w)(g) = sum_m h(m) w(g^{-1} m)``.
     width : int, optional
         Hidden width of FC (default D).
     init_scale : float
@@ -145,7 +147,7 @@ class Config:
     Attributes
     ----------
     order : int
-        Order of the dihedral group (60: the seeds' D60).
+        Order of the dihedral group (60: the D60 of Lawrence et al. 2022).
     N : int
         Number of Gaussian points (alternating labels).
     fc_width : int, optional

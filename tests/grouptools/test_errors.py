@@ -1,0 +1,247 @@
+"""Named errors and bounded messages (issue 10): every bad input to the public API raises a
+:class:`grouptools.GroupToolsError` subclass (also the standard exception a caller expects), and
+messages quote at most 80 characters of the input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import grouptools as gt
+from grouptools import uncertainty as U
+from grouptools._errors import QUOTE_LIMIT, check_limit, excerpt, quote
+from grouptools.fourier import (
+    FourierBlocks,
+    fourier_matrix,
+    inverse,
+    lp_norm,
+    schatten_norm,
+    singular_values,
+    transform,
+    weighted_schatten,
+)
+
+FAST = settings(max_examples=40, deadline=None, database=None)
+
+#: values of the wrong type for nearly every argument
+JUNK = [None, "x", 2.5, float("nan"), True, object(), {}, b"ab", 1j, [[1, 2], [3]], np.array(["a", "b"])]
+junk = st.sampled_from(JUNK) | st.floats(allow_nan=True) | st.text(max_size=5) | st.binary(max_size=3)
+
+
+def named(fn, *args, **kwargs) -> gt.GroupToolsError:
+    """Call ``fn``; it must raise a GroupToolsError with a one-line, bounded message."""
+    with pytest.raises(gt.GroupToolsError) as info:
+        fn(*args, **kwargs)
+    msg = str(info.value)
+    assert "\n" not in msg and len(msg) < 300, msg
+    return info.value
+
+
+# -- the hierarchy ------------------------------------------------------------------------------
+def test_hierarchy_and_exports():
+    assert issubclass(gt.ParameterError, ValueError) and issubclass(gt.ParameterError, gt.GroupToolsError)
+    assert issubclass(gt.ParameterTypeError, TypeError) and issubclass(gt.ParameterTypeError, gt.GroupToolsError)
+    assert issubclass(gt.ElementError, IndexError) and issubclass(gt.ElementError, gt.GroupToolsError)
+    assert issubclass(gt.InvalidGroupError, gt.ParameterError)
+    assert issubclass(gt.InvalidLimitError, gt.ParameterError)
+    assert issubclass(gt.InvalidLimitError, gt.EnumerationLimitError)  # what it was before
+    for name in ("ElementError", "InvalidLimitError", "ParameterError", "ParameterTypeError"):
+        assert name in gt.__all__ and getattr(gt, name).__doc__
+
+
+# -- the quoting helpers ------------------------------------------------------------------------
+def test_quote_and_excerpt_bounds():
+    assert quote("abc") == "'abc'"
+    long = "x" * 100_000
+    assert len(quote(long)) <= QUOTE_LIMIT + 5 and quote(long).endswith("...'")
+    assert len(quote(list(range(10**5)))) <= QUOTE_LIMIT + 3
+    before, after = excerpt("a" * 1000 + "!" + "b" * 1000, 1000)
+    assert before.startswith("...") and after.startswith("!") and after.endswith("...")
+    assert len(before) + len(after) <= QUOTE_LIMIT + 6
+    assert excerpt("short", 2) == ("sh", "ort")
+    assert excerpt("ab\ncd", 2) == ("ab", "\\ncd")  # one line
+    # a short side leaves its budget to the other side
+    before, after = excerpt("y" * 500 + "z", 500)
+    assert after == "z" and len(before) == 3 + QUOTE_LIMIT - 1
+
+
+@FAST
+@given(st.text(max_size=400), st.integers(-10, 500))
+def test_excerpt_is_a_bounded_window(text, pos):
+    before, after = excerpt(text, pos)
+    assert "\n" not in before + after
+    assert len(before.removeprefix("...")) + len(after.removesuffix("...")) <= QUOTE_LIMIT
+    if len(text) <= 40 and text.isprintable():
+        p = min(max(pos, 0), len(text))
+        assert (before, after) == (text[:p], text[p:])
+
+
+def test_check_limit():
+    assert check_limit("max_order", 5) == 5 and check_limit("t", 0.5, integer=False) == 0.5
+    for bad in (0, -5, 2.5, True, "10", None, float("nan")):
+        with pytest.raises(gt.InvalidLimitError):
+            check_limit("max_order", bad)
+    for bad in (0, -1.0, float("inf"), float("nan"), "1"):
+        with pytest.raises(gt.InvalidLimitError):
+            check_limit("time_budget", bad, integer=False)
+
+
+# -- FiniteGroup methods ------------------------------------------------------------------------
+G = gt.dihedral(4)
+out_of_range = st.one_of(st.integers(max_value=-1), st.integers(min_value=G.order)).filter(
+    lambda x: abs(x) < 2**62
+)
+
+
+@FAST
+@given(out_of_range)
+def test_out_of_range_element_indices(x):
+    for call in (lambda: G.word(x), lambda: G.element(x), lambda: G.element_order(x),
+                 lambda: G.subgroup([x]), lambda: G.normal_closure([x]), lambda: G.multiply(x, 1),
+                 lambda: G.multiply(1, [0, x]), lambda: G.power(x, 2), lambda: G.conjugate(1, x),
+                 lambda: G.commutator(x, 1)):
+        err = named(call)
+        assert isinstance(err, gt.ElementError) and isinstance(err, IndexError)
+
+
+@FAST
+@given(st.integers(min_value=3).filter(lambda c: c < 2**62) | st.integers(max_value=-3).filter(lambda c: c > -2**62))
+def test_out_of_range_letters(c):
+    assert isinstance(named(G.element, [1, c]), gt.ElementError)
+
+
+@FAST
+@given(junk)
+def test_junk_types_for_group_methods(j):
+    for call in (lambda: G.word(j), lambda: G.element_order(j), lambda: G.subgroup([j]),
+                 lambda: G.multiply(j, 1), lambda: G.power(1, j), lambda: G.cosets(j),
+                 lambda: G.is_subgroup_normal(j), lambda: G.element([j])):
+        named(call)
+    if not isinstance(j, str):
+        named(G.element, j) if not hasattr(j, "__iter__") else None
+
+
+def test_reported_group_method_errors():
+    assert isinstance(named(G.element, 123), gt.ElementError)
+    assert isinstance(named(G.word, -1), gt.ElementError)
+    assert isinstance(named(G.subgroup, [99]), gt.ElementError)
+    assert isinstance(named(G.element, None), gt.ParameterTypeError)
+    assert isinstance(named(G.word, 2.5), gt.ParameterTypeError)  # no silent truncation
+    assert isinstance(named(G.power, 1, 2.5), gt.ParameterTypeError)
+    assert isinstance(named(G.subgroup, 5), gt.ParameterTypeError)
+    assert isinstance(named(G.multiply, [1, 2], [1, 2, 3]), gt.ParameterError)  # shapes
+    assert isinstance(named(G.cosets, G.centre(), side="up"), ValueError)
+    assert isinstance(named(gt.FiniteGroup, "abc"), gt.ParameterTypeError)
+    assert isinstance(named(gt.FiniteGroup, [[1.5, 0.0]]), gt.ParameterTypeError)
+    assert isinstance(named(gt.FiniteGroup, [[1, 0]], 5), gt.ParameterTypeError)
+    assert isinstance(named(gt.from_cayley_table, [[0, 1], [1]]), gt.InvalidGroupError)
+    # still valid: ints as element indices, numpy integers, huge exponents
+    assert G.element(5) == 5 and G.word(np.int64(5)) == G.word(5)
+    assert G.power(G.element("r"), 10**30) == G.power(G.element("r"), 10**30 % 4)
+    assert G.power(G.element("r"), -1) == G.element("r^-1")
+
+
+# -- catalogue ----------------------------------------------------------------------------------
+@FAST
+@given(st.integers(max_value=0).filter(lambda n: n > -2**62))
+def test_catalogue_nonpositive(n):
+    for fn in (gt.cyclic, gt.dihedral, gt.torus_p4m, gt.dicyclic, gt.symmetric, gt.alternating,
+               gt.quaternion):
+        assert isinstance(named(fn, n), gt.InvalidGroupError)
+    assert isinstance(named(gt.abelian, [2, n]), gt.InvalidGroupError)
+
+
+@FAST
+@given(junk)
+def test_catalogue_junk(j):
+    for fn in (gt.cyclic, gt.dihedral, gt.torus_p4m, gt.dicyclic, gt.symmetric, gt.alternating,
+               gt.quaternion, gt.abelian, gt.direct_product, gt.from_permutations, gt.from_matrices,
+               gt.from_presentation, gt.group, lambda x: gt.special_linear(2, x),
+               lambda x: gt.projective_special_linear(x, 3), lambda x: gt.affine_group(3, x),
+               lambda x: gt.semidirect_product(gt.cyclic(3), x, [[2]]),
+               lambda x: gt.semidirect_product(gt.cyclic(3), gt.cyclic(2), [[x]])):
+        if fn is gt.group and isinstance(j, str):
+            continue  # a string is a specification: tested elsewhere
+        if fn is gt.from_presentation and isinstance(j, str):
+            continue
+        named(fn, j)
+
+
+def test_reported_catalogue_errors():
+    assert isinstance(named(gt.cyclic, -3), gt.InvalidGroupError)
+    assert isinstance(named(gt.cyclic, 2.5), gt.ParameterTypeError)
+    assert isinstance(named(gt.cyclic, "a"), gt.ParameterTypeError)
+    assert isinstance(named(gt.dihedral, 0), gt.InvalidGroupError)
+    assert isinstance(named(gt.torus_p4m, 0), gt.InvalidGroupError)
+    assert isinstance(named(gt.abelian, 5), gt.ParameterTypeError)
+    assert gt.abelian([]).order == 1  # the empty product is the trivial group, on purpose
+    assert isinstance(named(gt.direct_product, 5), gt.ParameterTypeError)
+    assert isinstance(named(gt.from_matrices, [[[1.5]]]), gt.ParameterTypeError)
+    assert isinstance(named(gt.from_presentation, 5), gt.ParameterTypeError)
+    assert isinstance(named(gt.from_presentation, "<a | a^2>", max_order=-1), gt.InvalidLimitError)
+    assert isinstance(named(gt.dicyclic, 10**7), gt.InvalidGroupError)
+
+
+def test_large_catalogue_group_has_no_internal_presentation_error():
+    # C_n with n above the parser's exponent limit: the relator a^n is built as a word, not parsed
+    G = gt.cyclic(2_000_000)
+    assert G.order == 2_000_000 and G.presentation.relators[0] == (1,) * 2_000_000
+    assert gt.dihedral(1_500_000).order == 3_000_000
+
+
+# -- gt.group -----------------------------------------------------------------------------------
+def test_group_keywords_and_limits():
+    for spec in ("S4", "<a | a^2>"):
+        err = named(gt.group, spec, foo=3)
+        assert isinstance(err, gt.ParameterTypeError) and "foo" in str(err)
+        for bad in (-5, 0, 2.5, "10"):
+            assert isinstance(named(gt.group, spec, max_order=bad), gt.InvalidLimitError)
+        assert isinstance(named(gt.group, spec, time_budget=-1), gt.InvalidLimitError)
+    assert isinstance(named(gt.group, None), gt.ParameterTypeError)
+
+
+# -- fourier and uncertainty --------------------------------------------------------------------
+D3 = gt.dihedral(3)
+F = transform(D3, np.arange(6.0))
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # tiny or huge p: overflow is fine
+@FAST
+@given(junk)
+def test_fourier_and_uncertainty_junk(j):
+    calls = [
+        lambda: transform(j, np.zeros(6)), lambda: transform(D3, j), lambda: transform(D3, np.zeros(6), norm=j),
+        lambda: transform(D3, np.zeros(6), method=j), lambda: inverse(D3, j), lambda: inverse(D3, F, norm=j),
+        lambda: inverse(D3, F, real=j), lambda: fourier_matrix(j), lambda: fourier_matrix(D3, max_order=j),
+        lambda: lp_norm(np.ones(3), j), lambda: schatten_norm(np.eye(2), j), lambda: singular_values(j),
+        lambda: weighted_schatten(j, 1), lambda: weighted_schatten(F, j), lambda: FourierBlocks(j),
+        lambda: FourierBlocks.from_flat(D3, j), lambda: F[j], lambda: F.scaled(j),
+        lambda: U.support_size(np.ones(3), j), lambda: U.fourier_rank(D3, np.ones(6), j),
+        lambda: U.fourier_rank(D3, j), lambda: U.meshulam_bound(D3, j), lambda: U.meshulam_bound(j, np.ones(6)),
+        lambda: U.subgroup_indicator(D3, j), lambda: U.coset_indicator(D3, [1], j),
+        lambda: U.coset_indicator(D3, [1], 1, side=j),
+    ]
+    for call in calls:
+        try:
+            call()
+        except gt.GroupToolsError as exc:
+            assert "\n" not in str(exc) and len(str(exc)) < 300
+        # a few junk values are valid for some arguments (e.g. True as real=, 2.5 as p)
+
+
+def test_fourier_shapes_and_indices():
+    assert isinstance(named(transform, D3, np.zeros(5)), gt.InvalidGroupError)
+    assert isinstance(named(transform, D3, [[1, 2], [3]]), gt.ParameterError)
+    assert isinstance(named(transform, D3, np.zeros(6), norm=np.zeros(3)), gt.ParameterTypeError)
+    assert isinstance(named(inverse, D3, 5), gt.ParameterTypeError)
+    assert isinstance(named(lambda: F[7]), gt.ElementError)
+    assert isinstance(named(lambda: F["x"]), gt.ParameterTypeError)
+    assert isinstance(named(lambda: F * "x"), gt.ParameterTypeError)
+    assert isinstance(named(F.scaled, [1.0, 2.0]), gt.ParameterError)
+    assert isinstance(named(U.support_size, "abc"), gt.ParameterError)
+    assert isinstance(named(U.coset_indicator, D3, [1], 2.5), gt.ParameterTypeError)
+    assert isinstance(named(U.subgroup_indicator, D3, [99]), gt.ElementError)
+    # complex functions are allowed by transform
+    assert transform(D3, np.ones(6) * 1j).dims == F.dims
