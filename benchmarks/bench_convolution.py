@@ -5,7 +5,7 @@ A batch of real signals is convolved, ``(f * w)(u) = sum_v f(u v^-1) w(v)``, wit
 * the Fourier route (``convolve(..., method="fourier")``: Clifford FFT, blockwise products,
   inverse FFT; memory ``O(batch |G|)``),
 * the numba kernel over the Cayley table (``method="direct"``; ``O(nnz(w) |G|)`` per signal),
-* the Cayley-table *gather* method of the seeds' code, ``out[b, u] = sum_v f[b, T[u, inv[v]]] w[v]``
+* the Cayley-table *gather* method of the reference code of Lawrence et al., ``out[b, u] = sum_v f[b, T[u, inv[v]]] w[v]``
   by fancy indexing, in chunks of rows ``u`` (it needs ``batch * chunk * |G|`` floats per chunk).
 
 for a dense random filter and for a local 3 x 3 filter (9 translations, identity rotation).
@@ -36,7 +36,7 @@ from grouptools._convolution import convolve  # noqa: E402
 def gather_convolve(
     T: np.ndarray, inv: np.ndarray, f: np.ndarray, w: np.ndarray, chunk: int, rows: int | None = None
 ) -> np.ndarray:
-    """The seeds' method: gather ``f[b, T[u, inv[v]]]`` for a chunk of rows ``u``, contract with ``w``.
+    """Lawrence et al.'s method: gather ``f[b, T[u, inv[v]]]`` for a chunk of rows ``u``, contract with ``w``.
 
     ``rows`` limits the computation to the first rows (for measuring the per-chunk memory).
     """
@@ -100,7 +100,7 @@ def main() -> None:
         for method, t, m, dev in rows:
             name = {"fourier": "Fourier route", "direct": "numba direct (Cayley table)"}[method]
             print(f"| {label} | {name} | {t:.3f} s | {t_gather / t:.1f}x faster | {mib(m, 1)} | {dev:.1e} |")
-        print(f"| {label} | gather, chunks of {args.chunk} rows (seeds) | {t_gather:.3f} s | 1.0x | {mib(m_gather, 1)} | 0 |")
+        print(f"| {label} | gather, chunks of {args.chunk} rows (reference code) | {t_gather:.3f} s | 1.0x | {mib(m_gather, 1)} | 0 |")
     print(f"\nSignals and output: {mib(f.nbytes, 1)} each (batch x |G| float64).")
 
 

@@ -1,7 +1,7 @@
 """Benchmark of the group Fourier transform (grouptools.fourier.transform); prints markdown.
 
 Part 1, on ``torus_p4m(28) = (C28 x C28) : D4`` (|G| = 6272) with a batch of real signals:
-our transform (and inverse) against (a) the dense-matrix method of the seeds' code (build the
+our transform (and inverse) against (a) the dense-matrix method of the reference code of Lawrence et al. (build the
 ``|G| x |G|`` complex Fourier matrix from the irreps, then multiply; build and multiply timed
 separately) and (b) ``numpy.fft.fft2`` over the same data viewed as ``8 * batch`` images
 ``28 x 28`` (what a plain CNN would pay).

@@ -510,7 +510,7 @@ def _affine(m: int, mats: Sequence[np.ndarray], H: FiniteGroup, name: str | None
 
 def torus_p4m(n: int) -> FiniteGroup:
     """``(C_n x C_n) : D4``: translations of the n x n torus with rotations by 90 degrees and
-    reflections (order ``8 n^2``); the seeds' MNIST group for ``n = 28``.
+    reflections (order ``8 n^2``); Lawrence et al.'s MNIST group for ``n = 28``.
 
     Generators ``x, y`` (unit translations) and ``r`` (rotation ``(u, v) -> (-v, u)``),
     ``s`` (reflection ``(u, v) -> (u, -v)``). A pixel ``(u, v)`` of an n x n image is the coset

@@ -28,7 +28,17 @@ from scipy import sparse
 
 from ._numtheory import is_prime, prime_factors
 from ._cyclotomic import Cyclotomic
-from ._errors import GroupTooLargeError, GroupToolsError, VerificationError
+from ._errors import (
+    GroupTooLargeError,
+    ParameterError,
+    ParameterTypeError,
+    VerificationError,
+    check_index,
+    check_int,
+    check_limit,
+    check_type,
+    quote,
+)
 from ._group import ConjugacyClass, FiniteGroup
 
 __all__ = ["CharacterTable", "character_table", "class_names"]
@@ -289,10 +299,8 @@ class CharacterTable:
         return self._groups[g][j]
 
     def _check_row(self, i: int) -> int:
-        i = int(i)
-        if not -len(self.degrees) <= i < len(self.degrees):
-            raise IndexError(f"character index {i} out of range")
-        return i % len(self.degrees)
+        # ParameterTypeError for a non-integer, ElementError (an IndexError) out of range
+        return check_index("character index", i, len(self.degrees), negative=True)
 
     def value(self, i: int, c: int) -> Cyclotomic:
         """``chi_i(g_c)`` exactly.
@@ -304,9 +312,7 @@ class CharacterTable:
         >>> T.value(1, 1).to_gap()
         'E(3)'
         """
-        c = int(c)
-        if not -len(self.classes) <= c < len(self.classes):
-            raise IndexError(f"class index {c} out of range")
+        c = check_index("class index", c, len(self.classes), negative=True)
         X = self.eigenvalue_exponents(i)
         return self._cyc(X[c])
 
@@ -336,8 +342,9 @@ class CharacterTable:
         [0, 2, 1]
         """
         e = self.exponent
-        if math.gcd(int(k), e) != 1:
-            raise GroupToolsError(f"Galois exponent {k} is not coprime to the exponent {e}")
+        k = check_int("Galois exponent", k)
+        if math.gcd(k, e) != 1:
+            raise ParameterError(f"Galois exponent {k} is not coprime to the exponent {e}")
         g, j = self._row_group[self._check_row(i)]
         X = self._groups[g]
         img = np.sort(X[j].astype(np.int64) * int(k) % e, axis=-1).astype(X.dtype)
@@ -398,7 +405,7 @@ class CharacterTable:
         >>> character_table(gt.cyclic(4)).power_map(2).tolist()
         [0, 0, 1, 1]
         """
-        return self._powers[int(k) % self.exponent]
+        return self._powers[check_int("power", k) % self.exponent]
 
     @property
     def inverse_classes(self) -> np.ndarray:
@@ -412,9 +419,12 @@ class CharacterTable:
 
     # -- class functions --------------------------------------------------------------------
     def _class_function(self, f: Any) -> np.ndarray:
-        arr = np.asarray(f, dtype=np.complex128)
+        try:
+            arr = np.asarray(f, dtype=np.complex128)
+        except (TypeError, ValueError):
+            raise ParameterTypeError(f"a class function must be an array of numbers, got {quote(f)}") from None
         if arr.ndim not in (1, 2) or arr.shape[-1] != len(self.classes):
-            raise GroupToolsError(
+            raise ParameterError(
                 f"a class function has shape (nclasses,) or (m, nclasses) with "
                 f"nclasses={len(self.classes)}, got {arr.shape}"
             )
@@ -445,9 +455,11 @@ class CharacterTable:
 
         Raises
         ------
-        GroupToolsError
+        ParameterError
             If an inner product is farther than ``tol`` from an integer (not a virtual
-            character).
+            character), or the class function has the wrong shape.
+        ParameterTypeError
+            If the class function is not an array of numbers.
 
         Examples
         --------
@@ -462,7 +474,7 @@ class CharacterTable:
         r = np.rint(c.real)
         err = np.abs(c - r)
         if err.size and err.max() > tol * max(1.0, float(np.abs(r).max(initial=0))):
-            raise GroupToolsError(
+            raise ParameterError(
                 f"not a virtual character: inner product {c.flat[int(err.argmax())]:.6g} "
                 "is not an integer"
             )
@@ -495,6 +507,7 @@ class CharacterTable:
         <BLANKLINE>
         A = E(3)
         """
+        width = check_int("width", width)
         G = self.group
         n = G.order
         primes = prime_factors(n)
@@ -693,6 +706,9 @@ def character_table(
     >>> sorted({v.to_gap() for v in T.exact_values[1]})
     ['-1', '-E(5)-E(5)^4', '-E(5)^2-E(5)^3', '0', '3']
     """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    max_class_products = check_limit("max_class_products", max_class_products)
+    max_classes = check_limit("max_classes", max_classes)
     default = max_class_products == MAX_CLASS_PRODUCTS and max_classes == MAX_CLASSES
     cache = G._cache  # noqa: SLF001 - FiniteGroup's memo dict
     if "character_table" in cache:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence, Union
 
 import numpy as np
 
-from grouptools._errors import CyclotomicError
+from grouptools._errors import CyclotomicError, ParameterTypeError, check_int, quote
 
 if TYPE_CHECKING:  # pragma: no cover
     import sympy
@@ -88,7 +88,7 @@ def _phi(n: int) -> int:
 def _check_order(n: int) -> int:
     """Validate the order ``n`` of a root of unity."""
     if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise CyclotomicError(f"order of a root of unity must be an int, got {n!r}")
+        raise CyclotomicError(f"order of a root of unity must be an int, got {quote(n)}")
     n = int(n)
     if n < 1:
         raise CyclotomicError(f"order of a root of unity must be positive, got {n}")
@@ -418,7 +418,7 @@ class Cyclotomic:
         True
         """
         n = _check_order(n)
-        return cls._from_roots(n, {int(k) % n: 1})
+        return cls._from_roots(n, {check_int("k", k) % n: 1})
 
     @classmethod
     def from_root_coefficients(
@@ -443,16 +443,18 @@ class Cyclotomic:
         Cyclotomic('0')
         """
         n = _check_order(n)
+        if isinstance(coeffs, (str, bytes)) or not (isinstance(coeffs, Mapping) or hasattr(coeffs, "__iter__")):
+            raise ParameterTypeError(f"coeffs must be a sequence or a mapping of rationals, got {quote(coeffs)}")
         items = coeffs.items() if isinstance(coeffs, Mapping) else enumerate(coeffs)
         fr: list[tuple[int, Fraction]] = []
         den = 1
         for k, c in items:
             q = _as_rational(c)
             if q is None:
-                raise CyclotomicError(f"coefficient {c!r} is not rational")
+                raise CyclotomicError(f"coefficient {quote(c)} is not rational")
             q = Fraction(q)
             if q:
-                fr.append((int(k), q))
+                fr.append((check_int("exponent", k), q))
                 den = _lcm(den, q.denominator)
         acc: dict[int, int] = {}
         for k, q in fr:
@@ -728,7 +730,7 @@ class Cyclotomic:
         True
         """
         if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-            raise CyclotomicError(f"Galois exponent must be an int, got {k!r}")
+            raise CyclotomicError(f"Galois exponent must be an int, got {quote(k)}")
         n = self._n
         k = int(k) % n if n > 1 else 0
         if n == 1:
@@ -1085,7 +1087,7 @@ def ER(n: Rational) -> Cyclotomic:
     """
     q = _as_rational(n)
     if q is None:
-        raise CyclotomicError(f"ER needs a rational argument, got {n!r}")
+        raise CyclotomicError(f"ER needs a rational argument, got {quote(n)}")
     q = Fraction(q)
     num, den = q.numerator, q.denominator
     return _sqrt_int(num * den) * Fraction(1, den)
@@ -1106,7 +1108,7 @@ def EI(n: Rational) -> Cyclotomic:
     """
     q = _as_rational(n)
     if q is None:
-        raise CyclotomicError(f"EI needs a rational argument, got {n!r}")
+        raise CyclotomicError(f"EI needs a rational argument, got {quote(n)}")
     return E(4) * ER(q)
 
 
@@ -1258,7 +1260,7 @@ class _GapParser:
             return Cyclotomic(int(val))
         if kind == "name":
             if val not in ("E", "ER", "EI"):
-                raise self.error(f"unsupported GAP name {val!r}")
+                raise self.error(f"unsupported GAP name {quote(val)}")
             self.i += 1
             self.expect("(")
             arg = self.expr()
@@ -1278,7 +1280,7 @@ class _GapParser:
             v = self.expr()
             self.expect(")")
             return v
-        raise self.error(f"unexpected {val!r}")
+        raise self.error(f"unexpected {quote(val)}")
 
 
 # ---------------------------------------------------------------------------------------------

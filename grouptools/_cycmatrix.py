@@ -47,7 +47,17 @@ import numpy as np
 
 from grouptools._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm
 from grouptools._numtheory import is_prime
-from grouptools._errors import CyclotomicError, VerificationError
+from grouptools._errors import (
+    CyclotomicError,
+    ElementError,
+    GroupTooLargeError,
+    ParameterError,
+    ParameterTypeError,
+    VerificationError,
+    check_index,
+    check_int,
+    quote,
+)
 
 __all__ = ["CycMatrix"]
 
@@ -727,7 +737,7 @@ def _cyc_vector(F: _Field, x: Cyclotomic) -> tuple[list[int], int]:
     """Power-basis numerators and denominator of ``x`` in Q(zeta_m)."""
     n = x.conductor
     if F.m % n:
-        raise CyclotomicError(f"{x.to_gap()} is not in Q(zeta_{F.m})")
+        raise CyclotomicError(f"{quote(x.to_gap())} is not in Q(zeta_{F.m})")
     f = F.m // n
     vec = [0] * F.d
     rows = F.pow_nz
@@ -745,6 +755,81 @@ def _as_cyc(x: Any) -> Cyclotomic:
     if c is None:
         raise CyclotomicError(f"cannot use {type(x).__name__} as a cyclotomic entry")
     return c
+
+
+def _rows_of(rows: Any, what: str) -> list:
+    """``rows`` as a list of row sequences; ParameterTypeError unless a sequence of sequences."""
+    def seq(x: Any) -> bool:
+        return not isinstance(x, (str, bytes, dict)) and hasattr(x, "__iter__") and hasattr(x, "__len__")
+
+    if not seq(rows):
+        raise ParameterTypeError(f"{what} must be a sequence of rows (sequences of entries), got {quote(rows)}")
+    out = list(rows)
+    for r in out:
+        if not seq(r):
+            raise ParameterTypeError(f"each of the {what} must be a sequence of entries, got {quote(r)}")
+    return out
+
+
+def _size(name: str, n: Any) -> int:
+    """A matrix dimension: an int >= 0 (ParameterTypeError / ParameterError otherwise)."""
+    n = check_int(name, n)
+    if n < 0:
+        raise ParameterError(f"{name} must be >= 0, got {n}")
+    return n
+
+
+MAX_ENTRIES = 1 << 27
+"""Largest number of coefficients (``rows * cols * phi(m)``) of a matrix built by ``zeros``/``identity``."""
+
+
+def _check_entries(rows: int, cols: int, d: int) -> None:
+    if rows * cols * d > MAX_ENTRIES:
+        raise GroupTooLargeError(f"a {rows} x {cols} matrix over a field of degree {d} needs "
+                                 f"{rows * cols * d} coefficients, more than MAX_ENTRIES={MAX_ENTRIES}")
+
+
+def _index_list(idx: Any, what: str) -> list:
+    if isinstance(idx, (str, bytes)) or not hasattr(idx, "__iter__"):
+        raise ParameterTypeError(f"{what} needs a sequence of indices, got {quote(idx)}")
+    return list(idx)
+
+
+def _int_array(x: Any, what: str) -> np.ndarray:
+    """``x`` as an int64 array; ParameterTypeError unless its entries are (machine) integers."""
+    try:
+        arr = np.asarray(x)
+    except (TypeError, ValueError):  # ragged
+        raise CyclotomicError(f"{what} must be a regular array of ints, got {quote(x)}") from None
+    if arr.size == 0:
+        return arr.astype(np.int64)
+    if arr.dtype.kind not in "iu" and not (arr.dtype == object and all(
+            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in arr.flat)):
+        raise ParameterTypeError(f"{what} must have int entries, got {quote(x)}")
+    try:
+        return arr.astype(np.int64)
+    except OverflowError:
+        raise CyclotomicError(f"{what} has entries beyond 64 bits, got {quote(x)}") from None
+
+
+def _take_axis(key: Any, n: int, what: str) -> np.ndarray:
+    """``np.arange(n)[key]`` for a slice or an index array, with named errors."""
+    if isinstance(key, slice):
+        return np.arange(n)[key]
+    if not isinstance(key, np.ndarray) and isinstance(key, (list, tuple)) and key and all(
+            isinstance(v, (bool, np.bool_)) for v in key):
+        key = np.asarray(key, dtype=bool)
+    if isinstance(key, np.ndarray) and key.dtype == bool:
+        if key.shape != (n,):
+            raise ParameterError(f"a boolean CycMatrix {what} mask must have shape ({n},), got {key.shape}")
+        return np.arange(n)[key]
+    idx = _int_array(key, f"CycMatrix {what} indices")
+    if idx.ndim != 1:
+        raise ParameterError(f"CycMatrix {what} indices must be one-dimensional, got shape {idx.shape}")
+    if idx.size and (idx.min() < -n or idx.max() >= n):
+        bad = idx[(idx < -n) | (idx >= n)][0]
+        raise ElementError(f"CycMatrix {what} index must lie in {-n}..{n - 1}, got {int(bad)}")
+    return np.arange(n)[idx]
 
 
 class CycMatrix:
@@ -792,7 +877,7 @@ class CycMatrix:
             coef[:, :, 0] = [[int(x) for x in row] for row in rows.tolist()]
             self._set(coef, 1, mm)
             return
-        entries = [[_as_cyc(x) for x in row] for row in rows]
+        entries = [[_as_cyc(x) for x in row] for row in _rows_of(rows, "rows")]
         nr = len(entries)
         nc = len(entries[0]) if nr else 0
         if any(len(row) != nc for row in entries):
@@ -853,7 +938,10 @@ class CycMatrix:
         """
         m = _check_order(m)
         F = _field(m)
-        arr = np.asarray(coef)
+        try:
+            arr = np.asarray(coef)
+        except (TypeError, ValueError):  # ragged nested sequences
+            raise CyclotomicError(f"coefficients must be a regular integer array, got {quote(coef)}") from None
         if arr.dtype == object:
             if not all(isinstance(x, numbers.Integral) for x in arr.flat):
                 raise CyclotomicError("coefficients must be integers")
@@ -876,6 +964,8 @@ class CycMatrix:
         True
         """
         m = _check_order(m)
+        rows, cols = _size("rows", rows), _size("cols", cols)
+        _check_entries(rows, cols, _field(m).d)
         return cls._new(np.zeros((rows, cols, _field(m).d), dtype=np.int64), 1, m)
 
     @classmethod
@@ -888,6 +978,8 @@ class CycMatrix:
         True
         """
         m = _check_order(m)
+        n = _size("n", n)
+        _check_entries(n, n, _field(m).d)
         c = np.zeros((n, n, _field(m).d), dtype=np.int64)
         c[np.arange(n), np.arange(n), 0] = 1
         return cls._new(c, 1, m)
@@ -907,10 +999,10 @@ class CycMatrix:
         """
         m = _check_order(m)
         F = _field(m)
-        perm = np.asarray(perm, dtype=np.int64)
-        ex = np.asarray(exponents, dtype=np.int64)
-        n = len(perm)
-        if ex.shape != (n,) or sorted(perm.tolist()) != list(range(n)):
+        perm = _int_array(perm, "perm")
+        ex = _int_array(exponents, "exponents")
+        n = len(perm) if perm.ndim == 1 else -1
+        if n < 0 or ex.shape != (n,) or sorted(perm.tolist()) != list(range(n)):
             raise CyclotomicError("monomial needs a permutation of range(n) and n exponents")
         c = np.zeros((n, n, F.d), dtype=np.int64)
         c[perm, np.arange(n)] = F.pow[ex % m]
@@ -943,8 +1035,8 @@ class CycMatrix:
         """
         m = _check_order(m)
         F = _field(m)
-        perms = np.asarray(perms, dtype=np.int64)
-        ex = np.asarray(exponents, dtype=np.int64)
+        perms = _int_array(perms, "perms")
+        ex = _int_array(exponents, "exponents")
         if perms.ndim != 2 or ex.shape != perms.shape:
             raise CyclotomicError("perms and exponents must be int arrays of equal shape (G, n)")
         G, n = perms.shape
@@ -1000,7 +1092,7 @@ class CycMatrix:
         >>> CycMatrix.from_gap([["E(3)", "0"], ["-1/2", "E(3)^2"]]).m
         3
         """
-        return cls([[Cyclotomic.from_gap(s) for s in row] for row in rows], m)
+        return cls([[Cyclotomic.from_gap(s) for s in row] for row in _rows_of(rows, "rows")], m)
 
     @staticmethod
     def hstack(blocks: Sequence["CycMatrix"]) -> "CycMatrix":
@@ -1099,7 +1191,8 @@ class CycMatrix:
         >>> CycMatrix.identity(2, 5).entry(1, 1)
         Cyclotomic('1')
         """
-        v = self._c[i, j]
+        r, c = self.shape
+        v = self._c[check_index("row index", i, r, negative=True), check_index("column index", j, c, negative=True)]
         return Cyclotomic._from_roots(self._m, {s: int(x) for s, x in enumerate(v) if x},
                                       self._den)
 
@@ -1133,21 +1226,16 @@ class CycMatrix:
         ib = isinstance(b, numbers.Integral) and not isinstance(b, bool)
         r, c = self.shape
         if ia:
-            i = int(a) + r if int(a) < 0 else int(a)
-            if not 0 <= i < r:
-                raise IndexError("CycMatrix row index out of range")
+            i = check_index("CycMatrix row index", a, r, negative=True)
         if ib:
-            j = int(b) + c if int(b) < 0 else int(b)
-            if not 0 <= j < c:
-                raise IndexError("CycMatrix column index out of range")
+            j = check_index("CycMatrix column index", b, c, negative=True)
         if ia and ib:
             return self.entry(i, j)
         if ia:
             a = slice(i, i + 1)
         if ib:
             b = slice(j, j + 1)
-        rows = np.arange(r)[a]
-        cols = np.arange(c)[b]
+        rows, cols = _take_axis(a, r, "row"), _take_axis(b, c, "column")
         sub = self._c[np.ix_(rows, cols)]
         return CycMatrix._new(np.array(sub), self._den, self._m)
 
@@ -1159,7 +1247,7 @@ class CycMatrix:
         >>> CycMatrix([[1], [2], [3]]).rows([2, 0]).to_gap()
         [['3'], ['1']]
         """
-        return self[list(idx), :]  # type: ignore[return-value]
+        return self[_index_list(idx, "rows"), :]  # type: ignore[return-value]
 
     def cols(self, idx: Sequence[int]) -> "CycMatrix":
         """Submatrix of the given columns (in that order).
@@ -1169,7 +1257,7 @@ class CycMatrix:
         >>> CycMatrix([[1, 2, 3]]).cols([1]).to_gap()
         [['2']]
         """
-        return self[:, list(idx)]  # type: ignore[return-value]
+        return self[:, _index_list(idx, "cols")]  # type: ignore[return-value]
 
     # -- conversions --------------------------------------------------------------------------
 
@@ -1628,8 +1716,13 @@ def _common(a: CycMatrix, b: CycMatrix) -> tuple[CycMatrix, CycMatrix]:
 
 
 def _stack(blocks: Sequence[CycMatrix], axis: int) -> CycMatrix:
+    if isinstance(blocks, (str, bytes, CycMatrix)) or not hasattr(blocks, "__iter__"):
+        raise ParameterTypeError(f"stack needs a sequence of CycMatrix, got {type(blocks).__name__}")
     blocks = list(blocks)
-    if not blocks or not all(isinstance(b, CycMatrix) for b in blocks):
+    bad = [b for b in blocks if not isinstance(b, CycMatrix)]
+    if bad:
+        raise ParameterTypeError(f"stack needs a sequence of CycMatrix, got an entry of type {type(bad[0]).__name__}")
+    if not blocks:
         raise CyclotomicError("stack needs a nonempty sequence of CycMatrix")
     m = 1
     for b in blocks:

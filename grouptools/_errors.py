@@ -45,7 +45,10 @@ __all__ = [
     "PresentationSyntaxError",
     "SpecError",
     "VerificationError",
+    "check_index",
+    "check_int",
     "check_limit",
+    "check_type",
     "excerpt",
     "quote",
 ]
@@ -238,4 +241,74 @@ def check_limit(name: str, value: Any, *, integer: bool = True) -> Any:
     value = int(value) if integer else float(value)
     if not value > 0 or (not integer and not math.isfinite(value)):
         raise InvalidLimitError(f"{name} must be {kind}, got {quote(value)}")
+    return value
+
+
+def check_int(name: str, value: Any) -> int:
+    """``value`` as an int: a Python or numpy integer (or a 0-d integer array), not ``bool``.
+
+    Raises
+    ------
+    ParameterTypeError
+        Otherwise (floats, strings, ``None``, arrays, ``bool``).
+
+    Examples
+    --------
+    >>> check_int("k", 3)
+    3
+    >>> check_int("k", 2.0)
+    Traceback (most recent call last):
+    ...
+    grouptools._errors.ParameterTypeError: k must be an int, got 2.0
+    """
+    import numpy as np
+
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value[()]
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise ParameterTypeError(f"{name} must be an int, got {quote(value)}")
+    return int(value)
+
+
+def check_index(name: str, value: Any, n: int, *, negative: bool = False) -> int:
+    """``value`` as an index into a sequence of length ``n``, in ``0..n-1``.
+
+    With ``negative=True`` Python-style indices ``-n..-1`` are accepted too and normalized.
+
+    Raises
+    ------
+    ParameterTypeError
+        ``value`` is not an int (:func:`check_int`).
+    ElementError
+        Out of range.
+
+    Examples
+    --------
+    >>> check_index("class index", -1, 4, negative=True)
+    3
+    >>> check_index("character index", 7, 4)
+    Traceback (most recent call last):
+    ...
+    grouptools._errors.ElementError: character index must lie in 0..3, got 7
+    """
+    i = check_int(name, value)
+    lo = -n if negative else 0
+    if not lo <= i < n:
+        span = f"{lo}..{n - 1}" if n > 0 else "an empty range"
+        raise ElementError(f"{name} must lie in {span}, got {quote(i)}")
+    return i % n
+
+
+def check_type(name: str, value: Any, cls: type | tuple[type, ...], wanted: str) -> Any:
+    """``value`` if it is an instance of ``cls``, else :class:`ParameterTypeError` naming ``wanted``.
+
+    Examples
+    --------
+    >>> check_type("x", 1, str, "a string")
+    Traceback (most recent call last):
+    ...
+    grouptools._errors.ParameterTypeError: x must be a string, got int
+    """
+    if not isinstance(value, cls):
+        raise ParameterTypeError(f"{name} must be {wanted}, got {type(value).__name__}")
     return value

@@ -54,7 +54,7 @@ from typing import Any
 import numpy as np
 
 from ._cycmatrix import CycMatrix
-from ._errors import GroupToolsError, VerificationError
+from ._errors import GroupToolsError, VerificationError, check_index, check_limit, check_type
 from ._group import FiniteGroup
 from ._induce import MonomialRep as _Mono
 from ._induce import (
@@ -303,10 +303,15 @@ class Irrep:
         return out
 
     def __call__(self, g: int | str) -> np.ndarray:
-        """The unitary matrix of element ``g`` (an index or a word in the generators)."""
-        x = self._group.element(g) if isinstance(g, str) else int(g)
-        if not 0 <= x < self._group.order:
-            raise IndexError(f"element index must be in 0..{self._group.order - 1}")
+        """The unitary matrix of element ``g`` (an index in ``0..|G|-1`` or a word in the generators).
+
+        Raises :class:`~grouptools.ElementError` (an ``IndexError``) for an index out of range and
+        :class:`~grouptools.ParameterTypeError` (a ``TypeError``) for a non-integer.
+        """
+        if isinstance(g, str):
+            x = self._group.element(g)
+        else:  # ParameterTypeError for a non-integer, ElementError (an IndexError) out of range
+            x = check_index("element index", g, self._group.order)
         return self.matrices[x]
 
     @property
@@ -391,6 +396,10 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
 
     Raises
     ------
+    ParameterTypeError
+        ``G`` is not a FiniteGroup.
+    InvalidLimitError
+        ``search_limit`` or ``max_order`` is not a positive int.
     GroupTooLargeError
         If ``G.order > max_order``.
     GroupToolsError
@@ -406,6 +415,9 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
     >>> sum(rho.dim ** 2 for rho in irreps(gt.smallgroup_200_44()))
     200
     """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    search_limit = check_limit("search_limit", search_limit)
+    max_order = check_limit("max_order", max_order)
     check_order_limit(G, max_order)
     return G._memo("irreps", lambda: _build(G, search_limit))
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from ._cycmatrix import CycMatrix
 from ._cyclotomic import Cyclotomic
-from ._errors import CyclotomicError, InvalidGroupError, VerificationError
+from ._errors import CyclotomicError, InvalidGroupError, VerificationError, check_type, quote
 from ._group import FiniteGroup
 from ._induce import MonomialRep, monomial_homomorphism_ok, verify_monomial
 from ._irreps import Irrep, irreps
@@ -45,7 +45,11 @@ def _complex_rows(A: np.ndarray) -> list:
 
 
 def irrep_to_json(rho: Irrep) -> dict:
-    """One irrep as a JSON-ready dict (see the module docstring)."""
+    """One irrep as a JSON-ready dict (see the module docstring).
+
+    Raises :class:`~grouptools.ParameterTypeError` unless ``rho`` is an :class:`Irrep`.
+    """
+    check_type("rho", rho, Irrep, "an Irrep")
     names = rho.group.generator_names
     out: dict[str, Any] = {
         "index": rho.index,
@@ -150,13 +154,14 @@ def irreps_from_json(G: FiniteGroup, data: dict, *, install: bool = False) -> tu
     """
     from ._chartable import character_table
 
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
     if not isinstance(data, dict) or not isinstance(data.get("irreps"), list):
-        raise InvalidGroupError("irreps JSON must be a dict with an 'irreps' list")
+        raise InvalidGroupError(f"irreps JSON must be a dict with an 'irreps' list, got {type(data).__name__}")
     if data.get("order") != G.order:
-        raise InvalidGroupError(f"irreps JSON is for order {data.get('order')}, not {G.order}")
+        raise InvalidGroupError(f"irreps JSON is for order {quote(data.get('order'))}, not {G.order}")
     names = list(G.generator_names)
     if data.get("generators") != names:
-        raise InvalidGroupError(f"irreps JSON generators {data.get('generators')} != {names}")
+        raise InvalidGroupError(f"irreps JSON generators {quote(data.get('generators'))} != {quote(names)}")
     table = character_table(G)
     if len(data["irreps"]) != len(table.degrees):
         raise InvalidGroupError(f"expected {len(table.degrees)} irreps, got {len(data['irreps'])}")
@@ -178,7 +183,7 @@ def _import_one(G: FiniteGroup, table: Any, i: int, item: Any, names: list[str])
         raise InvalidGroupError(f"irrep {i}: not a dict")
     d = item.get("dim")
     if d != table.degrees[i]:
-        raise InvalidGroupError(f"irrep {i}: dim {d} but the table's degree is {table.degrees[i]}")
+        raise InvalidGroupError(f"irrep {i}: dim {quote(d)} but the table's degree is {table.degrees[i]}")
     exact, images = item.get("exact"), item.get("images")
     if not isinstance(exact, dict) or not isinstance(images, dict) or \
             sorted(exact) != sorted(names) or sorted(images) != sorted(names):
@@ -186,7 +191,7 @@ def _import_one(G: FiniteGroup, table: Any, i: int, item: Any, names: list[str])
     try:
         X = [CycMatrix.from_gap(exact[s]) for s in names]
     except (CyclotomicError, TypeError, ValueError, IndexError) as exc:
-        raise InvalidGroupError(f"irrep {i}: bad exact matrix ({exc})") from exc
+        raise InvalidGroupError(f"irrep {i}: bad exact matrix ({quote(str(exc))})") from exc
     if any(x.shape != (d, d) for x in X):
         raise InvalidGroupError(f"irrep {i}: exact matrices must be {d} x {d}")
     M = 1
@@ -201,7 +206,10 @@ def _import_one(G: FiniteGroup, table: Any, i: int, item: Any, names: list[str])
         if "change_of_basis" not in item:
             raise InvalidGroupError(f"irrep {i}: non-unitary exact images need change_of_basis")
         C = _parse_complex(item["change_of_basis"], d, f"irrep {i} change_of_basis")
-    Cinv = None if C is None else np.linalg.inv(C)
+    try:
+        Cinv = None if C is None else np.linalg.inv(C)
+    except np.linalg.LinAlgError:
+        raise InvalidGroupError(f"irrep {i}: change_of_basis is singular") from None
     for s, (x, u) in enumerate(zip(X, U)):
         xn = x.to_complex()
         want = xn if C is None else Cinv @ xn @ C
@@ -273,6 +281,7 @@ def irrep_to_gap(rho: Irrep) -> str:
     >>> irreps(gt.cyclic(4))[2].to_gap()
     '[ [ [ E(4) ] ] ]'
     """
+    check_type("rho", rho, Irrep, "an Irrep")
     mats = []
     for X in rho.generator_images:
         rows = ["[ " + ", ".join(X.to_gap()[r]) + " ]" for r in range(X.shape[0])]
@@ -315,7 +324,7 @@ def format_irreps(G: FiniteGroup) -> str:
     """
     from ._chartable import character_table
 
-    reps = irreps(G)
+    reps = irreps(G)  # ParameterTypeError unless G is a FiniteGroup
     table = character_table(G)
     fs = {1: "+1", 0: "0", -1: "-1"}
     lines = [f"Irreducible representations of {G!r}: {len(reps)} irreps, degrees "

@@ -7,7 +7,7 @@ Meshulam (1992): for a nonzero function ``f`` on a finite group ``G``,
 and for abelian ``G`` (all ``d_rho = 1``) this is the Donoho-Stark (1989) inequality
 ``|supp f| |supp f_hat| >= |G|``. Equality holds for the indicator of a subgroup ``K``
 (``f_hat(rho)`` is ``|K|`` times the projector onto the ``K``-invariant vectors of ``rho``, so
-``rank f_hat = |G|/|K|``) and for its translates ``1_{gK}``, ``1_{Kg}`` (``THEORY.md`` section 4).
+``rank f_hat = |G|/|K|``) and for its translates ``1_{gK}``, ``1_{Kg}`` (``docs/theory.md``).
 Low Fourier rank, which the implicit bias of linear G-CNNs favours, forces large support.
 
 Numerical conventions: ``support_size`` counts entries with ``|f(g)| > tol * max|f|`` and

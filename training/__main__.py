@@ -10,7 +10,7 @@ Usage::
 experiments' results) and regenerates ``DIR/report.md`` from it; ``reproduce`` runs every experiment
 of :data:`training.experiments.EXPERIMENTS` the same way (default ``DIR = results``). Files are
 written atomically. ``--quick`` uses the small configurations (the whole quick
-reproduction takes a few minutes on 2 cores), the default the full ones (the seeds' sizes or larger).
+reproduction takes a few minutes on 2 cores), the default the full ones (Lawrence et al.'s sizes or larger).
 ``--mnist PATH`` runs the digits experiment on MNIST (a directory with the IDX training files).
 Bad arguments (unknown experiment or option, a malformed MNIST directory, an output directory that
 cannot be written or holds a corrupt ``metrics.json``) exit with status 2 and one line on stderr,
@@ -63,7 +63,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> _Parser:
-    p = _Parser(prog=PROG, description="Run the implicit-bias experiments of the seeds.")
+    p = _Parser(prog=PROG, description="Run the implicit-bias experiments of the papers.")
     sub = p.add_subparsers(dest="command", required=True, parser_class=_Parser)
     sub.add_parser("list", help="list the experiments")
     for name, helptext in (("run", "run one experiment"), ("reproduce", "run every experiment")):

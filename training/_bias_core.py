@@ -15,6 +15,7 @@ import numpy as np
 from scipy.optimize import nnls
 
 from ._bias_fourier import FourierOperator, dft_operator, fourier_operator, identity_operator
+from ._checks import as_real, check_targets
 from ._errors import NotSeparatedError, ParameterError, ShapeError, TrainingError
 
 KINDS = ("l2", "lp", "dft", "schatten", "transformed")
@@ -32,30 +33,43 @@ def check_depth(depth: object) -> int:
 
 
 def check_vector(name: str, v: Any, n: int | None = None) -> np.ndarray:
-    try:
-        a = np.asarray(v, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ShapeError(f"{name} must be a real vector") from exc
+    """``v`` as a finite real vector of shape ``(n,)`` (any length >= 1 if ``n`` is None).
+
+    Raises
+    ------
+    DataTypeError
+        Complex, string, object or other non-real data (:func:`training._checks.as_real`).
+    ShapeError
+        Wrong shape, ragged or not finite.
+    """
+    a = as_real(name, v)
     if a.ndim != 1 or (n is not None and a.shape[0] != n) or a.shape[0] == 0:
-        want = f"({n},)" if n is not None else "(D,)"
+        want = f"({n},)" if n is not None else "(D,) with D >= 1"
         raise ShapeError(f"{name} must have shape {want}, got {a.shape}")
-    if not np.all(np.isfinite(a)):
-        raise ShapeError(f"{name} must be finite")
+    finite = np.isfinite(a)
+    if not np.all(finite):
+        i = int(np.argmin(finite))
+        raise ShapeError(f"{name} must be finite, got {name}[{i}] = {a[i]}")
     return a
 
 
-def check_data(X: Any, y: Any, *, labels: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    try:
-        X = np.asarray(X, dtype=float)
-    except (TypeError, ValueError) as exc:
-        raise ShapeError("X must be a real (N, D) array") from exc
+def check_data(X: Any, y: Any, *, labels: bool = True, what: str = "the max-margin problem") -> tuple[np.ndarray, np.ndarray]:
+    """``X`` as a finite real ``(N, D)`` array and ``y`` by :func:`training._checks.check_targets`:
+    labels exactly -1 or +1 if ``labels`` (:class:`LabelError` naming the labels found), else any
+    finite real targets.
+
+    Raises
+    ------
+    DataTypeError, ShapeError, LabelError
+    """
+    X = as_real("X", X)
     if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
         raise ShapeError(f"X must have shape (N, D) with N, D >= 1, got {X.shape}")
-    if not np.all(np.isfinite(X)):
-        raise ShapeError("X must be finite")
-    y = check_vector("y", y, X.shape[0])
-    if labels and not np.all(np.abs(y) == 1.0):
-        raise ParameterError("labels y must be -1 or +1")
+    finite = np.isfinite(X)
+    if not np.all(finite):
+        i, j = np.argwhere(~finite)[0]
+        raise ShapeError(f"X must be finite, got X[{i}, {j}] = {X[i, j]}")
+    y = check_targets(y, X.shape[0], "binary" if labels else "real", what)
     return X, y
 
 
@@ -103,10 +117,7 @@ def make_setup(kind: object, D: int, *, depth: object, group: Any = None, transf
     if kind == "transformed":
         if transform is None:
             raise ParameterError("kind='transformed' needs transform= (the matrix S, shape (m, D))")
-        try:
-            S = np.asarray(transform, dtype=float)
-        except (TypeError, ValueError) as exc:
-            raise ShapeError("transform must be a real (m, D) matrix") from exc
+        S = as_real("transform", transform)  # DataTypeError for complex or non-numeric data
         if S.ndim != 2 or S.shape[1] != D or not np.all(np.isfinite(S)):
             raise ShapeError(f"transform must be a finite (m, {D}) matrix, got shape {S.shape}")
         if np.linalg.matrix_rank(S) != S.shape[0]:

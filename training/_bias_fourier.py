@@ -39,6 +39,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ._checks import as_real
 from ._errors import ParameterTypeError, ShapeError
 
 __all__ = ["FourierOperator", "fourier_operator", "identity_operator", "dft_operator", "operator_from_irreps"]
@@ -151,7 +152,7 @@ class FourierOperator:
     # -- public per-block interface -----------------------------------------------------------------
     def blocks(self, beta: np.ndarray) -> list[np.ndarray]:
         """The blocks of one vector ``beta`` in the original (irreps) order, each ``(d, d)`` complex."""
-        beta = np.asarray(beta, dtype=float)
+        beta = as_real("beta", beta)
         if beta.shape != (self.n,):
             raise ShapeError(f"beta must have shape ({self.n},), got {beta.shape}")
         out: list[np.ndarray] = [np.empty((0, 0))] * int(self.dims.size)

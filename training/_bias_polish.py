@@ -1,7 +1,7 @@
 """Polishing of max-margin candidates in the factored (network) parameterization.
 
 For ``p = 2/L`` the weighted Schatten regularizer has the variational form (Gunasekar et al. 2018;
-Lawrence et al. 2022; ``THEORY.md`` section 2)
+Lawrence et al. 2022; ``docs/theory.md``)
 
     ``(L/c) R(b) = min { sum_l ||w_l||^2 : b = A^{-1}( A w_1 A w_2 ... A w_L ) }``,
 

@@ -66,6 +66,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from ._bias_core import BiasSolverError, check_data, check_depth, check_vector
+from ._checks import as_real
 from ._errors import ParameterError, ShapeError
 
 
@@ -158,7 +159,7 @@ def _h_inv(x: np.ndarray, L: int) -> np.ndarray:
 def q_potential(x: Any, depth: int) -> np.ndarray:
     """``q_L(x) = int_0^x h_L^{-1}(t) dt`` (module docstring), elementwise; ``q_1(x) = x^2``."""
     L = check_depth(depth)
-    x = np.asarray(x, dtype=float)
+    x = as_real("x", x)
     if L == 1:
         return x**2
     if L == 2:
@@ -168,7 +169,7 @@ def q_potential(x: Any, depth: int) -> np.ndarray:
 
 
 def _alpha_vector(alpha: Any, m: int) -> np.ndarray:
-    a = np.asarray(alpha, dtype=float)
+    a = as_real("alpha", alpha)
     if a.ndim == 0:
         a = np.full(m, float(a))
     if a.shape != (m,) or not np.all(np.isfinite(a)) or not np.all(a > 0):
@@ -178,7 +179,7 @@ def _alpha_vector(alpha: Any, m: int) -> np.ndarray:
 
 def q_alpha_value(z: Any, alpha: Any, depth: int) -> float:
     """``Q_alpha(z) = sum_j alpha_j^L q_L(z_j / alpha_j^L)``."""
-    z = np.asarray(z, dtype=float)
+    z = as_real("z", z)
     L = check_depth(depth)
     a = _alpha_vector(alpha, z.size) ** L
     if L == 1:
@@ -192,7 +193,7 @@ def _transformed(X: Any, y: Any, transform: Any) -> tuple[np.ndarray, np.ndarray
     S = None
     Xt = X
     if transform is not None:
-        S = np.asarray(transform, dtype=float)
+        S = as_real("transform", transform)
         if S.ndim != 2 or S.shape[1] != X.shape[1] or not np.all(np.isfinite(S)):
             raise ShapeError(f"transform must be a finite (m, {X.shape[1]}) matrix, got shape {S.shape}")
         Xt = X @ S.T

@@ -2,7 +2,7 @@ r"""Predicted implicit biases of linear networks, and stationarity certificates.
 
 Gradient descent with exponential loss on separable data converges in direction to (a first-order
 stationary point of) a max-margin problem whose regularizer depends on the architecture
-(``THEORY.md``, sections 2-3). With labels ``y_n = +-1`` and ``p = 2/L`` for depth ``L``:
+(``docs/theory.md``). With labels ``y_n = +-1`` and ``p = 2/L`` for depth ``L``:
 
 =================  ======================================================  ===========================
 ``kind``           problem (all subject to ``y_n <x_n, beta> >= 1``)        architecture, reference
@@ -42,7 +42,7 @@ the equivalent smooth problem in the factored (network) parameterization
 objective; every start is reported. Candidates are cleaned by zeroing singular values below
 ``rank_tol`` times the largest one and rescaled to minimum margin exactly 1.
 
-Certificates (``THEORY.md``, "First-order stationarity, concretely"). For ``beta`` with minimum
+Certificates (``docs/theory.md``). For ``beta`` with minimum
 margin 1 and active set ``A = {n : y_n <x_n, beta> <= 1 + active_tol}``, :func:`kkt_residual`
 solves ``min_{lambda >= 0} ||P_T(grad R(beta) - sum_{n in A} lambda_n y_n x_n)||`` by NNLS, where for
 ``p <= 1`` ``P_T`` projects on the tangent space of the manifold of predictors whose Fourier blocks

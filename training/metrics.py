@@ -3,7 +3,7 @@
 Directions (:func:`cosine`), margins (:func:`min_margin`, :func:`normalize_margin`), the
 suboptimality ratio ``R(beta_t) / R(beta*)`` at margin 1 (:func:`objective_ratio`), real-space and
 DFT l_p (quasi-)norms, group Fourier Schatten norms per block and in total, and numerical ranks and
-supports. Conventions follow :mod:`training.bias` and ``THEORY.md``: ``numpy.fft.fft`` is the
+supports. Conventions follow :mod:`training.bias` and ``docs/theory.md``: ``numpy.fft.fft`` is the
 (unnormalized) DFT, the group transform is ``beta_hat(rho) = sum_g beta(g) rho(g)``, and the total
 Schatten quasi-norm is ``[sum_rho d_rho ||beta_hat(rho)||_{S,p}^p]^(1/p)`` (Lawrence et al. 2022).
 
@@ -96,7 +96,7 @@ def min_margin(beta: Any, X: Any, y: Any) -> float:
     >>> min_margin(np.array([1.0, 1.0]), np.array([[1.0, 0.0], [0.0, -2.0]]), np.array([1.0, -1.0]))
     1.0
     """
-    X, y = core.check_data(X, y)
+    X, y = core.check_data(X, y, what="min_margin")
     b = core.check_vector("beta", beta, X.shape[1])
     return float(np.min(y * (X @ b)))
 

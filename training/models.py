@@ -3,7 +3,7 @@
 Every model computes ``f(x) = <x, beta(w)>`` for a parameter list ``w`` (``model.params``, one array
 per layer) and shares the interface of :class:`LinearModel`: ``forward(X)``, ``grad(X, dL_df)``,
 ``linearization()``, ``param_norm_sq()``, ``copy()``, ``with_params(params)``, plus flat-vector
-helpers used by :func:`training.polish`. Shapes and conventions follow ``THEORY.md`` (section 2).
+helpers used by :func:`training.polish`. Shapes and conventions follow ``docs/theory.md`` (section 2).
 
 ==================  ==========================================  =========================================
 model               parameters                                  linearization beta

@@ -1,9 +1,11 @@
 r"""Band-limited harmonic analysis on the compact groups SO(2), O(2), SO(3) and the sphere S^2.
 
 The compact counterpart of the finite-group Fourier layer, for band-limited G-CNNs (``docs/compact.md``).
-Conventions follow ``THEORY.md`` with the sum over a finite group replaced by the integral against
+Conventions follow ``docs/theory.md`` with the sum over a finite group replaced by the integral against
 the normalized Haar measure: ``f_hat(rho) = int f(g) rho(g) dg`` and
-``f(g) = sum_rho d_rho tr(rho(g)^H f_hat(rho))``. Band limit ``B`` means degrees (frequencies)
+``f(g) = sum_rho d_rho tr(rho(g)^H f_hat(rho))``; the G-CNN correlation
+``(x star w)(g) = int w(h) x(g h) dh`` (left-equivariant, Cohen & Welling 2016) has blocks
+``x_hat(rho) w_hat(rho)^H`` for real ``w``. Band limit ``B`` means degrees (frequencies)
 ``< B``. Euler angles are ZYZ, Wigner matrices use the Condon-Shortley phase
 (:mod:`grouptools.compact._wigner`).
 

@@ -1,6 +1,6 @@
 r"""Band-limited harmonic analysis on SO(2) and O(2).
 
-Conventions (the compact analogue of ``THEORY.md`` section 1, normalized Haar measure):
+Conventions (the compact analogue of ``docs/theory.md``, normalized Haar measure):
 ``f_hat(rho) = int f(g) rho(g) dg`` and ``f(g) = sum_rho d_rho tr(rho(g)^H f_hat(rho))``.
 Band limit ``B`` means frequencies ``|k| < B`` (as for SO(3), degrees ``l < B``).
 
@@ -18,7 +18,11 @@ at ``(2 pi j / n, s)``.
 Transforms from ``n >= 2B - 1`` equispaced samples per sheet are exact for band-limited functions
 (the discrete orthogonality of ``exp(i k theta_j)`` for ``|k| < n``) and cost one FFT,
 ``O(n log n)``. Convolution ``(f * h)(u) = int f(u v^{-1}) h(v) dv`` has
-``(f * h)^(rho) = f_hat(rho) h_hat(rho)`` (:func:`so2_convolve`, :func:`o2_convolve`).
+``(f * h)^(rho) = f_hat(rho) h_hat(rho)`` (:func:`so2_convolve`, :func:`o2_convolve`). The G-CNN
+correlation of Cohen & Welling (2016), ``(x star w)(g) = int w(h) x(g h) dh``, which commutes with left
+translations ``(L_k x)(g) = x(k^{-1} g)``, has ``(x star w)^(rho) = x_hat(rho) w_hat(rho)^H`` for real
+``w`` (as on SO(3), :mod:`~grouptools.compact._so3`): on SO(2) ``c_k(x) conj(c_k(w))``, on O(2)
+``x_hat(rho) w_hat(rho)^T`` (real blocks); ``training.compact.BandLimitedGCNN`` implements this layer.
 
 References
 ----------

@@ -1,16 +1,19 @@
 r"""Band-limited harmonic analysis on SO(3): Fourier transforms, synthesis, convolution theorems.
 
 A function with band limit ``B`` is ``f(g) = sum_{l<B} (2l+1) tr(D^l(g)^H f_hat(l))`` with the blocks
-``f_hat(l) = int f(g) D^l(g) dg`` (normalized Haar measure; the compact analogue of ``THEORY.md``
-section 1: ``f_hat(rho) = sum_g f(g) rho(g)`` becomes an integral against a probability measure, so
+``f_hat(l) = int f(g) D^l(g) dg`` (normalized Haar measure; the compact analogue of ``docs/theory.md``:
+``f_hat(rho) = sum_g f(g) rho(g)`` becomes an integral against a probability measure, so
 the inverse has no ``1/|G|``). With the real forms ``D_real^l = P D^l P^H``
 (:func:`~grouptools.compact.real_basis_change`) a real function has real blocks
 ``f_hat_real(l) = P f_hat(l) P^H`` and ``f(g) = sum_l (2l+1) tr(D_real^l(g)^T f_hat_real(l))``.
 Plancherel: ``int f conj(h) dg = sum_l (2l+1) tr(f_hat(l) h_hat(l)^H)``.
 
 Convolution ``(f * h)(u) = int f(u v^{-1}) h(v) dv`` has ``(f * h)^(l) = f_hat(l) h_hat(l)``; the
-G-CNN correlation ``(x star w)(g) = int w(h) x(h g) dh`` has ``(x star w)^(l) = w_hat(l)^H x_hat(l)``
-for real ``w`` (``THEORY.md`` section 1).
+G-CNN correlation of Cohen & Welling (2016), ``(x star w)(g) = int w(h) x(g h) dh = int w(g^{-1} k) x(k) dk``,
+commutes with left translations ``(L_k x)(g) = x(k^{-1} g)`` and has
+``(x star w)^(l) = x_hat(l) w_hat(l)^H`` for real ``w`` (``docs/theory.md``): substituting ``k = g h``,
+``D^l(g) = D^l(k) D^l(h)^H``, so ``int int w(h) x(k) D^l(k) D^l(h)^H dk dh = x_hat(l) w_hat'(l)^H`` with
+``w_hat'`` the transform of ``conj(w)``. The same holds for the real blocks (``P`` is unitary).
 
 Fast transform (the "semi-naive" algorithm of Kostelec and Rockmore 2008): on a grid of
 :mod:`~grouptools.compact._quadrature`, the forward transform is a 2-D FFT over ``(alpha, gamma)``
@@ -290,13 +293,23 @@ def so3_convolve(f_hat: Sequence[Any], h_hat: Sequence[Any]) -> list[np.ndarray]
 
 
 def so3_correlate(x_hat: Sequence[Any], w_hat: Sequence[Any]) -> list[np.ndarray]:
-    """Blocks of the G-CNN layer ``(x star w)(g) = int w(h) x(h g) dh``: ``w_hat(l)^H x_hat(l)`` (real ``w``).
+    """Blocks of the G-CNN layer ``(x star w)(g) = int w(h) x(g h) dh``: ``x_hat(l) w_hat(l)^H`` (real ``w``).
+
+    The left-equivariant correlation of Cohen & Welling (2016): ``(L_k x) star w = L_k (x star w)``
+    for ``(L_k x)(g) = x(k^{-1} g)`` (blocks ``X -> D^l(k) X``). Works for complex blocks and for the
+    real blocks of :func:`so3_real_blocks` (``P`` is unitary). For complex ``w`` pass the blocks of
+    ``conj(w)``.
 
     Examples
     --------
     >>> x = [np.array([[1.0]]), np.eye(3)]; w = [np.array([[2.0]]), 2 * np.eye(3)]
     >>> [float(B[0, 0]) for B in so3_correlate(x, w)]
     [2.0, 2.0]
+    >>> x = [np.zeros((1, 1)), np.diag([1.0, 2.0, 3.0])]; w = [np.zeros((1, 1)), np.triu(np.ones((3, 3)))]
+    >>> so3_correlate(x, w)[1]                     # x_hat w_hat^H, not w_hat^H x_hat
+    array([[1., 0., 0.],
+           [2., 2., 0.],
+           [3., 3., 3.]])
     """
     x, w = _check_pair(x_hat, w_hat)
-    return [np.conj(np.swapaxes(W, -1, -2)) @ X for X, W in zip(x, w)]
+    return [X @ np.conj(np.swapaxes(W, -1, -2)) for X, W in zip(x, w)]

@@ -21,7 +21,7 @@ A real block contributes ``sqrt(w) vec(F)`` (C order) to the coordinates; a *pai
 irrep together with its conjugate, as ``chi_k, chi_-k`` of SO(2), whose coefficients of a real
 function are conjugate) contributes ``sqrt(w) (Re vec F, Im vec F)``. The predicted implicit bias of
 a depth-L G-CNN is ``sum_k w_k ||F_k||_{S, 2/L}^{2/L}``, which for a pair block counts ``chi_k`` and
-``chi_-k`` once each (``THEORY.md`` section 3; the unnormalized finite-group sum becomes a sum
+``chi_-k`` once each (``docs/theory.md``; the unnormalized finite-group sum becomes a sum
 with the Haar probability measure).
 """
 

@@ -1,6 +1,6 @@
 """Harmonic analysis on finite groups: Fourier transforms, their inverse, and norms of the blocks.
 
-Conventions (``THEORY.md`` section 1), for the irreps ``rho`` of ``G.irreps()`` (unitary, in that
+Conventions (``docs/theory.md``), for the irreps ``rho`` of ``G.irreps()`` (unitary, in that
 order and basis):
 
 * ``f_hat(rho) = sum_g f(g) rho(g)`` (:func:`transform`);

@@ -1,6 +1,6 @@
 """Group Fourier transform: the dense definition, the dispatcher and the Fourier matrix.
 
-Conventions (``THEORY.md`` section 1): for a function ``f`` on ``G`` and an irrep ``rho`` of
+Conventions (``docs/theory.md``): for a function ``f`` on ``G`` and an irrep ``rho`` of
 ``G.irreps()``,
 
     f_hat(rho) = sum_g f(g) rho(g),

@@ -1,9 +1,9 @@
-"""Schatten (quasi-)norms of Fourier blocks, the d_rho-weighted norm of THEORY.md, real-space l_p.
+"""Schatten (quasi-)norms of Fourier blocks, the d_rho-weighted norm of docs/theory.md, real-space l_p.
 
 For a matrix ``M`` with singular values ``s_1 >= s_2 >= ...`` the Schatten p-(quasi)norm is
 ``||M||_{S,p} = (sum_i s_i^p)^(1/p)`` for ``0 < p < inf`` and ``s_1`` for ``p = inf`` (a norm for
 ``p >= 1``, a quasi-norm for ``p < 1``). The regularizer of a depth-``L`` linear G-CNN
-(Lawrence et al. 2022; ``THEORY.md`` section 3) is, with ``p = 2/L``,
+(Lawrence et al. 2022; ``docs/theory.md``) is, with ``p = 2/L``,
 
     R(beta) = sum_rho d_rho ||beta_hat(rho)||_{S,p}^p,    ||beta_hat||^(S)_p = R^(1/p),
 
@@ -110,7 +110,7 @@ def _root(x: np.ndarray, p: float) -> np.ndarray:
 
 
 def weighted_schatten(blocks: FourierBlocks, p: float, *, summed: bool = False) -> Any:
-    """The ``d_rho``-weighted Schatten quasi-norm of Fourier blocks (``THEORY.md`` section 3).
+    """The ``d_rho``-weighted Schatten quasi-norm of Fourier blocks (``docs/theory.md``).
 
     ``R = sum_rho d_rho ||B(rho)||_{S,p}^p`` (``summed=True``) or the norm ``R^(1/p)``
     (default). For ``p = 2/L`` and the unnormalized transform of ``beta`` this is

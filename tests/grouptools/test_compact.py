@@ -293,10 +293,68 @@ def test_so3_convolution_and_correlation_theorems(B, seed):
         f_uvinv = gc.so3_evaluate(F, *gc.euler_angles(U @ np.swapaxes(Rv, 1, 2)))
         direct = float(np.sum(wts * f_uvinv * h_v))
         assert abs(direct - float(gc.so3_evaluate(gc.so3_convolve(F, H), *ang))) < 1e-10
-        # (x star w)(u) = int w(v) x(v u) dv, with x = F and w = H
-        x_vu = gc.so3_evaluate(F, *gc.euler_angles(Rv @ U))
-        direct = float(np.sum(wts * h_v * x_vu))
+        # (x star w)(u) = int w(v) x(u v) dv (Cohen & Welling, left-equivariant), with x = F and w = H
+        x_uv = gc.so3_evaluate(F, *gc.euler_angles(U @ Rv))
+        direct = float(np.sum(wts * h_v * x_uv))
         assert abs(direct - float(gc.so3_evaluate(gc.so3_correlate(F, H), *ang))) < 1e-10
+        # the same from the complex blocks (real w: x_hat w_hat^H)
+        cplx = gc.so3_correlate(gc.so3_complex_blocks(F), gc.so3_complex_blocks(H))
+        assert abs(direct - complex(gc.so3_evaluate(cplx, *ang))) < 1e-10
+
+
+def test_so3_correlation_is_the_left_convention_not_the_old_one():
+    # fixed B = 3 (B = 1 cannot tell the conventions apart: scalar blocks commute)
+    rng = np.random.default_rng(11)
+    B = 3
+    x, w = _rand_real_blocks(rng, B), _rand_real_blocks(rng, B)
+    g = gc.so3_grid(B, "gauss")
+    Rv = gc.rotation_matrix(*g.angles()).reshape(-1, 3, 3)
+    wts = g.weights.reshape(-1)
+    w_v = gc.so3_evaluate(w, *gc.euler_angles(Rv))
+    out = gc.so3_correlate(x, w)
+    for _ in range(3):
+        ang = rng.uniform(0, 3, 3)
+        U = gc.rotation_matrix(*ang)
+        new = float(np.sum(wts * w_v * gc.so3_evaluate(x, *gc.euler_angles(U @ Rv))))  # int w(v) x(u v) dv
+        old = float(np.sum(wts * w_v * gc.so3_evaluate(x, *gc.euler_angles(Rv @ U))))  # int w(v) x(v u) dv
+        got = float(gc.so3_evaluate(out, *ang))
+        assert abs(got - new) < 1e-10
+        assert abs(got - old) > 1e-3  # the old convention differs here
+    # the Fourier form x_hat w_hat^H, with the blocks of the direct samples (so3_forward)
+    samples = np.sum(wts[None, :] * w_v[None, :] * np.stack([
+        gc.so3_evaluate(x, *gc.euler_angles(gc.rotation_matrix(*ang) @ Rv))
+        for ang in zip(*(t.reshape(-1) for t in g.angles()))]), axis=1).reshape(g.shape)
+    blocks = gc.so3_forward(samples, g, real=True)
+    assert max(_rel(a, b) for a, b in zip(blocks, [X @ W.T for X, W in zip(x, w)])) < 1e-10
+
+
+@settings(max_examples=6, deadline=None, database=None)
+@given(st.integers(2, 3), st.integers(0, 2**31 - 1))
+def test_so3_correlation_commutes_with_left_translation(B, seed):
+    # (L_k x)(g) = x(k^-1 g); (L_k x) star w = L_k (x star w), all values by quadrature of the definition
+    rng = np.random.default_rng(seed)
+    x, w = _rand_real_blocks(rng, B), _rand_real_blocks(rng, B)
+    g = gc.so3_grid(B, "gauss")
+    Rv = gc.rotation_matrix(*g.angles()).reshape(-1, 3, 3)
+    wts = g.weights.reshape(-1)
+    w_v = gc.so3_evaluate(w, *gc.euler_angles(Rv))
+    K = gc.rotation_matrix(*rng.uniform(0, 3, 3))
+
+    def x_at(M):  # samples of x at the rotations M
+        return gc.so3_evaluate(x, *gc.euler_angles(M))
+
+    def star(fun, U):  # int w(v) fun(U v) dv
+        return float(np.sum(wts * w_v * fun(U @ Rv)))
+
+    Lx_blocks = [gc.wigner_D_real(l, *gc.euler_angles(K)) @ X for l, X in enumerate(x)]
+    for _ in range(2):
+        U = gc.rotation_matrix(*rng.uniform(0, 3, 3))
+        lhs = star(lambda M: x_at(K.T @ M), U)  # ((L_k x) star w)(u)
+        rhs = star(x_at, K.T @ U)  # (x star w)(k^-1 u)
+        assert abs(lhs - rhs) < 1e-10
+        # and the library: blocks D(k) X are L_k x, so3_correlate of them is L_k of the output
+        assert abs(float(gc.so3_evaluate(Lx_blocks, *gc.euler_angles(U))) - float(x_at(K.T @ U))) < 1e-10
+        assert abs(float(gc.so3_evaluate(gc.so3_correlate(Lx_blocks, w), *gc.euler_angles(U))) - lhs) < 1e-10
 
 
 @settings(max_examples=6, deadline=None, database=None)

@@ -245,3 +245,157 @@ def test_fourier_shapes_and_indices():
     assert isinstance(named(U.subgroup_indicator, D3, [99]), gt.ElementError)
     # complex functions are allowed by transform
     assert transform(D3, np.ones(6) * 1j).dims == F.dims
+
+
+# -- irreps, character tables, cyclotomic matrices, export (issue: plain IndexError/TypeError) ---------------
+_D4 = gt.dihedral(4)
+_IRREPS = gt.irreps(_D4)
+_TABLE = gt.character_table(_D4)
+
+
+@FAST
+@given(st.integers(min_value=-2**70, max_value=2**70).filter(lambda i: not 0 <= i < _D4.order))
+def test_irrep_call_out_of_range_is_element_error(i):
+    e = named(_IRREPS[2], i)
+    assert isinstance(e, gt.ElementError) and isinstance(e, IndexError)
+    assert "0..7" in str(e)
+
+
+@FAST
+@given(junk.filter(lambda j: not isinstance(j, str)))
+def test_irrep_call_junk_is_parameter_type_error(j):
+    e = named(_IRREPS[1], j)
+    assert isinstance(e, gt.ParameterTypeError) and isinstance(e, TypeError)
+
+
+def test_irrep_call_accepts_numpy_ints_and_words():
+    rho = _IRREPS[4]
+    assert np.array_equal(rho(np.int64(3)), rho.matrices[3])
+    assert np.array_equal(rho(np.array(3)), rho.matrices[3])
+    assert isinstance(named(rho, "q"), gt.GroupToolsError)  # unknown letter: the group's own error
+
+
+@FAST
+@given(st.integers(min_value=-2**70, max_value=2**70))
+def test_character_table_indices(i):
+    k = _TABLE.nclasses
+    if -k <= i < k:  # Python-style negative indices keep working
+        assert _TABLE.value(i, 0) == _TABLE.value(i % k, 0)
+        assert _TABLE.value(0, i) == _TABLE.value(0, i % k)
+        return
+    for call in (lambda: _TABLE.value(i, 0), lambda: _TABLE.value(0, i), lambda: _TABLE.eigenvalue_exponents(i),
+                 lambda: _TABLE.galois_conjugate(i, 1)):
+        assert isinstance(named(call), gt.ElementError)
+
+
+@FAST
+@given(junk)
+def test_character_table_junk(j):
+    for call in (lambda: _TABLE.value(j, 0), lambda: _TABLE.value(0, j), lambda: _TABLE.power_map(j),
+                 lambda: _TABLE.galois_conjugate(0, j), lambda: _TABLE.display(j), lambda: _TABLE.decompose(j),
+                 lambda: _TABLE.inner_product(j, j)):
+        named(call)
+
+
+def test_character_table_reported_errors():
+    with pytest.raises(gt.ParameterError):  # a ValueError: 2 is not coprime to the exponent 4
+        _TABLE.galois_conjugate(0, 2)
+    with pytest.raises(gt.ParameterError, match="not a virtual character"):
+        _TABLE.decompose(np.array([0.5, 0, 0, 0, 0]))
+    with pytest.raises(gt.ParameterTypeError):
+        gt.character_table("D4")
+    with pytest.raises(gt.InvalidLimitError):
+        gt.character_table(_D4, max_classes=0)
+    with pytest.raises(gt.ParameterTypeError):
+        gt.irreps([1, 2])
+    with pytest.raises(gt.InvalidLimitError):
+        gt.irreps(_D4, search_limit=-1)
+
+
+@FAST
+@given(junk)
+def test_cycmatrix_constructors_junk(j):
+    from grouptools._cycmatrix import CycMatrix
+
+    calls = [lambda: CycMatrix(j), lambda: CycMatrix.zeros(j, 1, 3), lambda: CycMatrix.zeros(1, 1, j),
+             lambda: CycMatrix.identity(j, 3), lambda: CycMatrix.monomial(j, [0], 4),
+             lambda: CycMatrix.monomial([0], j, 4), lambda: CycMatrix.from_gap(j), lambda: CycMatrix.hstack(j),
+             lambda: CycMatrix.vstack([CycMatrix.identity(1, 1), j]), lambda: CycMatrix.from_coefficients(j, 4)]
+    for call in calls:
+        if isinstance(j, (list, np.ndarray)) and call is calls[0]:
+            continue  # a list or array of rows may be a valid matrix
+        try:
+            call()
+        except gt.GroupToolsError as e:
+            assert "\n" not in str(e) and len(str(e)) < 300
+        # no error is fine too (some junk is valid input for some constructors); any other exception fails
+
+
+def test_cycmatrix_reported_errors():
+    from grouptools._cycmatrix import MAX_ENTRIES, CycMatrix
+
+    A = CycMatrix.identity(2, 4)
+    with pytest.raises(gt.ElementError):
+        A[2, 0]
+    with pytest.raises(gt.ElementError):
+        A[0, -3]
+    with pytest.raises(gt.ElementError):
+        A.entry(5, 0)
+    with pytest.raises(gt.ElementError):
+        A.rows([0, 7])
+    with pytest.raises(gt.ParameterTypeError):
+        A["x", 0]
+    with pytest.raises(gt.ParameterTypeError):
+        A.cols(3)
+    with pytest.raises(gt.ParameterTypeError):
+        CycMatrix(5)
+    with pytest.raises(gt.ParameterTypeError):
+        CycMatrix([1, 2])  # rows must be sequences
+    with pytest.raises(gt.ParameterTypeError):
+        CycMatrix.zeros(2.0, 2, 3)
+    with pytest.raises(gt.ParameterError):
+        CycMatrix.identity(-1, 3)
+    with pytest.raises(gt.GroupTooLargeError):
+        CycMatrix.identity(10**6, 3)
+    with pytest.raises(gt.ParameterTypeError):
+        CycMatrix.monomial([0.5], [0], 4)
+    with pytest.raises(gt.ParameterTypeError):
+        CycMatrix.hstack([A, "B"])
+    with pytest.raises(gt.CyclotomicError):
+        CycMatrix.from_coefficients([[[1, 2], [3]]], 4)
+    assert A[-1, -1] == 1 and A.rows(np.array([True, False])).shape == (1, 2) and MAX_ENTRIES > 0
+
+
+def test_cyclotomic_reported_errors():
+    from grouptools._cyclotomic import Cyclotomic
+
+    with pytest.raises(gt.ParameterTypeError):
+        Cyclotomic.root_of_unity(None, 4)
+    with pytest.raises(gt.ParameterTypeError):
+        Cyclotomic.from_root_coefficients(4, 7)
+    with pytest.raises(gt.ParameterTypeError):
+        Cyclotomic.from_root_coefficients(4, {0.5: 1})
+    e = named(Cyclotomic.from_root_coefficients, 4, ["x" * 1000])
+    assert isinstance(e, gt.CyclotomicError)
+    e = named(Cyclotomic.from_gap, "Q" * 1000 + "(3)")
+    assert isinstance(e, gt.CyclotomicError)
+
+
+@FAST
+@given(junk)
+def test_irreps_export_junk(j):
+    from grouptools._irreps_export import format_irreps, irrep_to_gap, irrep_to_json, irreps_from_json, irreps_to_json
+
+    for call in (lambda: irrep_to_json(j), lambda: irrep_to_gap(j), lambda: irreps_to_json(j),
+                 lambda: format_irreps(j), lambda: irreps_from_json(j, {}), lambda: irreps_from_json(_D4, j)):
+        named(call)
+
+
+def test_irreps_from_json_messages_are_bounded():
+    from grouptools._irreps_export import irreps_from_json, irreps_to_json
+
+    data = irreps_to_json(_D4)
+    e = named(irreps_from_json, _D4, dict(data, order="9" * 10_000))
+    assert isinstance(e, gt.InvalidGroupError)
+    bad = dict(data, irreps=[dict(data["irreps"][0], dim="x" * 10_000)] + data["irreps"][1:])
+    assert isinstance(named(irreps_from_json, _D4, bad), gt.InvalidGroupError)

@@ -412,3 +412,57 @@ def test_report_table_prints_skipped_polish():
     assert line == ("| e | FC L=3 | SVM | 1.0200 | skipped | 0.9900 | skipped | 1.0e-01 | skipped | "
                     "near the global optimum (raw only, not certified: ratio 1.0200; polish skipped) |")
     assert "nan" not in line
+
+
+# -- skipped and undefined values are never printed as nan ---------------------------------------------------
+def test_nonlinear_local_prints_skipped_when_polish_is_skipped():
+    from dataclasses import replace
+
+    from training.experiments import nonlinear_local as E
+
+    cfg = replace(E.TINY, train=replace(E.TINY.train, polish=False))
+    m = E.run(cfg)
+    line = m["summary"][0]
+    assert "nan" not in line.lower()
+    for arch in E.ARCHS:
+        assert f"{arch} {m['runs'][arch]['raw']['ratio']:.4f} -> skipped" in line
+    table = report_table(m["rows"])
+    assert "nan" not in table.lower() and "| skipped |" in table
+    assert all("polish disabled" in r["verdict"] for r in m["rows"])
+
+
+def test_nonlinear_local_summary_line_formats_missing_values():
+    from training.experiments.nonlinear_local import summary_line
+
+    runs = {"G-CNN": {"raw": {"ratio": 1.5}, "polished": {"ratio": 1.25}, "polish": {"note": ""}},
+            "CNN": {"raw": {"ratio": 2.0}, "polished": None, "polish": {"note": "polish skipped (9000 parameters)"}},
+            "FC": {"raw": {"ratio": float("nan")}, "polished": None, "polish": {"note": "polish failed: LinAlgError"}}}
+    line = summary_line(runs)
+    assert line.endswith("G-CNN 1.5000 -> 1.2500, CNN 2.0000 -> skipped, FC n/a (zero input gradients) -> failed")
+
+
+def test_summarize_and_polished_cell_never_print_nan():
+    from training.experiments._common import polished_cell, summarize
+
+    nan = float("nan")
+    runs = {"L=2": {"A": {"raw": {"ratio": 1.1}, "polished": {"ratio": nan}},
+                    "B": {"raw": {"ratio": nan}, "polished": None},
+                    "C": {"raw": {"ratio": 1.3}, "polished": {"ratio": 1.0}}}}
+    assert summarize(runs) == "L=2: A 1.1000 (raw), B n/a (raw; does not separate the data), C 1.0000"
+    assert polished_cell({"polished": None, "polish": {"note": "polish disabled"}}, "ratio", "ratio") == "skipped"
+    assert polished_cell({"polished": {"kkt": nan}}, "kkt", "kkt") == "n/a"
+
+
+def test_spherical_summary_says_na_with_reason():
+    from training.experiments import spherical_local as S
+
+    nan = float("nan")
+    out = {"accuracy": {"FC": {"test": 0.5}, "CNN": {"test": 1.0}}, "invariance": {"FC": 0.0, "CNN": 0.1},
+           "zero_gradients": {"FC": 3, "CNN": 1},
+           "fourier_ratio": {"FC": {"mean": nan, "std": nan}, "CNN": {"mean": 2.0, "std": 0.5}},
+           "real_space_ratio": {"FC": {"mean": nan, "std": nan}, "CNN": {"mean": 0.5, "std": 0.25}}}
+    lines = S.summary_lines(out, S.TINY, 3)
+    text = "\n".join(lines)
+    assert "nan" not in text.lower()
+    assert "FC n/a (all 3 input gradients are zero)" in lines[2]
+    assert "CNN 2.00 +- 0.50 (1 of 3 input gradients zero, left out)" in lines[2]

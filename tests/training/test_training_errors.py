@@ -166,3 +166,118 @@ def test_divergence_after_updates_still_names_lr():
     with pytest.raises(DivergenceError, match=r"at step [1-9]\d* with lr=1e\+30") as info:
         fit(Diagonal(4, depth=1, seed=0), X, y, steps=10, lr=1e30, progress=False)
     assert "nan" not in str(info.value)
+
+
+# -- training.bias and training.metrics use the shared checks (training._checks) ----------------------------
+def _bias_calls(X, y, beta):
+    """Every public entry of training.bias / training.metrics that takes data and labels."""
+    from training import bias, metrics
+
+    return {
+        "max_margin": lambda: bias.max_margin(X, y, "l2", depth=1),
+        "kkt_residual": lambda: bias.kkt_residual(beta, X, y, "l2", depth=1),
+        "min_margin": lambda: metrics.min_margin(beta, X, y),
+        "normalize_margin": lambda: metrics.normalize_margin(beta, X, y),
+        "objective_ratio": lambda: metrics.objective_ratio(beta, beta, X, y, "l2", depth=1),
+    }
+
+
+def _regression_calls(X, t):
+    from training import bias
+
+    return {
+        "regression_min_norm": lambda: bias.regression_min_norm(X, t, "l2"),
+        "q_alpha_minimizer": lambda: bias.q_alpha_minimizer(X, t, 1.0),
+    }
+
+
+def _vector_calls(v):
+    from training import bias, metrics
+
+    G = gt.cyclic(4)
+    return {
+        "objective": lambda: bias.objective(v, "l2", depth=2),
+        "quasi_norm": lambda: bias.quasi_norm(v, "schatten", depth=2, group=G),
+        "objective_gradient": lambda: bias.objective_gradient(v, "lp", depth=2),
+        "q_alpha": lambda: bias.q_alpha(v, 1.0, 2),
+        "cosine": lambda: metrics.cosine(v, np.ones(4)),
+        "lp_norm": lambda: metrics.lp_norm(v, 2),
+        "dft_lp_norm": lambda: metrics.dft_lp_norm(v, 1),
+        "fourier_blocks": lambda: metrics.fourier_blocks(v, G),
+        "schatten_norms": lambda: metrics.schatten_norms(v, G, 1),
+        "weighted_schatten_norm": lambda: metrics.weighted_schatten_norm(v, G, 1),
+        "fourier_ranks": lambda: metrics.fourier_ranks(v, G),
+        "fourier_rank": lambda: metrics.fourier_rank(v, G),
+        "support": lambda: metrics.support(v),
+        "dft_support": lambda: metrics.dft_support(v),
+    }
+
+
+@pytest.mark.parametrize("what", ["X", "y", "beta"])
+def test_bias_and_metrics_refuse_complex_data_without_a_complex_warning(what):
+    X, y = data(1, N=4, D=4)
+    beta = X.T @ y
+    args = {"X": X, "y": y, "beta": beta}
+    args[what] = args[what] + 0j  # a zero imaginary part still counts: pass .real
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a ComplexWarning would fail here
+        for name, call in _bias_calls(args["X"], args["y"], args["beta"]).items():
+            if what == "beta" and name == "max_margin":
+                continue  # takes no predictor
+            with pytest.raises(DataTypeError, match=f"{what} is complex") as info:
+                call()
+            assert isinstance(info.value, ValueError) and isinstance(info.value, TypeError), name
+            one_line(info.value)
+
+
+def test_bias_and_metrics_refuse_complex_vectors():
+    v = np.array([1.0, 2.0, -1.0, 0.5]) + 1e-3j
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for name, call in _vector_calls(v).items():
+            with pytest.raises(DataTypeError, match="complex") as info:
+                call()
+            assert "largest |imaginary part| 0.001" in one_line(info.value), name
+
+
+@pytest.mark.parametrize("labels,found", [([0.0, 1.0, 0.0, 1.0], "{0, 1}: use y = 2*y - 1"),
+                                          ([1.0, 2.0, 1.0, 2.0], "{1, 2}"),
+                                          ([1.0, -1.0, 0.5, 1.0], "{-1, 0.5, 1}")])
+def test_bias_and_metrics_label_errors_name_the_labels(labels, found):
+    X, _ = data(2, N=4, D=4)
+    y = np.array(labels)
+    beta = np.ones(4)
+    for name, call in _bias_calls(X, y, beta).items():
+        with pytest.raises(LabelError) as info:
+            call()
+        msg = one_line(info.value)
+        assert "needs labels -1 or +1" in msg and found in msg, (name, msg)
+        assert isinstance(info.value, ValueError)
+
+
+def test_regression_accepts_real_targets_but_not_complex_or_strings():
+    X, _ = data(3, N=3, D=6)
+    t = np.array([0.3, -2.0, 5.0])  # any real targets: no label check
+    for call in _regression_calls(X, t).values():
+        call()
+    for bad, err in ((t + 1j, DataTypeError), (np.array(["a", "b", "c"]), DataTypeError),
+                     (np.array([0.3, np.nan, 1.0]), ShapeError)):
+        for name, call in _regression_calls(X, bad).items():
+            with pytest.raises(err):
+                call()
+    with pytest.raises(DataTypeError, match="transform is complex"):
+        from training import bias
+
+        bias.regression_min_norm(X, t, "l2", transform=np.eye(6) + 0j)
+
+
+def test_bias_object_and_string_data_are_data_type_errors():
+    from training import bias, metrics
+
+    X, y = data(4, N=4, D=4)
+    with pytest.raises(DataTypeError, match="strings"):
+        metrics.min_margin(np.ones(4), X.astype(str), y)
+    with pytest.raises(DataTypeError, match="object array"):
+        bias.objective(np.array([1.0, None, 2.0], dtype=object), "l2", depth=1)
+    with pytest.raises(ShapeError, match="rectangular"):
+        metrics.cosine([[1.0, 2.0], [3.0]], np.ones(2))

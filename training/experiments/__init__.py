@@ -1,7 +1,7 @@
-"""The experiments of the seeds, runnable end to end (``python -m training reproduce``).
+"""The experiments of the papers, runnable end to end (``python -m training reproduce``).
 
 Each experiment is a module with a frozen-dataclass ``Config`` and three instances ``TINY`` (tests),
-``QUICK`` (the whole quick run takes a few minutes) and ``FULL`` (the seeds' sizes or larger),
+``QUICK`` (the whole quick run takes a few minutes) and ``FULL`` (Lawrence et al.'s sizes or larger),
 ``run(config, out_dir=None, progress=False) -> dict`` (JSON-ready metrics with a ``"rows"`` list for
 the report table and a ``"summary"`` list of lines) and ``plot(metrics, path)`` (one PNG).
 
@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import math
 import os
 import time
 from pathlib import Path
@@ -191,6 +192,7 @@ def write_report(results: dict, path: str | os.PathLike, *, mode: str, elapsed: 
         lines += [f"## {name}", "", f"![{name}]({name}.png)", ""]
         lines += [f"- {s}" for s in m.get("summary", [])]
         t = m.get("elapsed")
-        timing = f"{t:.1f} s" if isinstance(t, (int, float)) else "not recorded"
+        timing = (f"{t:.1f} s" if isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t)
+                  else "not recorded")
         lines += [f"- time: {timing}" + (f" ({m['mode']} mode)" if m.get("mode") else ""), ""]
     atomic_write_text(path, "\n".join(lines))

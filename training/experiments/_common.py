@@ -70,6 +70,7 @@ __all__ = [
     "jsonable",
     "write_json",
     "polish_status",
+    "polished_cell",
     "fmt",
     "report_table",
     "new_figure",
@@ -497,13 +498,13 @@ class GroupConfig:
     N : int
         Number of data points.
     depths : tuple of int
-        Depths L (the seeds use L = 3; L = 2 is the convex case).
+        Depths L (Lawrence et al. use L = 3; L = 2 is the convex case).
     seed : int
         Seed of the data and the initializations.
     starts : int
         Starts of the nonconvex max-margin solver (L >= 3).
     fc_width : int, optional
-        Hidden width of the FC network (default ``|G|``, as in the seeds).
+        Hidden width of the FC network (default ``|G|``, as in Lawrence et al.).
     train : TrainConfig
         Steps, step size, initialization, polishing.
     """
@@ -525,10 +526,10 @@ class GroupConfig:
 
 
 def compare_architectures(name: str, G: Any, X: np.ndarray, y: np.ndarray, cfg: GroupConfig, progress: bool) -> dict:
-    """G-CNN vs CNN vs FC on functions on ``G`` (the seeds' D8, C10xC10xC2 and SmallGroup(200,44) runs).
+    """G-CNN vs CNN vs FC on functions on ``G`` (Lawrence et al.'s D8, C10xC10xC2 and SmallGroup(200,44) runs).
 
     For each depth the three predicted problems are solved (Schatten for the G-CNN, the DFT over the
-    cyclic group ``C_|G|`` for the CNN, as in the seeds' code, the SVM for FC), each architecture is
+    cyclic group ``C_|G|`` for the CNN, as in the reference code of Lawrence et al., the SVM for FC), each architecture is
     trained and polished, and all of them are also scored on the Schatten and SVM problems (``cross``).
 
     Returns
@@ -563,7 +564,7 @@ def compare_architectures(name: str, G: Any, X: np.ndarray, y: np.ndarray, cfg: 
 
 
 def plot_group_comparison(metrics: Mapping[str, Any], path: str | Path, title: str) -> None:
-    """Top row: Schatten ratio of the three architectures per depth (the seeds' figure, at margin 1);
+    """Top row: Schatten ratio of the three architectures per depth (Lawrence et al.'s figure, at margin 1);
     bottom row: each architecture against its own prediction."""
     runs = metrics["runs"]
     fig, axes = new_figure(2, len(runs))
@@ -578,8 +579,17 @@ def summarize(runs: Mapping[str, Mapping[str, Mapping[str, Any]]], key: str = "p
     """One line per depth with the polished (else raw) ratio of every architecture for problem ``key``.
 
     ``key="pred"`` is each architecture's own prediction; other keys are the ``cross`` problems. A raw
-    ratio stands in (marked ``(raw)``) where there is no polished point.
+    ratio stands in (marked ``(raw)``) where there is no polished point; a ratio that is undefined
+    (NaN: the predictor does not separate the data) prints as ``n/a`` with that reason, never ``nan``.
+
+    Examples
+    --------
+    >>> summarize({"L=2": {"FC": {"raw": {"ratio": float("nan")}, "polished": None}}})
+    'L=2: FC n/a (raw; does not separate the data)'
     """
+    def finite(x: Any) -> bool:
+        return x is not None and math.isfinite(float(x))
+
     parts = []
     for label, rr in runs.items():
         cells = []
@@ -588,7 +598,12 @@ def summarize(runs: Mapping[str, Mapping[str, Mapping[str, Any]]], key: str = "p
                 pol, raw = (run.get("polished") or {}).get("ratio"), run["raw"]["ratio"]
             else:
                 pol, raw = run["cross"][key]["polished"], run["cross"][key]["raw"]
-            cells.append(f"{arch} {fmt(pol, 'ratio')}" if pol is not None else f"{arch} {fmt(raw, 'ratio')} (raw)")
+            if finite(pol):
+                cells.append(f"{arch} {fmt(pol, 'ratio')}")
+            elif finite(raw):
+                cells.append(f"{arch} {fmt(raw, 'ratio')} (raw)")
+            else:
+                cells.append(f"{arch} n/a (raw; does not separate the data)")
         parts.append(f"{label}: " + ", ".join(cells))
     return "; ".join(parts)
 
@@ -604,6 +619,21 @@ def polish_status(run: Mapping[str, Any]) -> str | None:
     if note.startswith(("polish failed", "polish impossible")):
         return "failed"
     return "n/a"
+
+
+def polished_cell(run: Mapping[str, Any], key: str, what: str) -> str:
+    """The polished ``key`` of a run formatted by :func:`fmt`, or, when the run has no polished point,
+    its :func:`polish_status` (``"skipped"``, ``"failed"``, ``"n/a"``): never ``nan``.
+
+    Examples
+    --------
+    >>> polished_cell({"polished": None, "polish": {"note": "polish skipped (500 parameters)"}}, "ratio", "ratio")
+    'skipped'
+    >>> polished_cell({"polished": {"ratio": 1.0}}, "ratio", "ratio")
+    '1.0000'
+    """
+    status = polish_status(run)
+    return status if status is not None else fmt((run.get("polished") or {}).get(key), what)
 
 
 def row(experiment: str, run: Mapping[str, Any], architecture: str | None = None) -> dict:
@@ -629,7 +659,7 @@ def separable_gaussian(N: int, D: int, *, seed: int = 0, shift: float = 0.0) -> 
     """``N`` standard Gaussian points in ``R^D`` with alternating labels ``+1, -1, ...``, rescaled to
     root-mean-square norm 1.
 
-    ``shift`` adds ``label * shift`` to every coordinate before the rescaling (the seeds'
+    ``shift`` adds ``label * shift`` to every coordinate before the rescaling (Lawrence et al.'s
     SmallGroup(200,44) data use ``1e-2``). With ``N <= D`` the data are separable through the origin
     with probability 1. A common rescaling of the data leaves every max-margin direction unchanged;
     unit-size inputs keep the step sizes of normalized gradient descent comparable across dimensions.

@@ -1,11 +1,11 @@
 """G-CNN vs CNN vs FC on the abelian group C10 x C10 x C2 (order 200; Lawrence et al. 2022).
 
-The seeds' ``C10C10C2`` experiment: Gaussian functions on ``gt.abelian((10, 10, 2))`` (element
+Lawrence et al.'s ``C10C10C2`` experiment: Gaussian functions on ``gt.abelian((10, 10, 2))`` (element
 ``(a, b, c)`` at index ``ravel_multi_index((a, b, c), (10, 10, 2))``), half of them labelled +1 and
-shifted by ``+shift``, half -1 and shifted by ``-shift`` (the seeds use 5 + 5 points, shift 1e-2).
+shifted by ``+shift``, half -1 and shifted by ``-shift`` (Lawrence et al. use 5 + 5 points, shift 1e-2).
 For an abelian group every irrep has degree 1, so the G-CNN's Schatten quasi-norm is the l_{2/L}
 quasi-norm of the 3-D DFT of beta: the G-CNN *is* a CNN over C10 x C10 x C2, but not over the
-cyclic group C200 that the seeds' CNN uses (the same vectors read as signals on C200). So the three
+cyclic group C200 that Lawrence et al.'s CNN uses (the same vectors read as signals on C200). So the three
 predictions still differ, and the G-CNN should again have the lowest Schatten ratio.
 
 Examples

@@ -1,6 +1,6 @@
 r"""Linear band-limited G-CNNs over SO(3) (or O(2), SO(2)): certified implicit bias.
 
-The compact-group version of the seeds' linear G-CNN experiments. Inputs are real band-limited
+The compact-group version of Lawrence et al.'s linear G-CNN experiments. Inputs are real band-limited
 functions on the group in real orthonormal coordinates (:func:`grouptools.compact.block_space`;
 Gaussian coordinates, i.e. white noise of band limit B, alternating labels). For each depth L:
 
@@ -15,7 +15,7 @@ Gaussian coordinates, i.e. white noise of band limit B, alternating labels). For
    (:func:`training.compact.kkt_certificate`); for the polished point also the identity
    ``||w||^2 = L R(beta)`` (the balanced factorization is the parameter-space optimum);
 4. an FC network on the same coordinates is trained and scored on the same Schatten problem (its own
-   prediction is the SVM), as in the seeds' comparisons.
+   prediction is the SVM), as in Lawrence et al.'s comparisons.
 
 Examples
 --------
@@ -33,12 +33,12 @@ import numpy as np
 from grouptools.compact import block_space
 
 from .. import bias
-from .._errors import ParameterError
+from .._errors import NotSeparatedError, ParameterError, TrainingError
 from ..compact import BandLimitedGCNN, compact_operator, schatten_objective
 from ..metrics import cosine
 from ..polish import polish
-from ._common import (Problem, TrainConfig, new_figure, plot_ratio_traces, progress_bar, row, run_arch,
-                      save_figure, separable_gaussian, solve_problem, summarize, train, verdict, write_json)
+from ._common import (Problem, TrainConfig, fmt, new_figure, plot_ratio_traces, polish_status, progress_bar, row,
+                      run_arch, save_figure, separable_gaussian, solve_problem, summarize, train, verdict, write_json)
 
 NAME = "bandlimited_linear"
 
@@ -108,23 +108,33 @@ def run_gcnn(space, X: np.ndarray, y: np.ndarray, P: Problem, P_l2: Problem, cfg
     res, lr = train(model, X, y, cfg.train, metrics=metrics)
     beta_raw = res.model.linearization()
     raw = _assess(P, beta_raw, X, y, raw=True)
-    pol = polish(res.model, X, y, max_iter=cfg.train.polish_max_iter) if cfg.train.polish else None
+    pol, note = None, ""
+    if not cfg.train.polish:
+        note = "polish disabled"
+    else:
+        try:
+            pol = polish(res.model, X, y, max_iter=cfg.train.polish_max_iter)
+        except NotSeparatedError:
+            note = "polish impossible: the iterate does not separate the data"
+        except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
+            note = f"polish failed: {type(exc).__name__}"
     polished = None if pol is None else _assess(P, pol.beta, X, y, raw=False)
     balance = None
     if pol is not None:
         RL = L * schatten_objective(pol.beta, space, L)
-        balance = abs(pol.objective - RL) / RL
+        balance = abs(pol.objective - RL) / RL if RL > 0 else None
     h = res.history
     return {
         "architecture": "G-CNN", "depth": L, "kind": "schatten", "prediction": P.label, "lr": lr, "steps": res.steps,
         "n_params": res.model.n_params,
         "history": {"step": h.step, "loss": h.loss, "margin": h.margin, **dict(h.metrics.items())},
         "raw": raw, "polished": polished,
-        "polish": None if pol is None else {"success": bool(pol.success), "param_kkt": pol.kkt_residual, "method": pol.method,
-                                            "norm_vs_L_R_gap": balance},
+        "polish": {"note": note} if pol is None else {"note": note, "success": bool(pol.success),
+                                                      "param_kkt": pol.kkt_residual, "method": pol.method,
+                                                      "norm_vs_L_R_gap": balance},
         "cross": {"schatten": {"raw": raw["ratio"], "polished": None if polished is None else polished["ratio"]},
                   "l2": {"raw": P_l2.ratio(beta_raw, X, y), "polished": None if pol is None else P_l2.ratio(pol.beta, X, y)}},
-        "verdict": verdict(raw, polished, P.optimum.convex),
+        "verdict": verdict(raw, polished, P.optimum.convex, note),
         "beta_raw": beta_raw, "beta_polished": None if pol is None else pol.beta,
         "singular_values": {"optimum": _block_singular_values(P.optimum.beta, space),
                             "polished": None if pol is None else _block_singular_values(pol.beta, space),
@@ -164,8 +174,9 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["runs"][f"L={L}"] = runs
             out["rows"] += [row(f"{NAME} ({space.name}, B={space.bandlimit})", runs["G-CNN"], f"band-limited G-CNN L={L}"),
                             row(f"{NAME} ({space.name}, B={space.bandlimit})", runs["FC"], f"FC L={L}")]
-    gaps = ", ".join(f"{k}: {v['G-CNN']['polish']['norm_vs_L_R_gap']:.1e}" for k, v in out["runs"].items()
-                     if v["G-CNN"].get("polish"))
+    gaps = ", ".join(f"{k}: " + (fmt(v["G-CNN"]["polish"].get("norm_vs_L_R_gap"), "kkt") if v["G-CNN"]["polished"]
+                                 else f"{polish_status(v['G-CNN'])} ({v['G-CNN']['polish']['note']})")
+                     for k, v in out["runs"].items())
     out["summary"] += [
         f"{space.name} band limit {space.bandlimit} (dimension {space.dim}), N = {cfg.N} Gaussian inputs",
         "own prediction, objective ratio (polished, else raw): " + summarize(out["runs"]),

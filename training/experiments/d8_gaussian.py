@@ -1,18 +1,18 @@
 """G-CNN vs CNN vs FC on the dihedral group of order 8 with Gaussian inputs (Lawrence et al. 2022).
 
 A few standard Gaussian functions on D8 (``gt.dihedral(4)``, irrep degrees 1, 1, 1, 1, 2) with
-alternating labels are classified by three linear architectures of depth 3 (the seeds' setting:
+alternating labels are classified by three linear architectures of depth 3 (Lawrence et al.'s setting:
 two G-convolutions and a dense layer) and depth 2:
 
 - the G-CNN (predicted: a stationary point of the d_rho-weighted Schatten 2/L quasi-norm of the
   group Fourier blocks of beta; L = 2: the weighted nuclear norm, convex);
-- the full-width circular CNN over the cyclic group C8 acting on the same vectors, as in the seeds'
-  code (predicted: l_{2/L} of the DFT);
+- the full-width circular CNN over the cyclic group C8 acting on the same vectors, as in the reference
+  code of Lawrence et al. (predicted: l_{2/L} of the DFT);
 - a fully connected network of width 8 (predicted: the SVM).
 
 Every architecture's Schatten ratio ``R(beta_t) / R(beta*)`` (both at margin 1, ``beta*`` the
 optimum of the G-CNN's problem) is recorded over training: the G-CNN should approach 1, the others
-not. The seeds' D8 figure plotted the Schatten norm of ``beta_t / ||beta_t||_2``; normalizing by the
+not. Lawrence et al.'s D8 figure plotted the Schatten norm of ``beta_t / ||beta_t||_2``; normalizing by the
 margin instead makes the ratio to the optimum meaningful.
 
 Examples

@@ -1,9 +1,9 @@
 """G-CNN vs CNN vs FC on the dihedral group of order 8 with Fourier-sparse inputs.
 
-As in the seeds' D8 notebook ("D8 G-CNN and 2 columns of the D8 DFT matrix"), every input is one
+As in Lawrence et al.'s D8 notebook ("D8 G-CNN and 2 columns of the D8 DFT matrix"), every input is one
 column of the group DFT matrix: the real part of one matrix coefficient ``g -> rho(g)[i, j]`` of one
 irrep ``rho`` of ``gt.dihedral(4)``, i.e. a function whose Fourier transform is supported on a single
-irrep. The seeds used two such inputs with labels -1 and +1. The architectures, predictions and
+irrep. Lawrence et al. used two such inputs with labels -1 and +1. The architectures, predictions and
 figure are those of :mod:`training.experiments.d8_gaussian`.
 
 For inputs supported on one-dimensional irreps the SVM is itself Fourier-sparse, so the FC network

@@ -18,11 +18,10 @@ Every architecture is scored in ``G``-space on three problems: the G-CNN's Schat
 space), the real-space ``min ||beta||_{2/L}`` (real-space sparsity) and the SVM. The expected picture
 (Meshulam's trade-off): the G-CNN has the lowest Fourier (Schatten) norm, FC the lowest l2.
 
-The seeds used MNIST (28 x 28, ``|G| = 6272``); set ``mnist_path`` (CLI ``--mnist PATH``) to a directory
-with the MNIST IDX training files (raw or gzip) to run on MNIST. The seeds' code hard-codes irrep
+Lawrence et al. used MNIST (28 x 28, ``|G| = 6272``); set ``mnist_path`` (CLI ``--mnist PATH``) to a directory
+with the MNIST IDX training files (raw or gzip) to run on MNIST. The reference code of Lawrence et al. hard-codes irrep
 degrees 3136 x 1 + 784 x 2 for that group, which are those of the direct product
-C28 x C28 x D8; the semidirect product has degrees 8 x 1, 6 x 2, 78 x 4, 78 x 8 (THEORY.md,
-section 5), and the toolkit computes them from the group.
+C28 x C28 x D8; the semidirect product has degrees 8 x 1, 6 x 2, 78 x 4, 78 x 8 (docs/theory.md), and the toolkit computes them from the group.
 
 Examples
 --------
@@ -169,7 +168,7 @@ class Config:
     n_per_class : int
         Images of each digit.
     depths : tuple of int
-        Depths L (the seeds use 3).
+        Depths L (Lawrence et al. use 3).
     fc_width : int
         Hidden width of the FC network (the SVM prediction holds for every width).
     mnist_path : str, optional

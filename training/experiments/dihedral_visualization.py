@@ -2,7 +2,7 @@
 
 A 3-layer linear G-CNN (two G-correlations and a dense layer) is trained by normalized gradient
 descent on a few Gaussian points on the dihedral group of order 64 (the poster's figure) and of
-order 60 (the seeds' D60). Heat maps show beta in real space (element ``r^i s^j`` at row ``j``,
+order 60 (Lawrence et al.'s D60). Heat maps show beta in real space (element ``r^i s^j`` at row ``j``,
 column ``i``; ``gt.dihedral`` puts it at index ``j n + i``) and the singular values of every Fourier
 block ``beta_hat(rho)`` (one row per irrep, 4 of degree 1 then the 2 x 2 blocks), at initialization
 and after training. The trained predictor concentrates on few irreps with rank-deficient blocks

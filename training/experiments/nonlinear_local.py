@@ -47,8 +47,8 @@ from .._errors import DivergenceError, NotSeparatedError, ParameterError, Traini
 from ..losses import exponential
 from ..models import LinearModel, correlation_index
 from ..polish import polish
-from ._common import (ARCH_COLORS, TrainConfig, _check_int, group_operator, jsonable, new_figure, progress_bar,
-                      save_figure, separable_gaussian, solve_problem, write_json)
+from ._common import (ARCH_COLORS, TrainConfig, _check_int, fmt, group_operator, jsonable, new_figure, polish_status,
+                      polished_cell, progress_bar, save_figure, separable_gaussian, solve_problem, write_json)
 
 NAME = "nonlinear_local"
 ARCHS = ("G-CNN", "CNN", "FC")
@@ -235,6 +235,34 @@ def _local_schatten(G_rows: np.ndarray, op: Any) -> float:
     return float(np.mean(vals)) if vals else float("nan")
 
 
+def _final_ratio(run: dict) -> float:
+    """The polished local Schatten ratio of a run, else the raw one (NaN if neither is finite)."""
+    for key in ("polished", "raw"):
+        r = (run.get(key) or {}).get("ratio")
+        if r is not None and np.isfinite(r):
+            return float(r)
+    return float("nan")
+
+
+def summary_line(runs: dict) -> str:
+    """``"... (raw -> polished): G-CNN 1.0123 -> 1.0040, FC 1.2000 -> skipped"``: a missing polished
+    value prints as the run's polish status (``skipped``, ``failed``), a NaN ratio as ``n/a``, never ``nan``.
+
+    Examples
+    --------
+    >>> summary_line({"FC": {"raw": {"ratio": 1.2}, "polished": None,
+    ...                      "polish": {"note": "polish skipped (5000 parameters)"}}})
+    'mean local Schatten_{2/3} of unit-norm input gradients / that of the linear optimum (raw -> polished): FC 1.2000 -> skipped'
+    """
+    cells = []
+    for a, r in runs.items():
+        raw = r["raw"]["ratio"]
+        cells.append(f"{a} {fmt(raw, 'ratio')}" + ("" if raw is not None and np.isfinite(raw) else " (zero input gradients)")
+                     + f" -> {polished_cell(r, 'ratio', 'ratio')}")
+    return ("mean local Schatten_{2/3} of unit-norm input gradients / that of the linear optimum "
+            "(raw -> polished): " + ", ".join(cells))
+
+
 def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
     """Train the three ReLU networks; return local Schatten norms over training and at the end."""
     G = gt.dihedral(order=config.order)
@@ -252,7 +280,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     def cos(m: ReLUNet) -> float:
         Gr = m.input_gradients(X)
         b = P.optimum.beta / np.linalg.norm(P.optimum.beta)
-        return float(np.mean([abs(g @ b) / np.linalg.norm(g) for g in Gr if np.linalg.norm(g) > 0]))
+        vals = [abs(g @ b) / np.linalg.norm(g) for g in Gr if np.linalg.norm(g) > 0]
+        return float(np.mean(vals)) if vals else float("nan")  # NaN: every input gradient is zero
 
     with progress_bar(len(ARCHS), NAME, progress) as bar:
         for arch in ARCHS:
@@ -269,6 +298,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
                     note = "polish impossible: the network does not separate the data"
                 except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
                     note = f"polish failed: {type(exc).__name__}"
+            elif not config.train.polish:
+                note = "polish disabled"
             else:
                 note = f"polish skipped ({m.n_params} parameters)"
             polished = None if pol is None else {"ratio": local(pol.model), "cosine": cos(pol.model),
@@ -276,23 +307,30 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["runs"][arch] = {"architecture": arch, "lr": lr, "history": hist, "raw": raw, "polished": polished,
                                  "polish": {"note": note} if pol is None else {"note": note, "success": bool(pol.success)}}
             bar.update(1)
-    low = min(ARCHS, key=lambda a: (out["runs"][a]["polished"] or out["runs"][a]["raw"])["ratio"])
+    final = {a: _final_ratio(out["runs"][a]) for a in ARCHS}
+    finite = [a for a in ARCHS if np.isfinite(final[a])]
+    low = min(finite, key=final.__getitem__) if finite else None
     for arch in ARCHS:
         r = out["runs"][arch]
         pol = r["polished"] or {}
-        v = ("ordering as predicted: the G-CNN has the lowest local Schatten norm" if low == "G-CNN"
-             else f"ordering not as predicted: {low} has the lowest local Schatten norm")
+        if low is None:
+            v = "ordering undecided: no network has a nonzero input gradient (local Schatten norm n/a)"
+        else:
+            v = ("ordering as predicted: the G-CNN has the lowest local Schatten norm" if low == "G-CNN"
+                 else f"ordering not as predicted: {low} has the lowest local Schatten norm")
+            if not np.isfinite(final[arch]):
+                v += "; n/a for this network: every input gradient is zero"
         if pol.get("kkt") is not None and pol["kkt"] > 1e-4:
             v += f"; polish KKT residual {pol['kkt']:.1e}"
-        out["rows"].append({"experiment": NAME, "architecture": f"ReLU {arch} on D{config.order}",
+        if not r["polished"] and r["polish"].get("note"):
+            v += f"; {r['polish']['note']}"  # why the polished cells say skipped / failed
+        out["rows"].append({"polish_status": polish_status(r), "experiment": NAME,
+                            "architecture": f"ReLU {arch} on D{config.order}",
                             "prediction": "local Schatten_{2/3} (heuristic; KKT = parameter space)",
                             "ratio_raw": r["raw"]["ratio"], "ratio_polished": pol.get("ratio"),
                             "cosine_raw": r["raw"]["cosine"], "cosine_polished": pol.get("cosine"),
                             "kkt_raw": None, "kkt_polished": pol.get("kkt"), "verdict": v})
-    out["summary"].append("mean local Schatten_{2/3} of unit-norm input gradients / that of the linear optimum "
-                          "(raw -> polished): " + ", ".join(
-                              f"{a} {out['runs'][a]['raw']['ratio']:.4f} -> "
-                              f"{(out['runs'][a]['polished'] or {}).get('ratio', float('nan')):.4f}" for a in ARCHS))
+    out["summary"].append(summary_line(out["runs"]))
     if out_dir is not None:
         write_json(jsonable(out), Path(out_dir) / f"{NAME}.json")
     return out

@@ -1,6 +1,6 @@
 """G-CNN vs CNN vs FC on (C5 x C5) : Q8, GAP's SmallGroup(200, 44) (Lawrence et al. 2022).
 
-The seeds' ``CCQ200`` experiment ("SmallGroup(200, 44) G-CNN and 10 Gaussian datapoints"): 5 + 5
+Lawrence et al.'s ``CCQ200`` experiment ("SmallGroup(200, 44) G-CNN and 10 Gaussian datapoints"): 5 + 5
 Gaussian functions on ``gt.smallgroup_200_44()`` (irrep degrees 1, 1, 1, 1, 2, 8, 8, 8) with labels
 +-1 and mean shift ``+-1e-2``. The G-CNN (predicted: d_rho-weighted Schatten 2/L quasi-norm of the
 Fourier blocks), the circular CNN over C200 reading the same vectors as signals (DFT l_{2/L}) and

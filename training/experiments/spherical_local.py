@@ -1,6 +1,6 @@
 r"""A nonlinear spherical CNN on digits projected onto the sphere: Fourier structure of local linearizations.
 
-The seeds' poster ("Nonlinear networks *may* locally have the same implicit bias", panel b: a
+Lawrence et al.'s poster ("Nonlinear networks *may* locally have the same implicit bias", panel b: a
 spherical CNN on band-limited G = SO(3)) asks whether the Fourier-space bias of linear G-CNNs shows
 up in the local linearizations ``grad_x f(x)`` of trained nonlinear networks. This experiment:
 
@@ -52,7 +52,7 @@ from grouptools.compact import s2_forward, s2_grid, s2_inverse, wigner_D_real
 
 from .._errors import ParameterError
 from ..compact import SphericalCNN
-from ._common import new_figure, save_figure, write_json
+from ._common import _num, new_figure, save_figure, write_json
 
 NAME = "spherical_local"
 
@@ -344,6 +344,37 @@ def invariance_error(net: Any, X: np.ndarray, B: int, seed: int) -> float:
     return float(np.mean(np.abs(f - fr)) / max(float(np.mean(np.abs(f))), 1e-300))
 
 
+def summary_lines(out: dict, cfg: Config, n_lin: int) -> list[str]:
+    """The summary of :func:`run`; a statistic without data prints as ``n/a`` with the reason, never ``nan``.
+
+    Examples
+    --------
+    >>> out = {"accuracy": {"FC": {"test": 0.5}}, "invariance": {"FC": 0.0}, "zero_gradients": {"FC": 4},
+    ...        "fourier_ratio": {"FC": {"mean": float("nan"), "std": float("nan")}},
+    ...        "real_space_ratio": {"FC": {"mean": float("nan"), "std": float("nan")}}}
+    >>> summary_lines(out, TINY, 4)[2].endswith("FC n/a (all 4 input gradients are zero)")
+    True
+    """
+    def stat(name: str, v: dict, spec: str) -> str:
+        zero = out.get("zero_gradients", {}).get(name, 0)
+        if zero >= n_lin or not np.isfinite(v["mean"]):
+            return f"{name} n/a (all {n_lin} input gradients are zero)"
+        note = f" ({zero} of {n_lin} input gradients zero, left out)" if zero else ""
+        return f"{name} {_num(v['mean'], spec)} +- {_num(v['std'], spec)}{note}"
+
+    acc = ", ".join(f"{n} {_num(a['test'], '.2f')}" for n, a in out["accuracy"].items())
+    return [
+        f"digits {cfg.digits[0]} vs {cfg.digits[1]} on S^2, band limit {cfg.bandlimit}, "
+        f"{'randomly rotated' if cfg.rotate else 'not rotated'}; test accuracy: {acc}",
+        "relative output change under random rotations, mean|f(x) - f(Tx)| / mean|f(x)|: "
+        + ", ".join(f"{n} {_num(v, '.3f')}" for n, v in out["invariance"].items()),
+        "Fourier ratio sum_l sqrt(2l+1) n_l / ||beta|| of the local linearizations (lower = fewer degrees): "
+        + ", ".join(stat(n, v, ".2f") for n, v in out["fourier_ratio"].items()),
+        "real-space ratio ||beta||_1 / (sqrt(4 pi) ||beta||_2) (higher = less localized): "
+        + ", ".join(stat(n, v, ".3f") for n, v in out["real_space_ratio"].items()),
+    ]
+
+
 def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
     """Train the three networks and analyse their local linearizations (module docstring).
 
@@ -352,7 +383,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     dict
         ``config``, ``accuracy`` (train/test per model), ``invariance`` (relative output change
         under random rotations, :func:`invariance_error`), ``degree_energy`` (mean fraction of ``||beta||^2`` per
-        degree), ``fourier_ratio`` and ``real_space_ratio`` (mean and std per model), ``losses``,
+        degree), ``fourier_ratio`` and ``real_space_ratio`` (mean and std per model, over the nonzero
+        input gradients; NaN if all are zero), ``zero_gradients`` (how many were zero), ``losses``,
         ``rows`` (empty: no predicted optimum for nonlinear networks) and ``summary``.
     """
     cfg = config
@@ -364,7 +396,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
         "FC": FCNet(B * B, cfg.fc_width, seed=cfg.seed + 3),
     }
     out: dict = {"name": NAME, "config": cfg, "accuracy": {}, "invariance": {}, "degree_energy": {},
-                 "fourier_ratio": {}, "real_space_ratio": {}, "losses": {}, "rows": [], "summary": []}
+                 "fourier_ratio": {}, "real_space_ratio": {}, "zero_gradients": {}, "losses": {}, "rows": [],
+                 "summary": []}
     Xlin = Xte[: cfg.n_linearizations]
     for k, (name, net) in enumerate(nets.items()):
         out["losses"][name] = train_adam(net, Xtr, ytr, cfg, seed=cfg.seed + 10 + k)
@@ -372,20 +405,18 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
                                  "test": float(np.mean(np.sign(net.forward(Xte)) == yte))}
         out["invariance"][name] = invariance_error(net, Xlin, B, cfg.seed + 20)
         G = linearizations(net, Xlin)
-        n2 = degree_norms(G, B) ** 2
-        out["degree_energy"][name] = np.mean(n2 / n2.sum(axis=1, keepdims=True), axis=0)
-        fr, rr = fourier_ratio(G, B), real_space_ratio(G, B)
+        G = G[np.linalg.norm(G, axis=1) > 0]  # a zero gradient (dead ReLUs) has no degree profile
+        out["zero_gradients"][name] = int(Xlin.shape[0] - G.shape[0])
+        if G.shape[0]:
+            n2 = degree_norms(G, B) ** 2
+            out["degree_energy"][name] = np.mean(n2 / n2.sum(axis=1, keepdims=True), axis=0)
+            fr, rr = fourier_ratio(G, B), real_space_ratio(G, B)
+        else:
+            out["degree_energy"][name] = np.full(B, np.nan)
+            fr = rr = np.full(1, np.nan)
         out["fourier_ratio"][name] = {"mean": float(fr.mean()), "std": float(fr.std())}
         out["real_space_ratio"][name] = {"mean": float(rr.mean()), "std": float(rr.std())}
-    acc = ", ".join(f"{n} {a['test']:.2f}" for n, a in out["accuracy"].items())
-    out["summary"] += [
-        f"digits {cfg.digits[0]} vs {cfg.digits[1]} on S^2, band limit {B}, {'randomly rotated' if cfg.rotate else 'not rotated'}; test accuracy: {acc}",
-        "relative output change under random rotations, mean|f(x) - f(Tx)| / mean|f(x)|: " + ", ".join(f"{n} {v:.3f}" for n, v in out["invariance"].items()),
-        "Fourier ratio sum_l sqrt(2l+1) n_l / ||beta|| of the local linearizations (lower = fewer degrees): "
-        + ", ".join(f"{n} {v['mean']:.2f} +- {v['std']:.2f}" for n, v in out["fourier_ratio"].items()),
-        "real-space ratio ||beta||_1 / (sqrt(4 pi) ||beta||_2) (higher = less localized): "
-        + ", ".join(f"{n} {v['mean']:.3f} +- {v['std']:.3f}" for n, v in out["real_space_ratio"].items()),
-    ]
+    out["summary"] += summary_lines(out, cfg, Xlin.shape[0])
     if out_dir is not None:
         Path(out_dir).mkdir(parents=True, exist_ok=True)
         write_json(out, Path(out_dir) / f"{NAME}.json")

@@ -39,8 +39,8 @@ from .. import bias
 from .._errors import ParameterError
 from .._fit import Record, StopRule, fit
 from ..models import TensorNetwork, real_dft_matrix
-from ._common import (TrainConfig, _check_int, _check_pos, new_figure, plot_ratio_traces, progress_bar, row, run_arch,
-                      save_figure, separable_gaussian, solve_problem, write_json)
+from ._common import (TrainConfig, _check_int, _check_pos, _num, new_figure, plot_ratio_traces, progress_bar, row,
+                      run_arch, save_figure, separable_gaussian, solve_problem, write_json)
 
 NAME = "tensor_regression"
 
@@ -159,7 +159,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["regression"].append(entry)
             ok = entry["dist_q"] <= REG_TOL and res.stop_reason == "loss_tol"
             v = ("consistent" if ok else
-                 f"inconsistent: distance {entry['dist_q']:.1e} to the Q_alpha minimizer ({res.stop_reason})")
+                 f"inconsistent: distance {_num(entry['dist_q'], '.1e')} to the Q_alpha minimizer ({res.stop_reason})")
             out["rows"].append({
                 "experiment": NAME, "architecture": f"tensor L=2, regression, alpha={alpha:g}",
                 "prediction": "argmin Q_alpha(z) s.t. X S^T z = y", "ratio_raw": entry["q_ratio"],
@@ -177,9 +177,9 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     reg = out["regression"]
     out["summary"] += [
         "relative distance of the GD interpolant to the Q_alpha minimizer: "
-        + ", ".join(f"alpha={e['alpha']:g}: {e['dist_q']:.1e}" for e in reg),
-        "to the (unweighted) l1 interpolant: " + ", ".join(f"{e['dist_l1']:.2f}" for e in reg)
-        + "; to the weighted l2 interpolant: " + ", ".join(f"{e['dist_weighted_l2']:.2f}" for e in reg),
+        + ", ".join(f"alpha={e['alpha']:g}: {_num(e['dist_q'], '.1e')}" for e in reg),
+        "to the (unweighted) l1 interpolant: " + ", ".join(_num(e["dist_l1"], ".2f") for e in reg)
+        + "; to the weighted l2 interpolant: " + ", ".join(_num(e["dist_weighted_l2"], ".2f") for e in reg),
     ]
     if out_dir is not None:
         write_json(out, Path(out_dir) / f"{NAME}.json")

@@ -1,7 +1,7 @@
 """Meshulam's uncertainty principle: support in real space against rank in Fourier space.
 
 For a nonzero function f on a finite group G, ``|supp f| * rank(f_hat) >= |G|`` with
-``rank(f_hat) = sum_rho d_rho rank f_hat(rho)`` (Meshulam 1992; ``THEORY.md`` section 4), with
+``rank(f_hat) = sum_rho d_rho rank f_hat(rho)`` (Meshulam 1992; ``docs/theory.md``), with
 equality for indicators of subgroups and their cosets. On several groups we draw
 
 - real-space sparse random functions (Gaussian values on a random support of random size),
