@@ -30,7 +30,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import grouptools as gt  # noqa: E402
 from _timing import best, mib, traced_peak  # noqa: E402
-from grouptools._convolution import convolve  # noqa: E402
+from grouptools.fourier._convolution import convolve
 
 
 def gather_convolve(

@@ -35,9 +35,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grouptools._coset import enumerate_cosets  # noqa: E402
-from grouptools._errors import EnumerationLimitError  # noqa: E402
-from grouptools._parse import parse_presentation  # noqa: E402
+from grouptools.presentations._coset import enumerate_cosets
+from grouptools._errors import EnumerationLimitError
+from grouptools.presentations._parse import parse_presentation
 
 G6272 = (
     "<a,b,r,s | a^28, b^28, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, "
@@ -67,9 +67,9 @@ CHILD = """
 import json, resource, sys, time
 sys.path.insert(0, {root!r})
 t0 = time.perf_counter()
-from grouptools._coset import enumerate_cosets
+from grouptools.presentations._coset import enumerate_cosets
 from grouptools._errors import EnumerationLimitError
-from grouptools._parse import parse_presentation
+from grouptools.presentations._parse import parse_presentation
 pres = parse_presentation({text!r})
 t1 = time.perf_counter()
 try:
@@ -179,7 +179,7 @@ def main() -> int:
         print("| " + " | ".join(row) + " |")
     print()
     if imports:
-        print(f"Importing `grouptools._coset` (whole package) took {min(imports):.2f}-"
+        print(f"Importing `grouptools.presentations._coset` (whole package) took {min(imports):.2f}-"
               f"{max(imports):.2f} s in the subprocesses, not included above. ", end="")
     print("The infinite group stops at the default `max_cosets=4000000` "
           "(EnumerationLimitError).")

@@ -31,8 +31,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grouptools._cycmatrix import CycMatrix, _field  # noqa: E402
-from grouptools._cyclotomic import Cyclotomic  # noqa: E402
+from grouptools.arith._cycmatrix import CycMatrix, _field
+from grouptools.arith._cyclotomic import Cyclotomic
 
 
 class Timeout(Exception):

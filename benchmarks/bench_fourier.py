@@ -38,8 +38,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import grouptools as gt  # noqa: E402
 from _timing import best, mib, traced_peak  # noqa: E402
-from grouptools.fourier import fourier_matrix, inverse, transform  # noqa: E402
-from grouptools.fourier._fourier import choose_method, group_irreps  # noqa: E402
+from grouptools.fourier import fourier_matrix, inverse, transform
+from grouptools.fourier._fourier import choose_method, group_irreps
 
 
 def make_group(kind: str, n: int) -> gt.FiniteGroup:

@@ -34,8 +34,8 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 import grouptools as gt  # noqa: E402
-from grouptools._chartable import character_table  # noqa: E402
-from grouptools._irreps import irreps  # noqa: E402
+from grouptools.reps._chartable import character_table
+from grouptools.reps._irreps import irreps
 
 TORUS_PRES = ("a^28, b^28, Comm(a,b), r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, "
               "s^-1*a*s*a^-1, s^-1*b*s*b")

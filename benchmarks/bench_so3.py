@@ -35,9 +35,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grouptools.compact import so3_forward, so3_grid, so3_inverse  # noqa: E402
-from grouptools.compact._so3 import D_CACHE_ENTRIES  # noqa: E402
-from grouptools.compact._wigner import iter_wigner_d  # noqa: E402
+from grouptools.compact import so3_forward, so3_grid, so3_inverse
+from grouptools.compact._so3 import D_CACHE_ENTRIES
+from grouptools.compact._wigner import iter_wigner_d
 
 
 def _timed(fn, repeat: int) -> tuple[float, float, object]:

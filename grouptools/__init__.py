@@ -1,6 +1,10 @@
 """grouptools: finite groups, exact representations and harmonic analysis for equivariant networks.
 
-The public surface is re-exported here; implementation lives in private modules.
+The public surface is re-exported here from the layers, bottom to top: :mod:`grouptools.arith`
+(exact arithmetic), :mod:`grouptools.presentations` (words, parser, coset enumeration),
+:mod:`grouptools.groups` (finite groups and the catalogue), :mod:`grouptools.reps` (character
+tables and irreps), :mod:`grouptools.fourier` (transforms, convolution, norms) with
+:mod:`grouptools.uncertainty`, and :mod:`grouptools.compact`.
 
 Errors: every error raised on bad input is a :class:`GroupToolsError`; bad argument values are
 :class:`ParameterError` (a :class:`ValueError`; :class:`InvalidGroupError` and
@@ -19,32 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from ._catalogue import (
-    AbelianStructure,
-    DirectProductStructure,
-    SemidirectStructure,
-    abelian,
-    affine_group,
-    alternating,
-    dicyclic,
-    dihedral,
-    direct_product,
-    from_matrices,
-    from_permutations,
-    from_presentation,
-    general_linear,
-    projective_special_linear,
-    quaternion,
-    semidirect_product,
-    smallgroup_200_44,
-    special_linear,
-    symmetric,
-    torus_p4m,
-    cyclic,
-)
-from ._chartable import CharacterTable, character_table
-from ._cyclotomic import E, EI, ER, Cyclotomic
-from ._cycmatrix import CycMatrix
+from . import fourier, uncertainty
 from ._errors import (
     CyclotomicError,
     ElementError,
@@ -60,9 +39,8 @@ from ._errors import (
     SpecError,
     VerificationError,
 )
-from ._group import ConjugacyClass, FiniteGroup, Subgroup
-from . import fourier, uncertainty
-from ._convolution import (
+from .arith import EI, ER, CycMatrix, Cyclotomic, E
+from .fourier import (
     convolve,
     correlate,
     left_translate,
@@ -70,11 +48,52 @@ from ._convolution import (
     regular_representation,
     right_translate,
 )
-from ._irreps import Irrep, irreps
-from ._irreps_export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
-from ._coset import abelian_invariants, enumerate_cosets
-from ._parse import Presentation, format_word, free_reduce, parse_presentation, parse_word
-from ._spec import group
+from .groups import (
+    AbelianStructure,
+    ConjugacyClass,
+    DirectProductStructure,
+    FiniteGroup,
+    SemidirectStructure,
+    Subgroup,
+    abelian,
+    affine_group,
+    alternating,
+    cyclic,
+    dicyclic,
+    dihedral,
+    direct_product,
+    from_matrices,
+    from_permutations,
+    from_presentation,
+    general_linear,
+    group,
+    projective_special_linear,
+    quaternion,
+    semidirect_product,
+    smallgroup_200_44,
+    special_linear,
+    symmetric,
+    torus_p4m,
+)
+from .presentations import (
+    Presentation,
+    abelian_invariants,
+    enumerate_cosets,
+    format_word,
+    free_reduce,
+    parse_presentation,
+    parse_word,
+)
+from .reps import (
+    CharacterTable,
+    Irrep,
+    character_table,
+    format_irreps,
+    irreps,
+    irreps_from_json,
+    irreps_to_gap,
+    irreps_to_json,
+)
 
 from_cayley_table = FiniteGroup.from_cayley_table
 
@@ -110,17 +129,11 @@ __all__ = [
     "VerificationError",
     "abelian",
     "abelian_invariants",
-    "convolve",
-    "correlate",
-    "fourier",
-    "left_translate",
-    "lift_image",
-    "regular_representation",
-    "right_translate",
-    "uncertainty",
     "affine_group",
     "alternating",
     "character_table",
+    "convolve",
+    "correlate",
     "cyclic",
     "dicyclic",
     "dihedral",
@@ -128,6 +141,7 @@ __all__ = [
     "enumerate_cosets",
     "format_irreps",
     "format_word",
+    "fourier",
     "free_reduce",
     "from_cayley_table",
     "from_matrices",
@@ -139,13 +153,18 @@ __all__ = [
     "irreps_from_json",
     "irreps_to_gap",
     "irreps_to_json",
+    "left_translate",
+    "lift_image",
     "parse_presentation",
     "parse_word",
     "projective_special_linear",
     "quaternion",
+    "regular_representation",
+    "right_translate",
     "semidirect_product",
     "smallgroup_200_44",
     "special_linear",
     "symmetric",
     "torus_p4m",
+    "uncertainty",
 ]

@@ -109,7 +109,7 @@ def _limits(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _build(args: argparse.Namespace) -> Any:
-    from ._spec import group
+    from .groups._spec import group
 
     return group(args.spec, **_limits(args))
 
@@ -133,7 +133,7 @@ def _cmd_info(args: argparse.Namespace) -> None:
 
 
 def _cmd_chartable(args: argparse.Namespace) -> None:
-    from ._chartable import character_table
+    from .reps._chartable import character_table
 
     G = _build(args)
     table = character_table(G)
@@ -144,7 +144,7 @@ def _cmd_chartable(args: argparse.Namespace) -> None:
 
 
 def _cmd_irreps(args: argparse.Namespace) -> None:
-    from ._irreps_export import format_irreps, irreps_to_json
+    from .reps._export import format_irreps, irreps_to_json
 
     G = _build(args)
     if args.format == "json":
@@ -167,7 +167,7 @@ _DEMO = [
 
 
 def _cmd_demo(args: argparse.Namespace) -> None:
-    from ._spec import group
+    from .groups._spec import group
 
     print(f"{'group':<34} {'order':>6} {'exp':>4} {'classes':>7}  abelian solvable")
     for spec in _DEMO:

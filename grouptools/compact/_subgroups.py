@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 
 from .._errors import EnumerationLimitError, InvalidGroupError, VerificationError, quote
-from .._group import FiniteGroup
+from ..groups._group import FiniteGroup
 
 __all__ = [
     "RotationGroup",
@@ -248,7 +248,7 @@ def restriction_multiplicities(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Multiplicities of the irreps of ``H`` in ``D^l`` restricted to ``H``, and their degrees.
 
-    Uses ``H.group.irreps()`` (or ``grouptools._irreps.irreps``: exact irreps of the finite layer)
+    Uses ``H.group.irreps()`` (or ``grouptools.reps._irreps.irreps``: exact irreps of the finite layer)
     when available, otherwise :func:`character_table_numeric`. ``method="numeric"`` forces the latter.
 
     Returns
@@ -290,7 +290,7 @@ def _characters(G: FiniteGroup) -> tuple[np.ndarray, np.ndarray]:
         reps = G.irreps()
     else:
         try:
-            from .._irreps import irreps as _irreps
+            from ..reps._irreps import irreps as _irreps
         except ImportError:  # the finite layer without irreps: Burnside's algorithm
             _irreps = None
         if _irreps is not None:

@@ -54,7 +54,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from .._errors import GroupTooLargeError, InvalidGroupError, quote
-from ._kernels import wigner_step, wigner_step_py
+from .._kernels.wigner import wigner_step, wigner_step_py
 
 __all__ = [
     "rotation_matrix",
@@ -160,7 +160,7 @@ def iter_wigner_d(lmax: int, beta: Any, *, kernel: str = "numba") -> Iterator[tu
 
     The three-term recursion of the module docstring, for all angles at once (``beta`` is
     flattened). Memory ``O(lmax^2 nbeta)``: only the current blocks are kept. ``kernel`` selects
-    the interior update: ``"numba"`` (:func:`grouptools.compact._kernels.wigner_step`) or its
+    the interior update: ``"numba"`` (:func:`grouptools._kernels.wigner.wigner_step`) or its
     pure numpy twin ``"python"``.
 
     Examples

@@ -6,7 +6,8 @@ order and basis):
 * ``f_hat(rho) = sum_g f(g) rho(g)`` (:func:`transform`);
 * ``f(g) = (1/|G|) sum_rho d_rho tr(rho(g)^H f_hat(rho))`` (:func:`inverse`);
 * ``norm="unitary"`` scales block ``rho`` by ``sqrt(d_rho/|G|)``: an isometry;
-* convolution ``(f * h)^(rho) = f_hat(rho) h_hat(rho)``; see :mod:`grouptools._convolution`.
+* convolution ``(f * h)^(rho) = f_hat(rho) h_hat(rho)`` (:func:`convolve`) and the G-CNN layer
+  ``(x star w)(g) = sum_h w(h) x(g h)`` (:func:`correlate`), which commutes with left translations.
 
 Fast methods: an FFT for groups with an :class:`~grouptools.AbelianStructure`, and for semidirect
 products ``N : H`` with ``N`` abelian (e.g. :func:`grouptools.torus_p4m`) and direct products with
@@ -33,14 +34,28 @@ True
 from __future__ import annotations
 
 from ._blocks import FourierBlocks
+from ._convolution import (
+    convolve,
+    correlate,
+    left_translate,
+    lift_image,
+    regular_representation,
+    right_translate,
+)
 from ._fourier import fourier_matrix, inverse, transform
 from ._norms import lp_norm, schatten_norm, singular_values, weighted_schatten
 
 __all__ = [
     "FourierBlocks",
+    "convolve",
+    "correlate",
     "fourier_matrix",
     "inverse",
+    "left_translate",
+    "lift_image",
     "lp_norm",
+    "regular_representation",
+    "right_translate",
     "schatten_norm",
     "singular_values",
     "transform",

@@ -31,7 +31,7 @@ import numpy as np
 import scipy.fft as sfft
 import scipy.linalg as sla
 
-from .. import _kernels, _kernels_py
+from .._kernels import convolution as _kernels, convolution_py as _kernels_py
 from .._errors import VerificationError
 from ._abelian import ROOT_TOL, Grid, unit_indices
 from ._blocks import FourierBlocks

@@ -37,8 +37,8 @@ DENSE_CACHE_ORDER = 2048
 def group_irreps(G: Any) -> tuple:
     """``G.irreps()``: the irreps in Fourier-block order."""
     get = getattr(G, "irreps", None)
-    if get is None:  # FiniteGroup.irreps() is a thin wrapper of grouptools._irreps.irreps
-        from .._irreps import irreps
+    if get is None:  # FiniteGroup.irreps() is a thin wrapper of grouptools.reps._irreps.irreps
+        from ..reps._irreps import irreps
 
         return tuple(irreps(G))
     return tuple(get())
@@ -228,7 +228,7 @@ def choose_method(G: Any, method: str) -> str:
         if _clifford.applies(G):
             return "clifford"
         # --- generic route (_generic.py): abelian normal subgroup found from the multiplication ---
-        from . import _generic
+        from . import _discovered as _generic
 
         if G.structure is None and _generic.pays(G):
             return "generic"
@@ -242,7 +242,7 @@ def choose_method(G: Any, method: str) -> str:
             "with an abelian factor"
         )
     if method == "generic":  # --- generic route ---
-        from . import _generic
+        from . import _discovered as _generic
 
         if not _generic.applies(G):
             raise InvalidGroupError("method='generic' needs a group with a nontrivial abelian normal subgroup")
@@ -308,7 +308,7 @@ def transform(G: Any, f: Any, norm: str | None = None, *, method: str = "auto") 
 
         blocks = transform_clifford(G, x)
     elif m == "generic":  # --- generic route ---
-        from ._generic import transform_generic
+        from ._discovered import transform_generic
 
         blocks = transform_generic(G, x)
     else:
@@ -365,7 +365,7 @@ def inverse(
 
         return inverse_clifford(G, b, real)
     if m == "generic":  # --- generic route ---
-        from ._generic import inverse_generic
+        from ._discovered import inverse_generic
 
         return inverse_generic(G, b, real)
     return inverse_dense(G, b, real)

@@ -1,4 +1,4 @@
-"""Tests of exact character tables (grouptools._chartable).
+"""Tests of exact character tables (grouptools.reps._chartable).
 
 Expected values come from GAP (``tests/data/gap_reference.json``, written by
 ``scripts/gen_gap_reference.py``), from formulas (cyclic and dihedral groups, Q8), and from
@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools._chartable import (
+from grouptools.reps._chartable import (
     CharacterTable,
     _certify,
     _class_products,
@@ -34,7 +34,7 @@ from grouptools._chartable import (
     character_table,
     class_names,
 )
-from grouptools._cyclotomic import Cyclotomic
+from grouptools.arith._cyclotomic import Cyclotomic
 from grouptools._errors import GroupTooLargeError, GroupToolsError, VerificationError
 from strategies import catalogue_groups
 

@@ -22,7 +22,7 @@ from sympy.physics.quantum.spin import Rotation
 import grouptools as gt
 from grouptools import compact as gc
 from grouptools._errors import GroupTooLargeError, InvalidGroupError
-from grouptools.compact._kernels import wigner_step, wigner_step_py
+from grouptools._kernels.wigner import wigner_step, wigner_step_py
 
 FAST = settings(max_examples=15, deadline=None, database=None)
 TWO_PI = 2 * math.pi
@@ -565,7 +565,7 @@ def test_numeric_character_table_matches_exact_irreps(kind, n, order):
     H = gc.rotation_subgroup(kind, n)
     num, deg = gc.character_table_numeric(H.group)
     assert int(np.sum(deg**2)) == order
-    from grouptools._irreps import irreps
+    from grouptools.reps._irreps import irreps
 
     exact = np.array([np.trace(np.asarray(r.matrices), axis1=1, axis2=2) for r in irreps(H.group)])
     # same set of characters (rows), in any order

@@ -1,4 +1,4 @@
-"""Tests of grouptools._convolution and the numba kernels of grouptools._kernels.
+"""Tests of grouptools.fourier._convolution and the numba kernels of grouptools._kernels.convolution.
 
 Expected values come from the definitions evaluated literally with the Cayley table
 (``sum_v f(u v^-1) w(v)``, ``sum_h w(h) x(g h)``) or with ``G.multiply`` in plain-Python loops,
@@ -18,8 +18,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools import _kernels, _kernels_py
-from grouptools._convolution import (
+from grouptools._kernels import convolution as _kernels, convolution_py as _kernels_py
+from grouptools.fourier._convolution import (
     _choose,
     convolve,
     correlate,
@@ -249,7 +249,7 @@ def test_kernels_equal_twins(i, dtype):
 
 
 def test_direct_route_through_twins_matches():
-    from grouptools._convolution import _direct
+    from grouptools.fourier._convolution import _direct
 
     G = _group(5)
     rng = np.random.default_rng(0)

@@ -1,4 +1,4 @@
-"""Tests of Todd-Coxeter coset enumeration and abelian invariants (grouptools._coset).
+"""Tests of Todd-Coxeter coset enumeration and abelian invariants (grouptools.presentations._coset).
 
 Expected orders come from formulas (|D_n| = 2n, |S_n| = n!, |Q_4n| = 4n, |A_5| = 60, ...);
 tables are checked independently: permutations, relators acting trivially, regularity of the
@@ -17,15 +17,20 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from grouptools import _coset_kernels as K
-from grouptools._coset import MAX_TABLE_ENTRIES, _enumerate, abelian_invariants, enumerate_cosets
+from grouptools._kernels import coset as K
+from grouptools.presentations._coset import (
+    MAX_TABLE_ENTRIES,
+    _enumerate,
+    abelian_invariants,
+    enumerate_cosets,
+)
 from grouptools._errors import (
     EnumerationLimitError,
     GroupTooLargeError,
     InfiniteGroupError,
     PresentationSyntaxError,
 )
-from grouptools._parse import Presentation, parse_presentation
+from grouptools.presentations._parse import Presentation, parse_presentation
 
 P = parse_presentation
 BIG = dict(max_cosets=10**6, max_order=10**6, time_budget=60.0)
@@ -384,7 +389,7 @@ def test_lookahead_path_is_exercised():
 
 def test_kernels_step_by_step_agree():
     """Drive both kernel sets by hand on the same arrays and compare every intermediate state."""
-    from grouptools._coset import _columns, _power_flags, _prepare_relators
+    from grouptools.presentations._coset import _columns, _power_flags, _prepare_relators
 
     nb = K.numba_kernels()
     pres = coxeter_sn(4)

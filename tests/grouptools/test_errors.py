@@ -315,7 +315,7 @@ def test_character_table_reported_errors():
 @FAST
 @given(junk)
 def test_cycmatrix_constructors_junk(j):
-    from grouptools._cycmatrix import CycMatrix
+    from grouptools.arith._cycmatrix import CycMatrix
 
     calls = [lambda: CycMatrix(j), lambda: CycMatrix.zeros(j, 1, 3), lambda: CycMatrix.zeros(1, 1, j),
              lambda: CycMatrix.identity(j, 3), lambda: CycMatrix.monomial(j, [0], 4),
@@ -332,7 +332,7 @@ def test_cycmatrix_constructors_junk(j):
 
 
 def test_cycmatrix_reported_errors():
-    from grouptools._cycmatrix import MAX_ENTRIES, CycMatrix
+    from grouptools.arith._cycmatrix import MAX_ENTRIES, CycMatrix
 
     A = CycMatrix.identity(2, 4)
     with pytest.raises(gt.ElementError):
@@ -367,7 +367,7 @@ def test_cycmatrix_reported_errors():
 
 
 def test_cyclotomic_reported_errors():
-    from grouptools._cyclotomic import Cyclotomic
+    from grouptools.arith._cyclotomic import Cyclotomic
 
     with pytest.raises(gt.ParameterTypeError):
         Cyclotomic.root_of_unity(None, 4)
@@ -384,7 +384,13 @@ def test_cyclotomic_reported_errors():
 @FAST
 @given(junk)
 def test_irreps_export_junk(j):
-    from grouptools._irreps_export import format_irreps, irrep_to_gap, irrep_to_json, irreps_from_json, irreps_to_json
+    from grouptools.reps._export import (
+        format_irreps,
+        irrep_to_gap,
+        irrep_to_json,
+        irreps_from_json,
+        irreps_to_json,
+    )
 
     for call in (lambda: irrep_to_json(j), lambda: irrep_to_gap(j), lambda: irreps_to_json(j),
                  lambda: format_irreps(j), lambda: irreps_from_json(j, {}), lambda: irreps_from_json(_D4, j)):
@@ -392,7 +398,7 @@ def test_irreps_export_junk(j):
 
 
 def test_irreps_from_json_messages_are_bounded():
-    from grouptools._irreps_export import irreps_from_json, irreps_to_json
+    from grouptools.reps._export import irreps_from_json, irreps_to_json
 
     data = irreps_to_json(_D4)
     e = named(irreps_from_json, _D4, dict(data, order="9" * 10_000))

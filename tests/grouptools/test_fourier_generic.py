@@ -1,4 +1,4 @@
-"""The generic fast Fourier route (``grouptools.fourier._generic``) for groups without structure.
+"""The generic fast Fourier route (``grouptools.fourier._discovered``) for groups without structure.
 
 Expected values come from the dense definition ``f_hat(rho) = sum_g f(g) rho(g)`` (an independent
 computation with the irrep matrices), from Plancherel, from round trips, and from group axioms
@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 import grouptools as gt
 from grouptools._errors import InvalidGroupError
 from grouptools.fourier import inverse, transform
-from grouptools.fourier import _generic
+from grouptools.fourier import _discovered as _generic
 from grouptools.fourier._fourier import choose_method
 
 P128 = "<a,b,r,s | a^4, b^4, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, s^-1*a*s*a^-1, s^-1*b*s*b>"

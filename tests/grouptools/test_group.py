@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from strategies import catalogue_groups, known_presentations
 
 import grouptools as gt
-from grouptools import _group_kernels as k
+from grouptools._kernels import group as k
 
 FAST = settings(max_examples=25, deadline=None)
 
@@ -309,7 +309,7 @@ def test_spec_grammar():
     "C2 x S3", "C3^3", "(C2 x C2)^2 x Dic2",
 ])
 def test_order_formulas_of_specs(spec):
-    from grouptools._spec import _parse
+    from grouptools.groups._spec import _parse
 
     assert _parse(spec).order == gt.group(spec).order
 

@@ -1,4 +1,4 @@
-"""Tests of the exact irreducible representations (grouptools._irreps and helpers).
+"""Tests of the exact irreducible representations (grouptools.reps._irreps and helpers).
 
 Expected values are independent of the code under test: the group law (``G.multiply``),
 Schur orthogonality of matrix coefficients, ``sum d^2 = |G|``, the character table (another
@@ -21,14 +21,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools._chartable import character_table
-from grouptools._cycmatrix import CycMatrix
-from grouptools._errors import (
-    GroupTooLargeError,
-    GroupToolsError,
-    InvalidGroupError,
-)
-from grouptools._induce import (
+from grouptools.reps._chartable import character_table
+from grouptools.arith._cycmatrix import CycMatrix
+from grouptools._errors import GroupTooLargeError, GroupToolsError, InvalidGroupError
+from grouptools.reps._induce import (
     Transversal,
     induce,
     mono_compose,
@@ -37,16 +33,11 @@ from grouptools._induce import (
     monomial_images,
     tree_monomials,
 )
-from grouptools._irreps import Irrep, irreps
-from grouptools._irreps_export import (
-    format_irreps,
-    irreps_from_json,
-    irreps_to_gap,
-    irreps_to_json,
-)
-from grouptools._irreps_project import cyclotomic_polynomial, find_clique, power_basis_table
-from grouptools._irreps_real import real_intertwiner
-from grouptools._irreps_subgroups import (
+from grouptools.reps._irreps import Irrep, irreps
+from grouptools.reps._export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
+from grouptools.reps._project import cyclotomic_polynomial, find_clique, power_basis_table
+from grouptools.reps._real import real_intertwiner
+from grouptools.reps._subgroups import (
     candidate_subgroups,
     linear_characters,
     relation_lattice,

@@ -1,4 +1,4 @@
-"""Tests of the presentation / word parser and printer (grouptools._parse)."""
+"""Tests of the presentation / word parser and printer (grouptools.presentations._parse)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from grouptools._errors import PresentationSyntaxError
-from grouptools._parse import (
+from grouptools.presentations._parse import (
     MAX_DEPTH,
     MAX_EXPONENT,
     Presentation,
@@ -325,7 +325,7 @@ def test_fuzz_grammar_tokens(text):
 
 
 def test_chained_relations():
-    from grouptools._parse import parse_presentation as pp
+    from grouptools.presentations._parse import parse_presentation as pp
 
     p = pp("<a, b | a^2 = b^3 = (a*b)^5 = 1>")
     assert p == pp("<a, b | a^2, b^3, (a*b)^5>")

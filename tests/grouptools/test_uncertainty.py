@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools._convolution import left_translate
+from grouptools.fourier._convolution import left_translate
 from grouptools.fourier import transform
 from grouptools.uncertainty import (
     block_ranks,

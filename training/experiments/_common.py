@@ -227,16 +227,16 @@ _OPS_MAX = 32
 
 
 def irreps_of(G: Any) -> tuple:
-    """``G.irreps()``, or ``grouptools._irreps.irreps(G)`` where the method is not available yet."""
+    """``G.irreps()``, or ``grouptools.reps._irreps.irreps(G)`` where the method is not available yet."""
     if hasattr(G, "irreps"):
         return tuple(G.irreps())
-    from grouptools._irreps import irreps
+    from grouptools.reps._irreps import irreps
 
     return tuple(irreps(G))
 
 
 def group_operator(G: Any) -> bias.FourierOperator:
-    """The Fourier operator of a group (``G.irreps()``, or ``grouptools._irreps.irreps(G)`` if the
+    """The Fourier operator of a group (``G.irreps()``, or ``grouptools.reps._irreps.irreps(G)`` if the
     FiniteGroup method is not available), cached per group object.
 
     Examples

@@ -1,7 +1,7 @@
 """8x8 digits (or MNIST) 1 vs 5 lifted to functions on (C_n x C_n) : D4 (the poster's figure 4).
 
 Each n x n image is lifted to a function on ``G = gt.torus_p4m(n)`` (order ``8 n^2``) by
-:func:`grouptools._convolution.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
+:func:`grouptools.fourier._convolution.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
 point group D4. Three linear architectures of depth L are trained on 1 (label +1) against 5 (-1):
 
 - a G-CNN over ``G`` on the lifted functions (predicted: d_rho-weighted Schatten 2/L of the Fourier
@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 
 import grouptools as gt
-from grouptools._convolution import lift_image
+from grouptools.fourier._convolution import lift_image
 
 from .._errors import ParameterError
 from ._common import (ARCH_COLORS, TrainConfig, _check_int, group_operator, new_figure, plot_ratio_traces,

@@ -31,9 +31,9 @@ from functools import lru_cache
 import numpy as np
 import scipy.linalg
 
-from ._cycmatrix import CycMatrix
-from ._errors import VerificationError
-from ._group import FiniteGroup
+from ..arith._cycmatrix import CycMatrix
+from .._errors import VerificationError
+from ..groups._group import FiniteGroup
 from ._induce import InducedData, monomial_homomorphism_ok, monomial_images
 
 __all__ = [

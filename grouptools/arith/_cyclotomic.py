@@ -313,7 +313,7 @@ class Cyclotomic:
 
     Examples
     --------
-    >>> from grouptools._cyclotomic import E, ER
+    >>> from grouptools.arith._cyclotomic import E, ER
     >>> E(4) ** 2
     Cyclotomic('-1')
     >>> E(6) == -E(3) ** 2

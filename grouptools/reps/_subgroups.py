@@ -1,6 +1,6 @@
 """Subgroups to induce from, and the linear characters of a subgroup.
 
-Two ingredients of the monomial-representation search of :mod:`grouptools._irreps`:
+Two ingredients of the monomial-representation search of :mod:`grouptools.reps._irreps`:
 
 * :func:`linear_characters` -- all linear characters of a subgroup ``H``, through its
   abelianization ``H / H'``: the exponent sums of the spanning-tree words of ``H`` give the
@@ -25,9 +25,9 @@ from typing import Iterator
 
 import numpy as np
 
-from ._numtheory import prime_factors
-from ._errors import GroupTooLargeError, VerificationError
-from ._group import FiniteGroup, Subgroup
+from ..arith._numtheory import prime_factors
+from .._errors import GroupTooLargeError, VerificationError
+from ..groups._group import FiniteGroup, Subgroup
 
 __all__ = ["LinearCharacters", "linear_characters", "candidate_subgroups", "subgroup_from_mask",
            "MAX_COMPLEMENT_ORDER"]

@@ -45,8 +45,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from grouptools._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm
-from grouptools._numtheory import is_prime
+from grouptools.arith._cyclotomic import Cyclotomic, _check_order, _factorize, _lcm
+from grouptools.arith._numtheory import is_prime
 from grouptools._errors import (
     CyclotomicError,
     ElementError,
@@ -850,7 +850,7 @@ class CycMatrix:
 
     Examples
     --------
-    >>> from grouptools._cyclotomic import E
+    >>> from grouptools.arith._cyclotomic import E
     >>> A = CycMatrix([[1, E(3)], [E(3) ** 2, 2]], m=3)
     >>> A.inverse() @ A == CycMatrix.identity(2, 3)
     True
@@ -1135,7 +1135,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(3), E(4)]]).m
         12
         """
@@ -1171,7 +1171,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(3) ** 2]]).coefficients.tolist()  # E(3)^2 = -1 - E(3)
         [[[-1, -1]]]
         """
@@ -1266,7 +1266,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(4)]]).to_complex()
         array([[0.+1.j]])
         """
@@ -1283,7 +1283,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(8) + E(8) ** 3, -1]]).to_gap()
         [['E(8)+E(8)^3', '-1']]
         """
@@ -1434,7 +1434,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(5)]]).galois(2).entry(0, 0) == E(5) ** 2
         True
         """
@@ -1455,7 +1455,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[E(3)]]).conjugate().to_gap()
         [['E(3)^2']]
         """
@@ -1466,7 +1466,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[1, E(4)]]).conj_transpose().to_gap()
         [['1'], ['-E(4)']]
         """
@@ -1511,7 +1511,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> CycMatrix([[1, E(3)], [E(3) ** 2, 1]]).rank()
         1
         """
@@ -1524,7 +1524,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> R, piv = CycMatrix([[2, 2 * E(4)], [1, E(4)]]).rref()
         >>> R.to_gap(), piv
         ([['1', 'E(4)'], ['0', '0']], (0,))
@@ -1565,7 +1565,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> A = CycMatrix([[1, E(3)], [E(3) ** 2, 1]])
         >>> (A @ A.nullspace()).is_zero()
         True
@@ -1596,7 +1596,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> A = CycMatrix([[1, E(4)], [E(4), 3]])
         >>> b = CycMatrix([[1], [0]], 4)
         >>> A @ A.solve(b) == b
@@ -1639,7 +1639,7 @@ class CycMatrix:
 
         Examples
         --------
-        >>> from grouptools._cyclotomic import E
+        >>> from grouptools.arith._cyclotomic import E
         >>> A = CycMatrix([[E(5), 1], [0, 2]])
         >>> (A @ A.inverse()).is_identity()
         True

@@ -89,7 +89,7 @@ def _reduced_generators(G: Any, elements: np.ndarray, limit: int = 64) -> tuple[
 
 
 def _subgroup(G: Any, gens: list[int] | tuple[int, ...]) -> Any:
-    from .._group import Subgroup
+    from ..groups._group import Subgroup
 
     elements = G._closure(sorted({int(g) for g in gens} - {0}))
     return Subgroup(G, _reduced_generators(G, elements), elements)
@@ -119,7 +119,7 @@ def abelian_normal_subgroup(G: Any, *, max_class_size: int = 64, max_classes: in
     Examples
     --------
     >>> import grouptools as gt
-    >>> from grouptools.fourier._generic import abelian_normal_subgroup
+    >>> from grouptools.fourier._discovered import abelian_normal_subgroup
     >>> abelian_normal_subgroup(gt.symmetric(4)).order        # the Klein four-group
     4
     """
@@ -201,7 +201,7 @@ def abelian_basis(H: Any) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     Examples
     --------
     >>> import grouptools as gt
-    >>> from grouptools.fourier._generic import abelian_basis
+    >>> from grouptools.fourier._discovered import abelian_basis
     >>> basis, invariants = abelian_basis(gt.abelian((2, 6)))
     >>> invariants
     (6, 2)
@@ -284,7 +284,7 @@ def generic_layout(G: Any, *, max_abelian_order: int = MAX_ABELIAN_ORDER) -> Gen
     Examples
     --------
     >>> import grouptools as gt
-    >>> from grouptools.fourier._generic import generic_layout
+    >>> from grouptools.fourier._discovered import generic_layout
     >>> lay = generic_layout(gt.dicyclic(3))
     >>> lay.subgroup.order, lay.layout.ncoset, lay.kernel
     (6, 2, 1)
@@ -377,7 +377,7 @@ def transform_generic(G: Any, f: np.ndarray, *, py_kernels: bool = False) -> Fou
     >>> import numpy as np
     >>> import grouptools as gt
     >>> from grouptools.fourier import transform
-    >>> from grouptools.fourier._generic import transform_generic
+    >>> from grouptools.fourier._discovered import transform_generic
     >>> G = gt.dicyclic(3)
     >>> f = np.arange(12.0)
     >>> transform_generic(G, f).allclose(transform(G, f, method="dense"))
@@ -398,7 +398,7 @@ def inverse_generic(G: Any, blocks: FourierBlocks, real: bool, *, py_kernels: bo
     >>> import numpy as np
     >>> import grouptools as gt
     >>> from grouptools.fourier import transform
-    >>> from grouptools.fourier._generic import inverse_generic
+    >>> from grouptools.fourier._discovered import inverse_generic
     >>> G = gt.dicyclic(3)
     >>> f = np.arange(12.0)
     >>> bool(np.allclose(inverse_generic(G, transform(G, f, method="dense"), real=True), f))

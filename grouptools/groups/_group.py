@@ -16,9 +16,9 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 
-from . import _group_kernels as _k
-from ._numtheory import prime_factors
-from ._errors import (
+from .._kernels import group as _k
+from ..arith._numtheory import prime_factors
+from .._errors import (
     ElementError,
     GroupTooLargeError,
     InvalidGroupError,
@@ -31,7 +31,7 @@ from ._errors import (
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
 
-    from ._parse import Presentation
+    from ..presentations._parse import Presentation
 
 __all__ = ["FiniteGroup", "Subgroup", "ConjugacyClass", "DEFAULT_MAX_TABLE_ORDER"]
 
@@ -74,7 +74,7 @@ class FiniteGroup:
         A presentation on these generators that defines the group (kept for verification; if
         absent one is derived from a spanning tree of the Cayley graph, Schreier's method).
     structure : object, optional
-        How the group was constructed (:mod:`grouptools._catalogue` structures), for fast
+        How the group was constructed (:mod:`grouptools.groups._catalogue` structures), for fast
         algorithms that exploit products.
     name : str, optional
         A display name.
@@ -493,7 +493,7 @@ class FiniteGroup:
         Words are minimal length over ``a, a^-1, b, b^-1, ...`` and shortlex least among those.
         The identity is ``'1'``.
         """
-        from ._parse import format_word
+        from ..presentations._parse import format_word
 
         i = self._index(i)
         word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self._letter_word(i)]
@@ -520,7 +520,7 @@ class FiniteGroup:
         >>> G.element("r*s"), G.element([1, 2]), G.element(5)
         (5, 5, 5)
         """
-        from ._parse import parse_word
+        from ..presentations._parse import parse_word
 
         if isinstance(word, (int, np.integer)) and not isinstance(word, (bool, np.bool_)):
             return self._index(word)
@@ -558,7 +558,7 @@ class FiniteGroup:
         return self._memo("schreier", self._schreier_presentation)
 
     def _schreier_presentation(self) -> Presentation:
-        from ._parse import Presentation, free_reduce
+        from ..presentations._parse import Presentation, free_reduce
 
         order, parent, letter, _ = self._tree
         words: dict[int, tuple[int, ...]] = {0: ()}
@@ -787,14 +787,14 @@ class FiniteGroup:
         >>> gt.symmetric(3).character_table().degrees
         (1, 1, 2)
         """
-        from ._chartable import character_table
+        from ..reps._chartable import character_table
 
         return character_table(self)
 
     def irreps(self) -> tuple:
         """The irreducible unitary representations (memoized), in character-table order;
         see :func:`grouptools.irreps`."""
-        from ._irreps import irreps
+        from ..reps._irreps import irreps
 
         return irreps(self)
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
 from . import _catalogue as cat
-from ._errors import (
+from .._errors import (
     EnumerationLimitError,
     GroupToolsError,
     ParameterTypeError,

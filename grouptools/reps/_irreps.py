@@ -1,7 +1,7 @@
 """Exact, unitary irreducible representations of enumerable finite groups.
 
 :func:`irreps` returns one :class:`Irrep` per row of
-:func:`~grouptools._chartable.character_table`
+:func:`~grouptools.reps._chartable.character_table`
 (same order: trivial first, then by degree). Each irrep has exact generator images over a
 cyclotomic field and unitary complex matrices for every element.
 
@@ -16,12 +16,12 @@ Algorithms
   (Frobenius reciprocity; Dixon 1970; Baum & Clausen 1994, "Computing irreducible
   representations of supersolvable groups", Math. Comp. 63). Generator images are pairs
   (permutation, root-of-unity exponents): exact and exactly unitary. Subgroups come from
-  :func:`~grouptools._irreps_subgroups.candidate_subgroups` (Clifford/Mackey theory for
+  :func:`~grouptools.reps._subgroups.candidate_subgroups` (Clifford/Mackey theory for
   ``N : K`` with abelian ``N``, then a generic bounded search), linear characters from the Smith
   form of the abelianization.
 * **Other irreps** (A5, S5, SL(2,3), GL(2,3), PSL(2,7), ...): the central idempotent ``e_chi``
   applied to an induced monomial representation containing ``chi`` once, see
-  :mod:`grouptools._irreps_project` (Dixon 1970). Exact images over Q(zeta_M); exactly unitary
+  :mod:`grouptools.reps._project` (Dixon 1970). Exact images over Q(zeta_M); exactly unitary
   when an orthogonal orbit basis exists, else unitarized numerically (``change_of_basis``).
 * **Real forms** (Frobenius-Schur indicator +1): a symmetric unitary intertwiner ``K`` with
   ``U(g) K = K conj(U(g))`` is factored ``K = S S^T`` (``S`` = principal square root, symmetric
@@ -53,9 +53,9 @@ from typing import Any
 
 import numpy as np
 
-from ._cycmatrix import CycMatrix
-from ._errors import GroupToolsError, VerificationError, check_index, check_limit, check_type
-from ._group import FiniteGroup
+from ..arith._cycmatrix import CycMatrix
+from .._errors import GroupToolsError, VerificationError, check_index, check_limit, check_type
+from ..groups._group import FiniteGroup
 from ._induce import MonomialRep as _Mono
 from ._induce import (
     Transversal,
@@ -66,20 +66,9 @@ from ._induce import (
     tree_monomials,
     verify_monomial,
 )
-from ._irreps_project import (
-    CharInfo,
-    CyclotomicRep,
-    NotOrthogonalError,
-    build_projection,
-    plan_projection,
-)
-from ._irreps_real import real_form
-from ._irreps_subgroups import (
-    candidate_subgroups,
-    check_order_limit,
-    linear_characters,
-    tree_levels,
-)
+from ._project import CharInfo, CyclotomicRep, NotOrthogonalError, build_projection, plan_projection
+from ._real import real_form
+from ._subgroups import candidate_subgroups, check_order_limit, linear_characters, tree_levels
 
 __all__ = ["Irrep", "irreps", "DEFAULT_SEARCH_LIMIT"]
 
@@ -324,14 +313,14 @@ class Irrep:
 
     # -- export -----------------------------------------------------------------------------
     def to_json(self) -> dict:
-        """JSON-ready dict (see :func:`grouptools._irreps_export.irreps_to_json`)."""
-        from ._irreps_export import irrep_to_json
+        """JSON-ready dict (see :func:`grouptools.reps._export.irreps_to_json`)."""
+        from ._export import irrep_to_json
 
         return irrep_to_json(self)
 
     def to_gap(self) -> str:
         """The exact generator images as a GAP list of matrices."""
-        from ._irreps_export import irrep_to_gap
+        from ._export import irrep_to_gap
 
         return irrep_to_gap(self)
 
@@ -433,7 +422,7 @@ def _build(G: FiniteGroup, search_limit: int) -> tuple[Irrep, ...]:
         raise VerificationError("character table degrees do not satisfy sum d^2 = |G|")
     reps: dict[int, Any] = {}
     _linear(G, table, degrees, m, reps)
-    from ._irreps_tensor import direct_product_irreps
+    from ._tensor import direct_product_irreps
 
     for i, rep in direct_product_irreps(G, table, search_limit).items():
         if degrees[i] > 1:

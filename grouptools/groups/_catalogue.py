@@ -18,8 +18,8 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ._numtheory import is_prime
-from ._errors import (
+from ..arith._numtheory import is_prime
+from .._errors import (
     EnumerationLimitError,
     InvalidGroupError,
     ParameterTypeError,
@@ -27,7 +27,7 @@ from ._errors import (
     quote,
 )
 from ._group import FiniteGroup, _default_names
-from ._parse import Presentation, parse_presentation, parse_word
+from ..presentations._parse import Presentation, parse_presentation, parse_word
 
 __all__ = [
     "AbelianStructure",
@@ -118,7 +118,7 @@ def from_presentation(
     >>> gt.from_presentation("<a, b | a^4, b^2, (a*b)^2>").order
     8
     """
-    from ._coset import enumerate_cosets
+    from ..presentations._coset import enumerate_cosets
 
     if not isinstance(presentation, (str, Presentation)):
         raise ParameterTypeError(
@@ -321,7 +321,7 @@ def _paren(name: str | None) -> str:
 def _homomorphism_images(source: FiniteGroup, target: FiniteGroup, images: Sequence[int]) -> np.ndarray:
     """Evaluate the map ``source -> target`` given on generators, on every element of source,
     along the spanning tree (validity is checked by the caller)."""
-    from . import _group_kernels as _k
+    from .._kernels import group as _k
 
     order, parent, letter, _ = source._tree
     perms = []
@@ -457,7 +457,7 @@ def semidirect_product(
             w = parse_word(N.word(images[t][s]), N.generator_names)
             tt = kN + t + 1
             rels.append((tt, s + 1, -tt) + tuple(-c for c in reversed(w)))
-    from ._parse import free_reduce
+    from ..presentations._parse import free_reduce
 
     rels = [free_reduce(r) for r in rels]
     label = name or f"{_paren(N.name)} : {_paren(H.name)}"

@@ -14,8 +14,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.linalg
 
-from ._errors import VerificationError
-from ._group import FiniteGroup
+from .._errors import VerificationError
+from ..groups._group import FiniteGroup
 
 __all__ = ["real_form", "real_intertwiner"]
 

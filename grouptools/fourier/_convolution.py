@@ -13,7 +13,7 @@ transform ``f_hat(rho) = sum_g f(g) rho(g)`` over unitary irreps ``rho``:
   ``(L_k f) * w = L_k (f * w)`` and ``(L_k x) star w = L_k (x star w)``.
 
 Two methods: ``"direct"`` sums over the Cayley table with the numba kernels of
-:mod:`grouptools._kernels` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``), and
+:mod:`grouptools._kernels.convolution` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``), and
 ``"fourier"`` multiplies Fourier blocks (:mod:`grouptools.fourier`; fast for groups with an FFT).
 Correlation is convolution with the reflected filter: ``x star w = x * w'`` with
 ``w'(v) = w(v^-1)``, i.e. ``(x star w)(g) = sum_h x(g h) w(h)``, which the direct kernel sums as is.
@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import _kernels, _kernels_py
-from ._errors import GroupTooLargeError, InvalidGroupError
+from .._kernels import convolution as _kernels, convolution_py as _kernels_py
+from .._errors import GroupTooLargeError, InvalidGroupError
 
 __all__ = [
     "convolve",
@@ -71,7 +71,7 @@ def left_translate(G: Any, f: Any, g: Any) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import left_translate
+    >>> from grouptools.fourier._convolution import left_translate
     >>> left_translate(gt.cyclic(4), np.array([1.0, 2.0, 3.0, 4.0]), 1)
     array([4., 1., 2., 3.])
     """
@@ -86,7 +86,7 @@ def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import right_translate
+    >>> from grouptools.fourier._convolution import right_translate
     >>> right_translate(gt.cyclic(4), np.array([1.0, 2.0, 3.0, 4.0]), 1)
     array([2., 3., 4., 1.])
     """
@@ -121,7 +121,7 @@ def regular_representation(
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import regular_representation
+    >>> from grouptools.fourier._convolution import regular_representation
     >>> G = gt.dihedral(3)
     >>> a, b = G.element("r"), G.element("s")
     >>> P = regular_representation(G, a) @ regular_representation(G, b)
@@ -193,7 +193,7 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import lift_image, left_translate
+    >>> from grouptools.fourier._convolution import lift_image, left_translate
     >>> G = gt.torus_p4m(3)
     >>> img = np.arange(9.0).reshape(3, 3)
     >>> F = lift_image(G, img)
@@ -224,7 +224,7 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
 # convolution and correlation
 # ---------------------------------------------------------------------------------------------
 def _fast_transform(G: Any) -> bool:
-    from .fourier import _abelian, _clifford
+    from . import _abelian, _clifford
 
     return _abelian.applies(G) or _clifford.applies(G)
 
@@ -301,7 +301,7 @@ def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
 
     ``w_hat'`` is the transform of ``conj(w)``: ``sum_h w(h) rho(h)^H = w_hat'(rho)^H``.
     """
-    from .fourier import FourierBlocks, inverse, transform
+    from . import FourierBlocks, inverse, transform
 
     channels, batch, c_in, c_out = _split(G, f, w)
     real = not (np.iscomplexobj(f) or np.iscomplexobj(w))
@@ -359,7 +359,7 @@ def convolve(G: Any, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import convolve
+    >>> from grouptools.fourier._convolution import convolve
     >>> G = gt.cyclic(5)
     >>> delta1 = np.eye(5)[1]
     >>> convolve(G, np.arange(5.0), delta1, method="direct")      # f(u - 1)
@@ -414,7 +414,7 @@ def correlate(G: Any, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     --------
     >>> import numpy as np
     >>> import grouptools as gt
-    >>> from grouptools._convolution import correlate, left_translate
+    >>> from grouptools.fourier._convolution import correlate, left_translate
     >>> G = gt.cyclic(5)
     >>> correlate(G, np.arange(5.0), np.eye(5)[1], method="direct")   # x(g + 1)
     array([1., 2., 3., 4., 0.])

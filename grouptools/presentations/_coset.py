@@ -2,7 +2,7 @@
 
 :func:`enumerate_cosets` runs the Hasselgrove-Leech-Trotter (HLT) strategy with lookahead and
 table compaction (Holt, Eick and O'Brien, *Handbook of Computational Group Theory*, 2005,
-ch. 5) in numba kernels (:mod:`grouptools._coset_kernels`), in bounded chunks so that the
+ch. 5) in numba kernels (:mod:`grouptools._kernels.coset`), in bounded chunks so that the
 time budget is checked from Python between them. :func:`abelian_invariants` computes the
 invariants of ``G/G'`` from the Smith normal form of the exponent-sum matrix; the enumeration
 uses it to reject presentations of provably infinite groups at once.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from grouptools import _coset_kernels as _k
+from grouptools._kernels import coset as _k
 from grouptools._errors import (
     EnumerationLimitError,
     GroupTooLargeError,
@@ -27,7 +27,7 @@ from grouptools._errors import (
     check_limit,
     quote,
 )
-from grouptools._parse import Presentation, _primitive_root, free_reduce, parse_word
+from grouptools.presentations._parse import Presentation, _primitive_root, free_reduce, parse_word
 
 __all__ = ["MAX_TABLE_ENTRIES", "abelian_invariants", "enumerate_cosets"]
 
@@ -156,11 +156,11 @@ def abelian_invariants(pres: Presentation) -> tuple[int, ...]:
     Raises
     ------
     PresentationSyntaxError
-        If ``pres`` is not a :class:`~grouptools._parse.Presentation`.
+        If ``pres`` is not a :class:`~grouptools.presentations._parse.Presentation`.
 
     Examples
     --------
-    >>> from grouptools._parse import parse_presentation
+    >>> from grouptools.presentations._parse import parse_presentation
     >>> abelian_invariants(parse_presentation("<a, b | a^4, b^6, [a, b]>"))
     (2, 12)
     >>> abelian_invariants(parse_presentation("<a, b | a^2>"))
@@ -346,7 +346,7 @@ def enumerate_cosets(
         Presentation of ``G`` with ``k`` generators.
     subgroup : sequence of words, optional
         Generators of the subgroup ``H`` as words (tuples of letters, or strs parsed with
-        :func:`~grouptools._parse.parse_word`). Default: the trivial subgroup.
+        :func:`~grouptools.presentations._parse.parse_word`). Default: the trivial subgroup.
     max_cosets : int, optional
         Number of rows of the largest coset table allowed, i.e. of cosets alive at once. Each
         row takes ``2k`` int32 entries plus 5 bytes of bookkeeping; the table starts small and
@@ -381,7 +381,7 @@ def enumerate_cosets(
 
     Examples
     --------
-    >>> from grouptools._parse import parse_presentation
+    >>> from grouptools.presentations._parse import parse_presentation
     >>> t = enumerate_cosets(parse_presentation("<a, b | a^4, b^2, (a*b)^2>"))
     >>> t.shape
     (2, 8)

@@ -23,14 +23,14 @@ from typing import Any
 
 import numpy as np
 
-from ._cycmatrix import CycMatrix
-from ._cyclotomic import Cyclotomic
-from ._errors import CyclotomicError, InvalidGroupError, VerificationError, check_type, quote
-from ._group import FiniteGroup
+from ..arith._cycmatrix import CycMatrix
+from ..arith._cyclotomic import Cyclotomic
+from .._errors import CyclotomicError, InvalidGroupError, VerificationError, check_type, quote
+from ..groups._group import FiniteGroup
 from ._induce import MonomialRep, monomial_homomorphism_ok, verify_monomial
 from ._irreps import Irrep, irreps
-from ._irreps_project import CyclotomicRep
-from ._irreps_subgroups import tree_levels
+from ._project import CyclotomicRep
+from ._subgroups import tree_levels
 
 __all__ = ["irreps_to_json", "irreps_from_json", "irreps_to_gap", "format_irreps",
            "irrep_to_json", "irrep_to_gap"]

@@ -15,18 +15,18 @@ from typing import Any
 
 import numpy as np
 
-from ._cycmatrix import CycMatrix
-from ._errors import VerificationError
-from ._group import FiniteGroup
+from ..arith._cycmatrix import CycMatrix
+from .._errors import VerificationError
+from ..groups._group import FiniteGroup
 from ._induce import MonomialRep, verify_monomial
-from ._irreps_project import CyclotomicRep
+from ._project import CyclotomicRep
 
 __all__ = ["direct_product_irreps"]
 
 
 def direct_product_irreps(G: FiniteGroup, table: Any, search_limit: int) -> dict[int, Any]:
     """``{table row: representation}`` for a group built by ``direct_product`` (else ``{}``)."""
-    from ._catalogue import DirectProductStructure
+    from ..groups._catalogue import DirectProductStructure
     from ._irreps import irreps
 
     st = G.structure

@@ -1,8 +1,8 @@
 """numba kernels of group convolution and of the Clifford-theoretic Fourier assembly.
 
 Every kernel takes all its data as arguments, is compiled once (``cache=True``) and has a
-pure-Python twin of the same name in :mod:`grouptools._kernels_py` that the tests run and compare.
-Public entry points are :mod:`grouptools._convolution` and :mod:`grouptools.fourier`.
+pure-Python twin of the same name in :mod:`grouptools._kernels.convolution_py` that the tests run and compare.
+Public entry points are :mod:`grouptools.fourier._convolution` and :mod:`grouptools.fourier`.
 
 Convolution over the Cayley table
 ---------------------------------

@@ -26,9 +26,9 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import sparse
 
-from ._numtheory import is_prime, prime_factors
-from ._cyclotomic import Cyclotomic
-from ._errors import (
+from ..arith._numtheory import is_prime, prime_factors
+from ..arith._cyclotomic import Cyclotomic
+from .._errors import (
     GroupTooLargeError,
     ParameterError,
     ParameterTypeError,
@@ -39,7 +39,7 @@ from ._errors import (
     check_type,
     quote,
 )
-from ._group import ConjugacyClass, FiniteGroup
+from ..groups._group import ConjugacyClass, FiniteGroup
 
 __all__ = ["CharacterTable", "character_table", "class_names"]
 

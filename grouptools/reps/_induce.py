@@ -2,7 +2,7 @@
 
 A monomial matrix of size ``d`` over the ``m``-th roots of unity is a pair ``(perm, exp)`` of
 integer arrays: ``M e_i = E(m)^exp[i] e_perm[i]`` (the column convention of
-:meth:`CycMatrix.monomial <grouptools._cycmatrix.CycMatrix.monomial>`). Products and inverses are
+:meth:`CycMatrix.monomial <grouptools.arith._cycmatrix.CycMatrix.monomial>`). Products and inverses are
 index arithmetic, so a monomial representation is verified exactly with integers.
 
 For a subgroup ``H`` with left transversal ``t_0 = 1, t_1, ..., t_{D-1}`` and a linear character
@@ -19,9 +19,9 @@ import math
 
 import numpy as np
 
-from ._errors import VerificationError
-from ._group import FiniteGroup, Subgroup
-from ._irreps_subgroups import LinearCharacters, tree_levels
+from .._errors import VerificationError
+from ..groups._group import FiniteGroup, Subgroup
+from ._subgroups import LinearCharacters, tree_levels
 
 __all__ = [
     "mono_compose",

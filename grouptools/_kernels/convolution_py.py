@@ -1,4 +1,4 @@
-"""Pure-Python (numpy) twins of the numba kernels in :mod:`grouptools._kernels`.
+"""Pure-Python (numpy) twins of the numba kernels in :mod:`grouptools._kernels.convolution`.
 
 Same signatures, same results (up to floating-point summation order); the tests run both. They
 are also the fallback the library would use if numba were unavailable, and document the kernels
@@ -8,7 +8,7 @@ Examples
 --------
 >>> import numpy as np
 >>> import grouptools as gt
->>> from grouptools import _kernels_py as K
+>>> from grouptools._kernels import convolution_py as K
 >>> G = gt.cyclic(4)
 >>> f = np.array([[1.0], [0.0], [0.0], [0.0]])       # delta at the identity, as a column
 >>> out = np.zeros((4, 1))
@@ -28,7 +28,7 @@ __all__ = ["conv_direct", "conv_direct_channels", "clifford_forward", "clifford_
 
 
 def conv_direct(table, vidx, wval, ft, out):
-    """Twin of :func:`grouptools._kernels.conv_direct`: one gather of ``(|G|, batch)`` per filter entry."""
+    """Twin of :func:`grouptools._kernels.convolution.conv_direct`: one gather of ``(|G|, batch)`` per filter entry."""
     out[...] = 0
     for e in range(len(vidx)):
         out += ft[table[:, vidx[e]]] * wval[e]
@@ -36,7 +36,7 @@ def conv_direct(table, vidx, wval, ft, out):
 
 
 def conv_direct_channels(table, vidx, wmat, ft, out):
-    """Twin of :func:`grouptools._kernels.conv_direct_channels`."""
+    """Twin of :func:`grouptools._kernels.convolution.conv_direct_channels`."""
     out[...] = 0
     for e in range(len(vidx)):
         out += ft[table[:, vidx[e]]] @ wmat[e]
@@ -49,7 +49,7 @@ def _rows(ptr, tt, jj, val, row):
 
 
 def clifford_forward(spec, rpos, rconj, ptr, tt, jj, val, out):
-    """Twin of :func:`grouptools._kernels.clifford_forward` (vectorized over the batch)."""
+    """Twin of :func:`grouptools._kernels.convolution.clifford_forward` (vectorized over the batch)."""
     nr, d = rpos.shape
     nb = spec.shape[0]
     for r in range(nr):
@@ -65,7 +65,7 @@ def clifford_forward(spec, rpos, rconj, ptr, tt, jj, val, out):
 
 
 def clifford_inverse(blocks, ptr, tt, jj, val, q1, c1, q2, c2, w, out):
-    """Twin of :func:`grouptools._kernels.clifford_inverse` (vectorized over the batch)."""
+    """Twin of :func:`grouptools._kernels.convolution.clifford_inverse` (vectorized over the batch)."""
     nb, nr, d, _ = blocks.shape
     nt = out.shape[1]
     for r in range(nr):

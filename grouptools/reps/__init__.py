@@ -1,0 +1,40 @@
+"""Representation theory: exact character tables, irreducible representations, their export.
+
+Sits above :mod:`grouptools.groups`. Character tables by Dixon-Schneider with an exact modular
+certificate; irreps by induction from linear characters (monomial), by tensor products for
+direct products, or by central-idempotent projection and spinning (Dixon 1970), each verified
+exactly before it is returned.
+
+Examples
+--------
+>>> from grouptools.groups import symmetric
+>>> from grouptools.reps import character_table, irreps
+>>> character_table(symmetric(3)).degrees, [r.dim for r in irreps(symmetric(3))]
+((1, 1, 2), [1, 1, 2])
+"""
+
+from __future__ import annotations
+
+from ._chartable import CharacterTable, character_table
+from ._export import (
+    format_irreps,
+    irrep_to_gap,
+    irrep_to_json,
+    irreps_from_json,
+    irreps_to_gap,
+    irreps_to_json,
+)
+from ._irreps import Irrep, irreps
+
+__all__ = sorted([
+    "CharacterTable",
+    "Irrep",
+    "character_table",
+    "format_irreps",
+    "irrep_to_gap",
+    "irrep_to_json",
+    "irreps",
+    "irreps_from_json",
+    "irreps_to_gap",
+    "irreps_to_json",
+])
