@@ -76,7 +76,7 @@ def left_translate(G: Any, f: Any, g: Any) -> np.ndarray:
     array([4., 1., 2., 3.])
     """
     a = _as_function(G, f, "f")
-    return a[..., G._left_perm(int(G.inverse[_element(G, g)]))]
+    return a[..., G.left_multiplication(int(G.inverse[_element(G, g)]))]
 
 
 def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
@@ -91,7 +91,7 @@ def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
     array([2., 3., 4., 1.])
     """
     a = _as_function(G, f, "f")
-    return a[..., G._right_perm(_element(G, k))]
+    return a[..., G.right_multiplication(_element(G, k))]
 
 
 def regular_representation(
@@ -130,9 +130,9 @@ def regular_representation(
     """
     x = _element(G, g)
     if side == "left":
-        idx = G._left_perm(int(G.inverse[x]))
+        idx = G.left_multiplication(int(G.inverse[x]))
     elif side == "right":
-        idx = G._right_perm(x)
+        idx = G.right_multiplication(x)
     else:
         raise InvalidGroupError(f"side must be 'left' or 'right', got {side!r}")
     idx = np.asarray(idx, dtype=np.int64)

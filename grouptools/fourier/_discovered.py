@@ -84,14 +84,14 @@ def _reduced_generators(G: Any, elements: np.ndarray, limit: int = 64) -> tuple[
         if len(gens) >= limit:
             raise VerificationError("more generators than expected for a subgroup")
         gens.append(int(x))
-        inside[G._closure(gens)] = True
+        inside[G.closure(gens)] = True
     return tuple(gens)
 
 
 def _subgroup(G: Any, gens: list[int] | tuple[int, ...]) -> Any:
     from ..groups._group import Subgroup
 
-    elements = G._closure(sorted({int(g) for g in gens} - {0}))
+    elements = G.closure(sorted({int(g) for g in gens} - {0}))
     return Subgroup(G, _reduced_generators(G, elements), elements)
 
 
@@ -356,10 +356,10 @@ class _View:
     def __getattr__(self, name: str) -> Any:
         return getattr(self._group, name)
 
-    def _memo(self, key: str, fn: Any) -> Any:
+    def memo(self, key: str, fn: Any) -> Any:
         if key == "fourier.clifford_layout":
             return self._layout
-        return self._group._memo(f"generic.{key}", fn)
+        return self._group.memo(f"generic.{key}", fn)
 
 
 def _view(G: Any) -> tuple[_View, GenericLayout]:

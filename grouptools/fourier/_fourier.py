@@ -53,7 +53,7 @@ def irrep_at(rho: Any, elements: Any, G: Any = None) -> np.ndarray:
     """The matrices ``rho(g)`` for the given element indices, complex ``(len, d, d)``.
 
     For a few elements of a large group (``G`` given), the products of the unitary generator
-    images along the words of the spanning tree ``G._tree`` (so the ``(|G|, d, d)`` array
+    images along the words of the spanning tree ``G.spanning_tree`` (so the ``(|G|, d, d)`` array
     ``rho.matrices`` is not built); otherwise rows of ``rho.matrices``.
     """
     els = np.asarray(elements, dtype=np.int64).ravel()
@@ -67,7 +67,7 @@ def irrep_at(rho: Any, elements: Any, G: Any = None) -> np.ndarray:
     out = np.empty((els.size,) + gens.shape[1:], np.complex128)
     for pos, x in enumerate(els.tolist()):
         m = np.eye(gens.shape[1], dtype=np.complex128)
-        for t in G._letter_word(x):
+        for t in G.letter_word(x):
             m = m @ letters[t]
         out[pos] = m
     return out
@@ -75,7 +75,7 @@ def irrep_at(rho: Any, elements: Any, G: Any = None) -> np.ndarray:
 
 def memo(G: Any, key: str, build: Any) -> Any:
     """Per-group cache (in the group's own memo dictionary, so it lives as long as ``G``)."""
-    return G._memo(f"fourier.{key}", build)
+    return G.memo(f"fourier.{key}", build)
 
 
 def check_function(G: Any, f: Any) -> np.ndarray:

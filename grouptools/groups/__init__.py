@@ -36,7 +36,7 @@ from ._catalogue import (
     symmetric,
     torus_p4m,
 )
-from ._group import ConjugacyClass, FiniteGroup, Subgroup
+from ._group import ConjugacyClass, FiniteGroup, SpanningTree, Subgroup
 from ._spec import group
 
 __all__ = sorted([
@@ -45,6 +45,7 @@ __all__ = sorted([
     "DirectProductStructure",
     "FiniteGroup",
     "SemidirectStructure",
+    "SpanningTree",
     "Subgroup",
     "abelian",
     "affine_group",

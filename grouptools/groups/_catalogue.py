@@ -323,10 +323,10 @@ def _homomorphism_images(source: FiniteGroup, target: FiniteGroup, images: Seque
     along the spanning tree (validity is checked by the caller)."""
     from .._kernels import group as _k
 
-    order, parent, letter, _ = source._tree
+    order, parent, letter, _ = source.spanning_tree
     perms = []
     for img in images:
-        r = target._right_perm(int(img))
+        r = target.right_multiplication(int(img))
         inv = np.empty_like(r)
         inv[r] = np.arange(r.size, dtype=r.dtype)
         perms += [r, inv]
@@ -412,14 +412,14 @@ def semidirect_product(
         if np.bincount(phi, minlength=n_N).max() != 1:
             raise InvalidGroupError(f"generator {quote(H.generator_names[t])} of H does not act bijectively")
         for s in range(kN):  # phi(x s) == phi(x) phi(s)
-            if not np.array_equal(phi[N.right_perms[s]], N._right_perm(images[t][s])[phi]):
+            if not np.array_equal(phi[N.right_perms[s]], N.right_multiplication(images[t][s])[phi]):
                 raise InvalidGroupError(
                     f"generator {quote(H.generator_names[t])} of H does not act by an automorphism"
                 )
         phis.append(phi.astype(np.int32))
     # action of every h: phi_{h t} = phi_h o phi_t ; check well-definedness on all edges
 
-    order, parent, letter, _ = H._tree
+    order, parent, letter, _ = H.spanning_tree
     act = np.empty((n_H, n_N), np.int32)
     act[0] = np.arange(n_N)
     inv_phis = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from functools import reduce
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -30,6 +30,19 @@ from .._errors import (
 
 if TYPE_CHECKING:  # pragma: no cover
     import networkx as nx
+
+T = TypeVar("T")
+
+
+class SpanningTree(NamedTuple):
+    """The BFS spanning tree of a group's right Cayley graph (see
+    :attr:`FiniteGroup.spanning_tree`)."""
+
+    order: np.ndarray
+    parent: np.ndarray
+    letter: np.ndarray
+    depth: np.ndarray
+
 
     from ..presentations._parse import Presentation
 
@@ -160,7 +173,7 @@ class FiniteGroup:
         setattr_(self, "_max_table_order", int(max_table_order))
         setattr_(self, "_cache", {})
         if not _checked:
-            tree_order = self._tree[0]
+            tree_order = self.spanning_tree[0]
             if tree_order.shape[0] != n:
                 raise InvalidGroupError(
                     f"the generators reach only {tree_order.shape[0]} of {n} elements from 0"
@@ -196,10 +209,28 @@ class FiniteGroup:
         label = self._name or "FiniteGroup"
         return f"<{label}: order {self.order}, generators {', '.join(self._names)}>"
 
-    def _memo(self, key: str, fn: Any) -> Any:
+    def memo(self, key: str, build: Callable[[], T] | None = None) -> T | None:
+        """The per-group memo: the value stored under ``key``, built by ``build()`` on first use.
+
+        Every layer that derives data from a group (classes, character tables, irreps, Fourier
+        plans) stores it here, so it lives exactly as long as the group. Keys are namespaced by
+        the layer (``"fourier.plan"``, ``"irreps"``, ...). With ``build=None`` nothing is built:
+        the stored value, or ``None``.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> G = gt.cyclic(3)
+        >>> G.memo("example.answer") is None
+        True
+        >>> G.memo("example.answer", lambda: 42), G.memo("example.answer")
+        (42, 42)
+        """
         cache = self._cache
         if key not in cache:
-            cache[key] = fn()
+            if build is None:
+                return None
+            cache[key] = build()
         return cache[key]
 
     # -- basic data -----------------------------------------------------------------------
@@ -239,8 +270,9 @@ class FiniteGroup:
         return self._max_table_order
 
     @property
-    def _letters(self) -> np.ndarray:
-        """``(2k, n)`` right multiplication by ``a, a^-1, b, b^-1, ...``."""
+    def letter_perms(self) -> np.ndarray:
+        """Read-only ``(2k, n)`` array: row ``2s`` is right multiplication by generator ``s``,
+        row ``2s + 1`` by its inverse (``letter_perms[t, x]`` = index of ``g_x * letter t``)."""
 
         def build() -> np.ndarray:
             k, n = self._perms.shape
@@ -252,19 +284,26 @@ class FiniteGroup:
                 out[2 * s + 1] = inv
             return _readonly(out)
 
-        return self._memo("letters", build)
+        return self.memo("letters", build)
 
     @property
-    def _tree(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Shortlex BFS spanning tree ``(order, parent, letter, depth)``."""
-        return self._memo("tree", lambda: tuple(_readonly(a) for a in _k.bfs_tree(self._letters)))
+    def spanning_tree(self) -> SpanningTree:
+        """The shortlex breadth-first spanning tree of the right Cayley graph (memoized).
+
+        ``g_x = g_parent[x] * letter[x]`` for ``x != 0``; ``order`` lists the elements in BFS
+        order, ``depth[x]`` is the word length of ``x``. Letters as in :attr:`letter_perms`.
+        Layers above use it to evaluate homomorphisms element by element along the tree.
+        """
+        return self.memo(
+            "tree", lambda: SpanningTree(*(_readonly(a) for a in _k.bfs_tree(self.letter_perms)))
+        )
 
     def _is_regular(self) -> bool:
         # A transitive permutation group is regular iff the maps "left multiplication by a
         # generator", propagated along the spanning tree, commute with every generator: then the
         # generators normalize the point stabilizer, which is therefore trivial.
         for s in range(self._perms.shape[0]):
-            left = self._left_perm(int(self._perms[s, 0]))
+            left = self.left_multiplication(int(self._perms[s, 0]))
             for t in range(self._perms.shape[0]):
                 if not np.array_equal(left[self._perms[t]], self._perms[t][left]):
                     return False
@@ -288,12 +327,13 @@ class FiniteGroup:
             )
 
         def build() -> np.ndarray:
-            order, parent, letter, _ = self._tree
-            return _readonly(_k.cayley_rows(order, parent, letter, self._letters))
+            order, parent, letter, _ = self.spanning_tree
+            return _readonly(_k.cayley_rows(order, parent, letter, self.letter_perms))
 
-        return self._memo("table", build)
+        return self.memo("table", build)
 
-    def _has_table(self) -> bool:
+    def has_cayley_table(self) -> bool:
+        """Whether :attr:`cayley_table` is built, or cheap enough to be built on first use."""
         return "table" in self._cache or self.order <= min(self._max_table_order, 8192)
 
     def multiply(self, a: Any, b: Any) -> Any:
@@ -307,12 +347,12 @@ class FiniteGroup:
         2
         """
         a_arr, b_arr = self._check_pair(a, b)
-        if self._has_table():
+        if self.has_cayley_table():
             out = self.cayley_table[a_arr, b_arr]
         else:
-            _, parent, letter, _ = self._tree
+            _, parent, letter, _ = self.spanning_tree
             out = _k.multiply_pairs(
-                self._letters,
+                self.letter_perms,
                 parent,
                 letter,
                 a_arr.ravel().astype(np.int32),
@@ -363,25 +403,33 @@ class FiniteGroup:
             )
         return [self._index(x) for x in elements]
 
-    def _left_perm(self, s: int) -> np.ndarray:
-        """Left multiplication ``x -> g_s * g_x`` as an index array."""
-        order, parent, letter, _ = self._tree
-        return _k.tree_apply(order, parent, letter, self._letters, s)
+    def left_multiplication(self, s: int) -> np.ndarray:
+        """Left multiplication ``x -> g_s * g_x`` as an index array of length ``|G|``.
 
-    def _right_perm(self, s: int) -> np.ndarray:
-        """Right multiplication ``x -> g_x * g_s`` as an index array."""
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> gt.cyclic(4).left_multiplication(1).tolist()
+        [1, 2, 3, 0]
+        """
+        order, parent, letter, _ = self.spanning_tree
+        return _k.tree_apply(order, parent, letter, self.letter_perms, s)
+
+    def right_multiplication(self, s: int) -> np.ndarray:
+        """Right multiplication ``x -> g_x * g_s`` as an index array of length ``|G|``."""
         if "table" in self._cache:
             return self._cache["table"][:, s]
-        order, parent, letter, _ = self._tree
-        letters = self._letters
+        order, parent, letter, _ = self.spanning_tree
+        letters = self.letter_perms
         perm = np.arange(self.order, dtype=np.int32)
-        for t in self._letter_word(s):
+        for t in self.letter_word(s):
             perm = letters[t][perm]
         return perm
 
-    def _letter_word(self, x: int) -> list[int]:
-        """Tree word of element ``x`` as letters (``2s`` = generator s, ``2s+1`` = its inverse)."""
-        _, parent, letter, _ = self._tree
+    def letter_word(self, x: int) -> list[int]:
+        """The word of element ``x`` along :attr:`spanning_tree`, as letters (``2s`` = generator
+        ``s``, ``2s + 1`` = its inverse); shortlex least among the shortest words."""
+        _, parent, letter, _ = self.spanning_tree
         word = []
         while x != 0:
             word.append(int(letter[x]))
@@ -394,17 +442,17 @@ class FiniteGroup:
         """Read-only array: ``inverse[i]`` is the index of ``g_i^-1``."""
 
         def build() -> np.ndarray:
-            order, parent, letter, _ = self._tree
+            order, parent, letter, _ = self.spanning_tree
             k = self._perms.shape[0]
             # g_x = g_p * t  =>  g_x^-1 = t^-1 * g_p^-1 : left multiplication by t^-1
             lefts = np.empty((2 * k, self.order), np.int32)
             for s in range(k):
-                inv_s = int(self._letters[2 * s + 1, 0])
-                lefts[2 * s] = self._left_perm(inv_s)  # letter a: left-multiply by a^-1
-                lefts[2 * s + 1] = self._left_perm(int(self._perms[s, 0]))
+                inv_s = int(self.letter_perms[2 * s + 1, 0])
+                lefts[2 * s] = self.left_multiplication(inv_s)  # letter a: left-multiply by a^-1
+                lefts[2 * s + 1] = self.left_multiplication(int(self._perms[s, 0]))
             return _readonly(_k.tree_apply(order, parent, letter, lefts, 0))
 
-        return self._memo("inverse", build)
+        return self.memo("inverse", build)
 
     def power(self, a: Any, e: int | np.ndarray) -> Any:
         """``g_a ** e`` by repeated squaring (vectorized; negative ``e`` allowed)."""
@@ -468,7 +516,7 @@ class FiniteGroup:
                     orders[idx[hit]] //= p
             return _readonly(orders)
 
-        return self._memo("orders", build)
+        return self.memo("orders", build)
 
     def element_order(self, x: int) -> int:
         """Order of the single element ``x``."""
@@ -496,7 +544,7 @@ class FiniteGroup:
         from ..presentations._parse import format_word
 
         i = self._index(i)
-        word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self._letter_word(i)]
+        word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self.letter_word(i)]
         return format_word(word, self._names)
 
     def element(self, word: str | Sequence[int] | int) -> int:
@@ -533,7 +581,7 @@ class FiniteGroup:
         else:
             letters = list(np.asarray(word).ravel()) if isinstance(word, np.ndarray) else list(word)
         x = 0
-        lt = self._letters
+        lt = self.letter_perms
         k = len(self._names)
         for c in letters:
             if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)):
@@ -555,12 +603,17 @@ class FiniteGroup:
         """
         if self._presentation is not None:
             return self._presentation
-        return self._memo("schreier", self._schreier_presentation)
+        return self.memo("schreier", self._schreier_presentation)
+
+    @property
+    def defining_presentation(self) -> Presentation | None:
+        """The presentation the group was built from, or ``None`` (no Schreier fallback)."""
+        return self._presentation
 
     def _schreier_presentation(self) -> Presentation:
         from ..presentations._parse import Presentation, free_reduce
 
-        order, parent, letter, _ = self._tree
+        order, parent, letter, _ = self.spanning_tree
         words: dict[int, tuple[int, ...]] = {0: ()}
         for x in order[1:]:
             t = int(letter[x])
@@ -584,18 +637,18 @@ class FiniteGroup:
             self.multiply(a, b) == self.multiply(b, a) for i, a in enumerate(gens) for b in gens[i + 1 :]
         )
 
-    def _conjugation_perms(self) -> np.ndarray:
-        """Row s: ``x -> s^-1 x s`` for each generator s."""
+    def conjugation_perms(self) -> np.ndarray:
+        """Read-only ``(k, n)`` array, row ``s``: ``x -> s^-1 x s`` for generator ``s``."""
 
         def build() -> np.ndarray:
             k = len(self._names)
             out = np.empty((k, self.order), np.int32)
             for s in range(k):
-                left_inv = self._left_perm(int(self._letters[2 * s + 1, 0]))
+                left_inv = self.left_multiplication(int(self.letter_perms[2 * s + 1, 0]))
                 out[s] = self._perms[s][left_inv]
             return _readonly(out)
 
-        return self._memo("conj", build)
+        return self.memo("conj", build)
 
     def conjugacy_classes(self) -> tuple[ConjugacyClass, ...]:
         """The conjugacy classes: identity first, then by element order, size, representative.
@@ -619,7 +672,7 @@ class FiniteGroup:
             classes.sort(key=lambda c: (c.representative != 0, c.order, c.size, c.representative))
             return tuple(classes)
 
-        return self._memo("classes", build)
+        return self.memo("classes", build)
 
     @property
     def class_index(self) -> np.ndarray:
@@ -628,7 +681,7 @@ class FiniteGroup:
 
         def build() -> np.ndarray:
             n = self.order
-            conj = self._conjugation_perms()
+            conj = self.conjugation_perms()
             k = conj.shape[0]
             rows = np.tile(np.arange(n), k)
             graph = csr_matrix((np.ones(n * k, np.int8), (rows, conj.ravel())), shape=(n, n))
@@ -643,11 +696,11 @@ class FiniteGroup:
             relabel[keys] = np.arange(len(reps), dtype=np.int32)
             return _readonly(relabel[raw])
 
-        return self._memo("class_index", build)
+        return self.memo("class_index", build)
 
     def centre(self) -> Subgroup:
         """The centre ``Z(G)``."""
-        conj = self._conjugation_perms()
+        conj = self.conjugation_perms()
         fixed = np.all(conj == np.arange(self.order), axis=0)
         return self.subgroup(np.flatnonzero(fixed))
 
@@ -664,11 +717,13 @@ class FiniteGroup:
             If ``elements`` is not an iterable of ints.
         """
         gens = sorted(set(self._indices(elements)) - {0})
-        return Subgroup(self, tuple(gens), self._closure(gens))
+        return Subgroup(self, tuple(gens), self.closure(gens))
 
-    def _closure(self, gens: Sequence[int]) -> np.ndarray:
+    def closure(self, gens: Sequence[int]) -> np.ndarray:
+        """Sorted element indices of the subgroup generated by ``gens`` (unchecked indices; see
+        :meth:`subgroup` for the checked, user-facing version)."""
         n = self.order
-        perms = [self._right_perm(g) for g in gens]
+        perms = [self.right_multiplication(g) for g in gens]
         seen = np.zeros(n, bool)
         seen[0] = True
         frontier = np.array([0], np.int32)
@@ -707,7 +762,7 @@ class FiniteGroup:
                     return tuple(series)
                 series.append(nxt)
 
-        return self._memo("derived_series", build)
+        return self.memo("derived_series", build)
 
     @property
     def is_solvable(self) -> bool:
@@ -740,9 +795,9 @@ class FiniteGroup:
             raise ParameterError(f"side must be 'left' or 'right', got {quote(side)}")
         n = self.order
         if side == "left":  # gH: orbits of right multiplication by H's generators
-            perms = [self._right_perm(h) for h in subgroup.generators]
+            perms = [self.right_multiplication(h) for h in subgroup.generators]
         else:  # Hg: orbits of left multiplication
-            perms = [self._left_perm(h) for h in subgroup.generators]
+            perms = [self.left_multiplication(h) for h in subgroup.generators]
         if perms:
             rows = np.tile(np.arange(n), len(perms))
             cols = np.concatenate(perms)
@@ -865,7 +920,7 @@ class FiniteGroup:
                 raise InvalidGroupError(f"not associative: ({x}*{y})*{s} != {x}*({y}*{s})")
         perms = t[:, gens].T
         G = cls(perms, _default_names(len(gens)), name=name)
-        G._cache["table"] = _readonly(t.copy())
+        G.memo("table", lambda: _readonly(t.copy()))
         return G
 
     def is_subgroup_normal(self, subgroup: Subgroup) -> bool:
@@ -875,7 +930,7 @@ class FiniteGroup:
             raise InvalidGroupError("the subgroup belongs to another group")
         inside = np.zeros(self.order, bool)
         inside[subgroup.elements] = True
-        conj = self._conjugation_perms()
+        conj = self.conjugation_perms()
         return all(inside[c[subgroup.elements]].all() for c in conj)
 
 
@@ -883,7 +938,7 @@ def _normal_closure_in(G: FiniteGroup, conjugators: Sequence[int], elements: Ite
     """Closure of ``<elements>`` under conjugation by ``conjugators`` (the normal closure in the
     subgroup they generate)."""
     gens = sorted({int(x) for x in elements} - {0})
-    members = G._closure(gens)
+    members = G.closure(gens)
     while True:
         inside = np.zeros(G.order, bool)
         inside[members] = True
@@ -892,7 +947,7 @@ def _normal_closure_in(G: FiniteGroup, conjugators: Sequence[int], elements: Ite
         if extra is None:
             return Subgroup(G, tuple(gens), members)
         gens = sorted(set(gens) | {extra})
-        members = G._closure(gens)
+        members = G.closure(gens)
 
 
 class Subgroup:
@@ -955,7 +1010,7 @@ class Subgroup:
             pos = np.full(G.order, -1, np.int64)
             pos[self.elements] = np.arange(m)
             if gens:
-                perms = np.stack([pos[G._right_perm(g)[self.elements]] for g in gens])
+                perms = np.stack([pos[G.right_multiplication(g)[self.elements]] for g in gens])
             else:
                 perms = np.zeros((0, 1), np.int64)
             # renumber so that the identity (parent 0) is 0: it is already first (sorted, 0 in H)

@@ -710,13 +710,12 @@ def character_table(
     max_class_products = check_limit("max_class_products", max_class_products)
     max_classes = check_limit("max_classes", max_classes)
     default = max_class_products == MAX_CLASS_PRODUCTS and max_classes == MAX_CLASSES
-    cache = G._cache  # noqa: SLF001 - FiniteGroup's memo dict
-    if "character_table" in cache:
-        return cache["character_table"]
-    table = _compute(G, max_class_products, max_classes)
+    known = G.memo("character_table")
+    if known is not None:
+        return known
     if default:
-        cache["character_table"] = table
-    return table
+        return G.memo("character_table", lambda: _compute(G, max_class_products, max_classes))
+    return _compute(G, max_class_products, max_classes)
 
 
 def _compute(G: FiniteGroup, max_class_products: int, max_classes: int) -> CharacterTable:
@@ -777,10 +776,10 @@ def _class_products(G: FiniteGroup, reps: np.ndarray) -> sparse.csc_matrix:
     """Sparse ``(k^2, k)`` int64 matrix: entry ``(r k + s, j)`` is ``M_j[r, s]``."""
     n, k = G.order, reps.size
     cls = np.asarray(G.class_index, dtype=np.int64)
-    if "table" in G._cache:  # noqa: SLF001
+    if G.memo("table") is not None:
         right = np.asarray(G.cayley_table[:, reps])
     else:
-        right = np.stack([np.asarray(G._right_perm(int(g))) for g in reps], axis=1)  # noqa: SLF001
+        right = np.stack([np.asarray(G.right_multiplication(int(g))) for g in reps], axis=1)
     k2 = k * k
     key = (cls[:, None] * k2 + np.arange(k, dtype=np.int64)[None, :] * k + cls[right]).ravel()
     key.sort()

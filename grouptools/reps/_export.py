@@ -173,8 +173,8 @@ def irreps_from_json(G: FiniteGroup, data: dict, *, install: bool = False) -> tu
     result = tuple(out)
     for rho in result:
         rho.matrices  # noqa: B018 - builds and checks the unitary matrices
-    if install and "irreps" not in G._cache:
-        G._cache["irreps"] = result
+    if install:
+        G.memo("irreps", lambda: result)
     return result
 
 
@@ -242,14 +242,14 @@ def _verify_cyclotomic(G: FiniteGroup, table: Any, i: int, X: list[CycMatrix], M
     """Homomorphism and character checks of exact images ``X`` (see irreps_from_json)."""
     d = X[0].shape[0] if X else table.degrees[i]
     Xinv = [x.inverse() for x in X]
-    pres = G._presentation
+    pres = G.defining_presentation
     if pres is not None:
         for rel in pres.relators:
             word = [2 * (c - 1) if c > 0 else 2 * (-c - 1) + 1 for c in rel]
             if not _word_product(X, Xinv, word, d, M).is_identity():
                 raise VerificationError("a relator does not map to the identity")
     elif G.order * d ** 3 <= MAX_EXACT_EDGE_WORK:
-        _, parent, letter, _ = G._tree
+        _, parent, letter, _ = G.spanning_tree
         mats: dict[int, CycMatrix] = {0: CycMatrix.identity(d, M)}
         for lvl in tree_levels(G):
             for x in lvl:
@@ -267,7 +267,7 @@ def _verify_cyclotomic(G: FiniteGroup, table: Any, i: int, X: list[CycMatrix], M
             if np.abs(mats_n @ U[s] - mats_n[G.right_perms[s]]).max() > 1e-9:
                 raise VerificationError("the images are not multiplicative on an edge")
     for c, cls in enumerate(G.conjugacy_classes()):
-        word = G._letter_word(cls.representative)
+        word = G.letter_word(cls.representative)
         if _word_product(X, Xinv, word, d, M).trace() != table.value(i, c):
             raise VerificationError(f"character differs from the table at class {c}")
 

@@ -90,7 +90,7 @@ def _letter_data(perms: np.ndarray, exps: np.ndarray, m: int) -> tuple[np.ndarra
 
 def tree_monomials(G: FiniteGroup, perms: np.ndarray, exps: np.ndarray,
                    m: int) -> tuple[np.ndarray, np.ndarray]:
-    """Monomial images of all elements, as products along the BFS spanning tree ``G._tree``.
+    """Monomial images of all elements, as products along the BFS spanning tree ``G.spanning_tree``.
 
     Parameters
     ----------
@@ -104,7 +104,7 @@ def tree_monomials(G: FiniteGroup, perms: np.ndarray, exps: np.ndarray,
     P : (n, d) int64 and E : (B, n, d) int64
         ``rho(g_x) = (P[x], E[:, x])`` where ``g_x = g_parent * letter`` along the tree.
     """
-    _, parent, letter, _ = G._tree
+    _, parent, letter, _ = G.spanning_tree
     n = G.order
     k, d = perms.shape
     B = exps.shape[0]
@@ -288,13 +288,13 @@ def _words_images(lp: np.ndarray, le: np.ndarray, words: list[list[int]],
 def element_words(G: FiniteGroup, xs: np.ndarray) -> list[list[int]]:
     """Spanning-tree words of the elements ``xs`` as letter lists (``2s``, ``2s+1``),
     memoized per group and element."""
-    memo = G._memo("irreps_words", dict)
+    memo = G.memo("irreps_words", dict)
     out = []
     for x in xs:
         x = int(x)
         w = memo.get(x)
         if w is None:
-            w = memo[x] = G._letter_word(x)
+            w = memo[x] = G.letter_word(x)
         out.append(w)
     return out
 
@@ -302,7 +302,7 @@ def element_words(G: FiniteGroup, xs: np.ndarray) -> list[list[int]]:
 def relator_words(G: FiniteGroup) -> list[list[int]] | None:
     """The relators of the stored presentation as letter lists, or ``None`` if the group has
     no stored presentation (then its presentation is Schreier's, one relator per edge)."""
-    pres = G._presentation
+    pres = G.defining_presentation
     if pres is None:
         return None
     return [[2 * (c - 1) if c > 0 else 2 * (-c - 1) + 1 for c in rel] for rel in pres.relators]

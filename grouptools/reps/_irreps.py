@@ -263,7 +263,7 @@ class Irrep:
     @property
     def matrices(self) -> np.ndarray:
         """Read-only ``(|G|, d, d)`` complex128: the unitary matrix of every element (element
-        order), products along the BFS spanning tree ``G._tree``.
+        order), products along the BFS spanning tree ``G.spanning_tree``.
 
         Monomial irreps: products of the exact (permutation, exponent) data, checked exactly to
         be multiplicative on every Cayley-graph edge, so the matrices are monomial with
@@ -337,7 +337,7 @@ def _roots(e: np.ndarray, m: int) -> np.ndarray:
 
 def _tree_products(G: FiniteGroup, gens: np.ndarray) -> np.ndarray:
     """All element matrices as products of generator matrices along the BFS tree."""
-    _, parent, letter, _ = G._tree
+    _, parent, letter, _ = G.spanning_tree
     k, d, _ = gens.shape
     letters = np.empty((2 * k, d, d), complex)
     letters[0::2] = gens
@@ -408,7 +408,7 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
     search_limit = check_limit("search_limit", search_limit)
     max_order = check_limit("max_order", max_order)
     check_order_limit(G, max_order)
-    return G._memo("irreps", lambda: _build(G, search_limit))
+    return G.memo("irreps", lambda: _build(G, search_limit))
 
 
 def _build(G: FiniteGroup, search_limit: int) -> tuple[Irrep, ...]:
@@ -594,7 +594,7 @@ def _verify_all(G: FiniteGroup, table: Any, out: list[Irrep]) -> None:
     """
     if sum(r.dim ** 2 for r in out) != G.order:
         raise VerificationError("sum of squared degrees differs from |G|")
-    pres = G._presentation
+    pres = G.defining_presentation
     if pres is None:
         return
     for rho in out:

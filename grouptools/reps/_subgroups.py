@@ -43,17 +43,17 @@ def tree_levels(G: FiniteGroup) -> list[np.ndarray]:
     """Nodes of the BFS spanning tree of ``G`` grouped by depth (depth >= 1), in BFS order."""
 
     def build() -> list[np.ndarray]:
-        order, _, _, depth = G._tree
+        order, _, _, depth = G.spanning_tree
         d = depth[order]
         cuts = np.flatnonzero(np.diff(d)) + 1
         return [lvl for lvl in np.split(order, cuts)[1:]]
 
-    return G._memo("irreps_tree_levels", build)
+    return G.memo("irreps_tree_levels", build)
 
 
 def exponent_sums(G: FiniteGroup) -> np.ndarray:
     """``(n, k)`` int64: exponent sums of the tree word of every element in each generator."""
-    _, parent, letter, _ = G._tree
+    _, parent, letter, _ = G.spanning_tree
     k = len(G.generator_names)
     ws = np.zeros((G.order, k), np.int64)
     delta = np.zeros((2 * k, k), np.int64)
@@ -291,13 +291,13 @@ def _normalizer(G: FiniteGroup, gens: tuple[int, ...], mask: np.ndarray) -> np.n
     inv = G.inverse
     out = np.ones(G.order, bool)
     for s in gens:
-        conj = np.asarray(G.multiply(inv, G._left_perm(int(s))))  # x^-1 s x
+        conj = np.asarray(G.multiply(inv, G.left_multiplication(int(s))))  # x^-1 s x
         out &= mask[conj]
     return out
 
 
 def _centralizer(G: FiniteGroup, g: int) -> np.ndarray:
-    return G._left_perm(int(g)) == G._right_perm(int(g))
+    return G.left_multiplication(int(g)) == G.right_multiplication(int(g))
 
 
 def _sylow(G: FiniteGroup, p: int) -> np.ndarray:
@@ -335,7 +335,7 @@ def _all_subgroups(K: FiniteGroup, limit: int) -> list[np.ndarray]:
     joins until closed), at most ``limit`` of them."""
     n = K.order
     found: dict[bytes, tuple[tuple[int, ...], np.ndarray]] = {}
-    conj = K._conjugation_perms()
+    conj = K.conjugation_perms()
 
     def canon(mask: np.ndarray) -> bytes:
         # orbit of the subgroup under conjugation: canonical = lexicographically least

@@ -228,7 +228,7 @@ def test_clifford_with_rotated_irrep_basis():
         __slots__ = ()
 
         def irreps(self):
-            return self._memo("rotated", lambda: tuple(Rotated(r) for r in group_irreps(base)))
+            return self.memo("rotated", lambda: tuple(Rotated(r) for r in group_irreps(base)))
 
     G = G2(base.right_perms, base.generator_names, structure=base.structure, _checked=True)
     p = _clifford.plan(G)

@@ -91,7 +91,7 @@ def test_lagrange_and_cosets(data, picks):
 @given(catalogue_groups())
 def test_words_are_normal_forms(data):
     G, order, _ = data
-    _, _, _, depth = G._tree
+    _, _, _, depth = G.spanning_tree
     for x in range(0, order, max(1, order // 20)):
         w = G.word(x)
         assert G.element(w) == x
@@ -159,7 +159,7 @@ def test_schreier_presentation():
 
 def test_kernels_match_twins():
     for G in (gt.dihedral(5), gt.symmetric(4), gt.smallgroup_200_44()):
-        letters = G._letters
+        letters = G.letter_perms
         a = k.bfs_tree(letters)
         b = k.bfs_tree_py(letters)
         assert all(np.array_equal(x, y) for x, y in zip(a, b))

@@ -209,7 +209,7 @@ def test_json_round_trip(G):
         assert item["dim"] == rho.dim and item["frobenius_schur"] == rho.frobenius_schur
         assert set(item["images"]) == set(item["exact"]) == set(G.generator_names)
         assert ("change_of_basis" in item) == (not item["exact_unitary"])
-    fresh = gt.FiniteGroup(G.right_perms, G.generator_names, presentation=G._presentation,
+    fresh = gt.FiniteGroup(G.right_perms, G.generator_names, presentation=G.defining_presentation,
                            structure=G.structure)
     back = irreps_from_json(fresh, data)
     for a, b in zip(irreps(G), back):
@@ -317,7 +317,7 @@ def test_non_monomial_irreps_are_projected():
 
 def test_irreps_on_a_group_without_presentation_of_its_own():
     G = gt.from_permutations([[1, 2, 3, 4, 0], [1, 0, 2, 3, 4]])  # S5, Schreier presentation
-    assert G._presentation is None
+    assert G.defining_presentation is None
     reps = irreps(G)
     assert sorted(r.dim for r in reps) == [1, 1, 4, 4, 5, 5, 6]
     check_representation(G, reps, pairs=32)
