@@ -31,7 +31,8 @@ import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from grouptools.arith._cycmatrix import CycMatrix, _field
+from grouptools.arith._cycmatrix import CycMatrix
+from grouptools.arith._fields import field_tables
 from grouptools.arith._cyclotomic import Cyclotomic
 
 
@@ -104,7 +105,7 @@ def from_sympy(D, m: int) -> CycMatrix:
     """sympy DomainMatrix over QQ.cyclotomic_field(m) -> CycMatrix."""
     from fractions import Fraction
 
-    d = _field(m).d
+    d = field_tables(m).d
     rows, cols = D.shape
     dense = D.to_dense().rep.to_ddm()
     den = 1

@@ -38,8 +38,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 import grouptools as gt  # noqa: E402
 from _timing import best, mib, traced_peak  # noqa: E402
-from grouptools.fourier import fourier_matrix, inverse, transform
-from grouptools.fourier._fourier import choose_method, group_irreps
+from grouptools.fourier import choose_method, fourier_matrix, inverse, transform
+from grouptools.fourier._support import group_irreps
 
 
 def make_group(kind: str, n: int) -> gt.FiniteGroup:
@@ -71,7 +71,7 @@ def part1(n: int, batch: int, repeat: int, dense: bool) -> None:
 
     print(f"### Fourier transform on torus_p4m({n}) = (C{n} x C{n}) : D4, |G| = {G.order}, "
           f"batch of {batch} real signals\n")
-    print(f"method `{choose_method(G, 'auto')}`; `G.irreps()` {t_irreps:.2f} s and plan + JIT "
+    print(f"method `{choose_method(G)}`; `G.irreps()` {t_irreps:.2f} s and plan + JIT "
           f"{t_setup:.2f} s once per group; round-trip max error {err:.1e}.\n")
     print("| method | time | relative to numpy.fft.fft2 | peak traced memory |")
     print("| --- | ---: | ---: | ---: |")
@@ -111,7 +111,7 @@ def one(kind: str, n: int, batch: int, repeat: int, dense_max_gib: float) -> dic
     t0 = time.perf_counter()
     transform(G, f[:2])
     out["setup_s"] = time.perf_counter() - t0
-    out["method"] = choose_method(G, "auto")
+    out["method"] = choose_method(G)
     out["transform_s"] = best(lambda: transform(G, f), repeat)
     out["peak_bytes"] = traced_peak(lambda: transform(G, f))
     if 16 * G.order**2 <= dense_max_gib * 2**30:

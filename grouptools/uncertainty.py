@@ -28,7 +28,7 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -36,6 +36,9 @@ from ._errors import InvalidGroupError, ParameterTypeError, quote
 from .fourier import FourierBlocks, transform
 from .fourier._blocks import check_choice, check_group, numeric_array
 from .fourier._norms import singular_values
+
+if TYPE_CHECKING:
+    from .groups import FiniteGroup
 
 __all__ = [
     "support_size",
@@ -94,7 +97,7 @@ def support_size(f: Any, tol: float = DEFAULT_TOL) -> Any:
     return int(count) if np.ndim(count) == 0 else count
 
 
-def block_ranks(G: Any, f: Any, tol: float = DEFAULT_TOL) -> np.ndarray:
+def block_ranks(G: FiniteGroup, f: Any, tol: float = DEFAULT_TOL) -> np.ndarray:
     """Numerical rank of every block ``f_hat(rho)``: shape ``(..., number of irreps)``.
 
     ``f`` is a function ``(..., |G|)`` or :class:`~grouptools.fourier.FourierBlocks`; singular
@@ -109,7 +112,7 @@ def block_ranks(G: Any, f: Any, tol: float = DEFAULT_TOL) -> np.ndarray:
     return np.stack([np.sum((s > thr) & (s > 0), axis=-1) for s in sv], axis=-1)
 
 
-def fourier_rank(G: Any, f: Any, tol: float = DEFAULT_TOL) -> Any:
+def fourier_rank(G: FiniteGroup, f: Any, tol: float = DEFAULT_TOL) -> Any:
     """``rank(f_hat) = sum_rho d_rho rank f_hat(rho)`` (Meshulam's Fourier rank).
 
     Parameters
@@ -170,7 +173,7 @@ class UncertaintyReport:
         return self.product / self.order
 
 
-def _single(G: Any, f: Any) -> np.ndarray:
+def _single(G: FiniteGroup, f: Any) -> np.ndarray:
     check_group(G)
     a = numeric_array(f, "a function on G")
     if a.shape != (G.order,):
@@ -180,7 +183,7 @@ def _single(G: Any, f: Any) -> np.ndarray:
     return a
 
 
-def meshulam_bound(G: Any, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
+def meshulam_bound(G: FiniteGroup, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
     """Support, Fourier rank and ``|G|`` of a nonzero ``f`` (Meshulam 1992).
 
     Examples
@@ -196,7 +199,7 @@ def meshulam_bound(G: Any, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyRepor
     return UncertaintyReport(support_size(a, tol), fourier_rank(G, a, tol), G.order)
 
 
-def check_meshulam(G: Any, f: Any, tol: float = DEFAULT_TOL) -> bool:
+def check_meshulam(G: FiniteGroup, f: Any, tol: float = DEFAULT_TOL) -> bool:
     """Whether ``|supp f| * rank(f_hat) >= |G|`` holds numerically (it always should).
 
     Examples
@@ -210,7 +213,7 @@ def check_meshulam(G: Any, f: Any, tol: float = DEFAULT_TOL) -> bool:
     return meshulam_bound(G, f, tol).holds
 
 
-def donoho_stark(G: Any, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
+def donoho_stark(G: FiniteGroup, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
     """``|supp f| * |supp f_hat| >= |G|`` for an abelian group (Donoho and Stark 1989).
 
     ``|supp f_hat|`` counts the characters with ``|f_hat(chi)| > tol * max |f_hat|``.
@@ -238,7 +241,7 @@ def donoho_stark(G: Any, f: Any, tol: float = DEFAULT_TOL) -> UncertaintyReport:
     return UncertaintyReport(support_size(a, tol), support_size(fh, tol), G.order)
 
 
-def _elements(G: Any, subgroup: Any) -> np.ndarray:
+def _elements(G: FiniteGroup, subgroup: Any) -> np.ndarray:
     check_group(G)
     if hasattr(subgroup, "elements") and hasattr(subgroup, "parent"):
         if subgroup.parent is not G and subgroup.parent != G:
@@ -249,7 +252,7 @@ def _elements(G: Any, subgroup: Any) -> np.ndarray:
     return np.asarray(G.subgroup(subgroup).elements, dtype=np.int64)
 
 
-def subgroup_indicator(G: Any, subgroup: Any) -> np.ndarray:
+def subgroup_indicator(G: FiniteGroup, subgroup: Any) -> np.ndarray:
     """The indicator ``1_K`` of a subgroup ``K`` (a :class:`~grouptools.Subgroup`, or elements that
     generate it). Attains Meshulam's bound: ``|K| * |G|/|K| = |G|``.
 
@@ -265,7 +268,7 @@ def subgroup_indicator(G: Any, subgroup: Any) -> np.ndarray:
     return out
 
 
-def coset_indicator(G: Any, subgroup: Any, g: Any, side: str = "left") -> np.ndarray:
+def coset_indicator(G: FiniteGroup, subgroup: Any, g: Any, side: str = "left") -> np.ndarray:
     """The indicator of the coset ``g K`` (``side="left"``) or ``K g`` (``"right"``).
 
     Translates do not change the support or the Fourier rank (``(L_g f)^(rho) = rho(g) f_hat(rho)``),

@@ -1,13 +1,21 @@
 """Linear networks, losses, gradient descent and polishing for the implicit-bias experiments.
 
-Layers (``docs/design.md``): ``training`` imports from ``grouptools`` only, never the reverse.
+Layers (``docs/design.md``): ``training`` imports from the public API of ``grouptools`` only, never
+the reverse; inside ``training`` imports point down ``models < fit, polish < bias < metrics <
+experiments``.
 
 - :mod:`training.models`: ``FullyConnected``, ``Diagonal``, ``CircularCNN``, ``GCNN``,
-  ``TensorNetwork`` (hand-written forward/backward, ``linearization()``).
+  ``TensorNetwork``, ``BandLimitedGCNN`` (hand-written forward/backward, ``linearization()``), and
+  the nonlinear ``ReLUNet`` and ``SphericalCNN``.
 - :mod:`training.losses`: ``exponential``, ``logistic``, ``squared`` (stable values and derivatives).
 - :func:`fit`: gradient descent (plain, scheduled, normalized; stopping rules; log-spaced history).
 - :func:`polish`: local solve of the parameter-space max-margin problem from a gradient-descent
-  iterate, with multipliers and the KKT residual (Lyu & Li 2020; Ji & Telgarsky 2020).
+  iterate, with multipliers and the parameter-space KKT residual (:func:`parameter_kkt_residual`;
+  Lyu & Li 2020; Ji & Telgarsky 2020).
+- :mod:`training.bias` (loaded on first access): the predicted max-margin problems in predictor
+  space, their solvers and certificates (:func:`training.bias.predictor_kkt_residual`);
+  :mod:`training.bias.bandlimited` for the compact groups.
+- :mod:`training.metrics`, :mod:`training.experiments` (loaded on first access).
 
 Examples
 --------
@@ -34,21 +42,24 @@ from ._fit import FitResult, History, Record, StopRule, fit
 from .losses import LossResult, exponential, get_loss, logistic, squared
 from .models import (
     GCNN,
+    BandLimitedGCNN,
     CircularCNN,
     Diagonal,
     FullyConnected,
     LinearModel,
+    ReLUNet,
+    SphericalCNN,
     TensorNetwork,
     correlation_index,
     real_dft_matrix,
 )
-from .polish import PolishResult, kkt_residual, polish
+from .polish import PolishResult, parameter_kkt_residual, polish
 
-_LAZY = ("bias", "metrics", "experiments")
+_LAZY = ("bias", "experiments", "metrics")
 
 
 def __getattr__(name: str):
-    """Import the heavier submodules (``bias`` loads cvxpy) on first access."""
+    """Import the submodules that need scipy.optimize (``bias``, ``metrics``) or plotting (``experiments``) on first access."""
     if name in _LAZY:
         import importlib
 
@@ -57,36 +68,39 @@ def __getattr__(name: str):
 
 
 __all__ = [
-    "bias",
-    "metrics",
-    "TrainingError",
+    "BandLimitedGCNN",
+    "CircularCNN",
+    "DataTypeError",
+    "Diagonal",
     "DivergenceError",
-    "ShapeError",
+    "FitResult",
+    "FullyConnected",
+    "GCNN",
+    "History",
+    "LabelError",
+    "LinearModel",
+    "LossResult",
+    "NotSeparatedError",
+    "OutputError",
     "ParameterError",
     "ParameterTypeError",
-    "NotSeparatedError",
-    "LabelError",
-    "DataTypeError",
-    "OutputError",
-    "LinearModel",
-    "FullyConnected",
-    "Diagonal",
-    "CircularCNN",
-    "GCNN",
-    "TensorNetwork",
-    "correlation_index",
-    "real_dft_matrix",
-    "LossResult",
-    "exponential",
-    "logistic",
-    "squared",
-    "get_loss",
-    "fit",
-    "FitResult",
-    "History",
-    "StopRule",
-    "Record",
-    "polish",
     "PolishResult",
-    "kkt_residual",
+    "ReLUNet",
+    "Record",
+    "ShapeError",
+    "SphericalCNN",
+    "StopRule",
+    "TensorNetwork",
+    "TrainingError",
+    "bias",
+    "correlation_index",
+    "exponential",
+    "fit",
+    "get_loss",
+    "logistic",
+    "metrics",
+    "parameter_kkt_residual",
+    "polish",
+    "real_dft_matrix",
+    "squared",
 ]

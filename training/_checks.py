@@ -1,4 +1,4 @@
-"""Input checks shared by the models, the losses, :func:`training.fit` and :func:`training.polish`.
+"""Input checks shared by the models, the losses, :func:`training.fit`, :func:`training.polish`, the bias solvers and the metrics.
 
 One place decides what counts as valid data, so that every entry point rejects the same inputs with
 the same named errors (:mod:`training._errors`):
@@ -7,7 +7,10 @@ the same named errors (:mod:`training._errors`):
   and dates raise :class:`DataTypeError` instead of numpy's casts and ``ComplexWarning``);
 - :func:`check_targets` -- labels or targets: shape ``(N,)``, finite, and for the classification losses
   exactly ``-1`` or ``+1`` (:class:`LabelError`, naming the labels found and the fix);
-- :func:`check_data` -- a model's training set ``(X, y)``.
+- :func:`check_vector`, :func:`check_data` -- vectors and data sets without a model (the predictor
+  space: :mod:`training.bias`, :mod:`training.metrics`); a model's training set is checked by
+  :func:`training._training_set.check_training_set` with the same functions;
+- :func:`check_positive_int` -- integer options (depths, widths, counts).
 
 Messages quote at most 80 characters of the user's input (:func:`clip`).
 
@@ -30,7 +33,17 @@ import numpy as np
 
 from ._errors import DataTypeError, LabelError, ParameterError, ShapeError
 
-__all__ = ["clip", "as_real", "check_targets", "check_binary_labels", "check_data", "Labels"]
+__all__ = [
+    "Labels",
+    "as_real",
+    "check_binary_labels",
+    "check_data",
+    "check_finite_rows",
+    "check_positive_int",
+    "check_targets",
+    "check_vector",
+    "clip",
+]
 
 Labels = Literal["binary", "real"]
 """``"binary"``: labels exactly -1 or +1 (exponential, logistic losses; max-margin problems);
@@ -149,26 +162,87 @@ def check_targets(y: Any, n: int | None, labels: Labels = "real", what: str = "t
     return y
 
 
-def check_data(model: Any, X: Any, y: Any, labels: Labels = "binary", what: str = "this loss") -> tuple[np.ndarray, np.ndarray]:
-    """The training set of ``model``: ``X`` of shape ``(N, model.input_dim)`` with N >= 1, finite, and
-    targets ``y`` (:func:`check_targets`). Used by :func:`training.fit` and :func:`training.polish`.
+def check_positive_int(name: str, value: object, minimum: int = 1) -> int:
+    """``value`` as an ``int`` if it is an integer (not a bool) ``>= minimum``.
 
     Raises
     ------
     ParameterError
-        ``model`` is not a :class:`training.models.LinearModel`.
-    DataTypeError, ShapeError, LabelError
-        Bad ``X`` or ``y``.
-    """
-    from ._models_base import LinearModel
+        Anything else; the message names ``name``.
 
-    if not isinstance(model, LinearModel):
-        raise ParameterError(f"model must be a training.models.LinearModel, got {type(model).__name__}")
-    X = model._check_X(X)
+    Examples
+    --------
+    >>> check_positive_int("depth", 3)
+    3
+    >>> check_positive_int("steps", 0, 0)
+    0
+    """
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
+    return int(value)
+
+
+def check_vector(name: str, v: Any, n: int | None = None) -> np.ndarray:
+    """``v`` as a finite real vector of shape ``(n,)`` (any length >= 1 if ``n`` is None).
+
+    Raises
+    ------
+    DataTypeError
+        Complex, string, object or other non-real data (:func:`as_real`).
+    ShapeError
+        Wrong shape, ragged or not finite.
+
+    Examples
+    --------
+    >>> check_vector("beta", [1, 2], 2).tolist()
+    [1.0, 2.0]
+    """
+    a = as_real(name, v)
+    if a.ndim != 1 or (n is not None and a.shape[0] != n) or a.shape[0] == 0:
+        want = f"({n},)" if n is not None else "(D,) with D >= 1"
+        raise ShapeError(f"{name} must have shape {want}, got {a.shape}")
+    finite = np.isfinite(a)
+    if not np.all(finite):
+        i = int(np.argmin(finite))
+        raise ShapeError(f"{name} must be finite, got {name}[{i}] = {a[i]}")
+    return a
+
+
+def check_finite_rows(X: np.ndarray, message: str = "X must be finite") -> np.ndarray:
+    """``X`` (a real 2-d array) if it has at least one row and every entry is finite.
+
+    Raises
+    ------
+    ShapeError
+        No rows (``"X must have at least one row"``) or a non-finite entry (``message``, then the
+        first such entry).
+    """
     if X.shape[0] == 0:
         raise ShapeError(f"X must have at least one row (N >= 1), got shape {X.shape}")
     finite = np.isfinite(X)
     if not np.all(finite):
         i, j = np.argwhere(~finite)[0]
-        raise ShapeError(f"X and y must be finite, got X[{i}, {j}] = {X[i, j]}")
+        raise ShapeError(f"{message}, got X[{i}, {j}] = {X[i, j]}")
+    return X
+
+
+def check_data(X: Any, y: Any, labels: Labels = "binary", what: str = "the max-margin problem") -> tuple[np.ndarray, np.ndarray]:
+    """A data set without a model: ``X`` a finite real ``(N, D)`` array with ``N, D >= 1`` and ``y`` by
+    :func:`check_targets` (``labels="binary"``: exactly -1 or +1, a :class:`LabelError` naming the
+    labels found; ``"real"``: any finite real targets).
+
+    Raises
+    ------
+    DataTypeError, ShapeError, LabelError
+
+    Examples
+    --------
+    >>> X, y = check_data([[1, 2]], [-1])
+    >>> X.tolist(), y.tolist()
+    ([[1.0, 2.0]], [-1.0])
+    """
+    X = as_real("X", X)
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ShapeError(f"X must have shape (N, D) with N, D >= 1, got {X.shape}")
+    check_finite_rows(X)
     return X, check_targets(y, X.shape[0], labels, what)

@@ -8,15 +8,15 @@ so generic handlers keep working. Messages are one line and say what to change.
 from __future__ import annotations
 
 __all__ = [
-    "TrainingError",
+    "DataTypeError",
     "DivergenceError",
-    "ShapeError",
+    "LabelError",
+    "NotSeparatedError",
+    "OutputError",
     "ParameterError",
     "ParameterTypeError",
-    "NotSeparatedError",
-    "LabelError",
-    "DataTypeError",
-    "OutputError",
+    "ShapeError",
+    "TrainingError",
 ]
 
 

@@ -14,12 +14,13 @@ from typing import Callable, Literal, Mapping
 
 import numpy as np
 
-from ._checks import check_data
+from ._checks import check_positive_int
 from ._errors import DivergenceError, ParameterError
-from ._models_base import LinearModel
+from ._training_set import check_training_set
 from .losses import LossFunction, get_loss, loss_labels
+from .models import LinearModel
 
-__all__ = ["fit", "FitResult", "History", "StopRule", "Record"]
+__all__ = ["FitResult", "History", "Record", "StopRule", "fit"]
 
 Metric = Callable[[LinearModel], float]
 
@@ -269,10 +270,8 @@ def fit(
     ('steps', True)
     """
     loss_fn = get_loss(loss)
-    X, y = check_data(model, X, y, *loss_labels(loss_fn))
-    if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 0:
-        raise ParameterError(f"steps must be an integer >= 0, got {steps!r}")
-    steps = int(steps)
+    X, y = check_training_set(model, X, y, *loss_labels(loss_fn))
+    steps = check_positive_int("steps", steps, 0)
     if schedule is None:
         if lr is None or isinstance(lr, bool) or not np.isfinite(lr) or lr <= 0:
             raise ParameterError(f"lr must be a finite number > 0 (or give a schedule), got {lr!r}")

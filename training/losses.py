@@ -42,7 +42,7 @@ from scipy.special import logsumexp
 from ._checks import Labels, as_real, check_binary_labels
 from ._errors import ParameterError, ShapeError
 
-__all__ = ["LossResult", "exponential", "logistic", "squared", "get_loss", "loss_labels", "LOSSES"]
+__all__ = ["LOSSES", "LossResult", "exponential", "get_loss", "logistic", "loss_labels", "squared"]
 
 Reduction = Literal["sum", "mean"]
 

@@ -31,24 +31,24 @@ from typing import Any
 
 import numpy as np
 
-from . import _bias_core as core
-from ._bias_fourier import fourier_operator
+from ._checks import check_data, check_vector
 from ._errors import NotSeparatedError, ParameterError
+from .bias import GroupLike, fourier_operator, objective
 
 __all__ = [
     "cosine",
+    "dft_lp_norm",
+    "dft_support",
+    "fourier_blocks",
+    "fourier_rank",
+    "fourier_ranks",
+    "lp_norm",
     "min_margin",
     "normalize_margin",
     "objective_ratio",
-    "lp_norm",
-    "dft_lp_norm",
-    "fourier_blocks",
     "schatten_norms",
-    "weighted_schatten_norm",
-    "fourier_ranks",
-    "fourier_rank",
     "support",
-    "dft_support",
+    "weighted_schatten_norm",
 ]
 
 
@@ -79,8 +79,8 @@ def cosine(a: Any, b: Any) -> float:
     >>> round(cosine(np.array([1.0, 2.0]), np.array([-2.0, -4.0])), 12)
     -1.0
     """
-    a = core.check_vector("a", a)
-    b = core.check_vector("b", b, a.size)
+    a = check_vector("a", a)
+    b = check_vector("b", b, a.size)
     na, nb = np.linalg.norm(a), np.linalg.norm(b)
     if na == 0 or nb == 0:
         raise ParameterError("cosine needs nonzero vectors")
@@ -96,8 +96,8 @@ def min_margin(beta: Any, X: Any, y: Any) -> float:
     >>> min_margin(np.array([1.0, 1.0]), np.array([[1.0, 0.0], [0.0, -2.0]]), np.array([1.0, -1.0]))
     1.0
     """
-    X, y = core.check_data(X, y, what="min_margin")
-    b = core.check_vector("beta", beta, X.shape[1])
+    X, y = check_data(X, y, what="min_margin")
+    b = check_vector("beta", beta, X.shape[1])
     return float(np.min(y * (X @ b)))
 
 
@@ -122,7 +122,7 @@ def normalize_margin(beta: Any, X: Any, y: Any) -> np.ndarray:
 
 
 def objective_ratio(
-    beta: Any, beta_star: Any, X: Any, y: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None
+    beta: Any, beta_star: Any, X: Any, y: Any, kind: str, *, depth: int, group: GroupLike | None = None, transform: Any = None
 ) -> float:
     """``R(beta) / R(beta_star)`` with both rescaled to minimum margin 1.
 
@@ -138,11 +138,11 @@ def objective_ratio(
     >>> objective_ratio(np.array([1.0, 0.0]), np.array([0.5, 0.5]), X, y, "l2", depth=1)
     2.0
     """
-    X, y = core.check_data(X, y)
+    X, y = check_data(X, y)
     b = normalize_margin(beta, X, y)
     bs = normalize_margin(beta_star, X, y)
-    st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
-    return core.regularizer(st.op, st.p, st.to_var(b)) / core.regularizer(st.op, st.p, st.to_var(bs))
+    kw = {"depth": depth, "group": group, "transform": transform}
+    return objective(b, kind, **kw) / objective(bs, kind, **kw)
 
 
 def lp_norm(beta: Any, p: float) -> float:
@@ -154,7 +154,7 @@ def lp_norm(beta: Any, p: float) -> float:
     >>> lp_norm(np.array([3.0, -4.0]), 2)
     5.0
     """
-    return _lp(np.abs(core.check_vector("beta", beta)), _p(p))
+    return _lp(np.abs(check_vector("beta", beta)), _p(p))
 
 
 def dft_lp_norm(beta: Any, p: float) -> float:
@@ -166,10 +166,10 @@ def dft_lp_norm(beta: Any, p: float) -> float:
     >>> dft_lp_norm(np.array([1.0, 0.0, 0.0]), 1)  # |fft| = (1, 1, 1)
     3.0
     """
-    return _lp(np.abs(np.fft.fft(core.check_vector("beta", beta))), _p(p))
+    return _lp(np.abs(np.fft.fft(check_vector("beta", beta))), _p(p))
 
 
-def fourier_blocks(beta: Any, group: Any) -> list[np.ndarray]:
+def fourier_blocks(beta: Any, group: GroupLike) -> list[np.ndarray]:
     """The group Fourier coefficients ``beta_hat(rho) = sum_g beta(g) rho(g)``, in irreps order.
 
     Parameters
@@ -186,10 +186,10 @@ def fourier_blocks(beta: Any, group: Any) -> list[np.ndarray]:
     [(1+0j), (1+0j)]
     """
     op = fourier_operator(group)
-    return op.blocks(core.check_vector("beta", beta, op.n))
+    return op.blocks(check_vector("beta", beta, op.n))
 
 
-def schatten_norms(beta: Any, group: Any, p: float) -> np.ndarray:
+def schatten_norms(beta: Any, group: GroupLike, p: float) -> np.ndarray:
     """``||beta_hat(rho)||_{S,p}`` for every irrep (the l_p norm of its singular values).
 
     Examples
@@ -201,10 +201,10 @@ def schatten_norms(beta: Any, group: Any, p: float) -> np.ndarray:
     """
     p = _p(p)
     op = fourier_operator(group)
-    return np.array([_lp(s, p) for s in op.singular_values(core.check_vector("beta", beta, op.n))])
+    return np.array([_lp(s, p) for s in op.singular_values(check_vector("beta", beta, op.n))])
 
 
-def weighted_schatten_norm(beta: Any, group: Any, p: float) -> float:
+def weighted_schatten_norm(beta: Any, group: GroupLike, p: float) -> float:
     """``[sum_rho d_rho ||beta_hat(rho)||_{S,p}^p]^(1/p)``, the G-CNN bias quasi-norm for ``p = 2/L``.
 
     Examples
@@ -216,13 +216,13 @@ def weighted_schatten_norm(beta: Any, group: Any, p: float) -> float:
     """
     p = _p(p)
     op = fourier_operator(group)
-    svals = op.singular_values(core.check_vector("beta", beta, op.n))
+    svals = op.singular_values(check_vector("beta", beta, op.n))
     if np.isinf(p):
         return float(max(np.max(s) for s in svals))
     return float(sum(d * np.sum(s**p) for d, s in zip(op.weights, svals)) ** (1.0 / p))
 
 
-def fourier_ranks(beta: Any, group: Any, rtol: float = 1e-6) -> np.ndarray:
+def fourier_ranks(beta: Any, group: GroupLike, rtol: float = 1e-6) -> np.ndarray:
     """Numerical rank of every Fourier block (relative tolerance over all blocks, module docstring).
 
     Examples
@@ -234,12 +234,12 @@ def fourier_ranks(beta: Any, group: Any, rtol: float = 1e-6) -> np.ndarray:
     """
     rtol = _rtol(rtol)
     op = fourier_operator(group)
-    svals = op.singular_values(core.check_vector("beta", beta, op.n))
+    svals = op.singular_values(check_vector("beta", beta, op.n))
     smax = max(float(np.max(s)) for s in svals)
     return np.array([int(np.sum(s > rtol * smax)) for s in svals])
 
 
-def fourier_rank(beta: Any, group: Any, rtol: float = 1e-6) -> int:
+def fourier_rank(beta: Any, group: GroupLike, rtol: float = 1e-6) -> int:
     """``rank(beta_hat) = sum_rho d_rho rank beta_hat(rho)``, the Fourier rank of Meshulam's uncertainty principle.
 
     Examples
@@ -262,7 +262,7 @@ def support(beta: Any, rtol: float = 1e-6) -> np.ndarray:
     >>> support(np.array([1.0, 1e-9, -2.0]))
     array([0, 2])
     """
-    a = np.abs(core.check_vector("beta", beta))
+    a = np.abs(check_vector("beta", beta))
     return np.flatnonzero(a > _rtol(rtol) * np.max(a))
 
 
@@ -275,5 +275,5 @@ def dft_support(beta: Any, rtol: float = 1e-6) -> np.ndarray:
     >>> dft_support(np.array([1.0, 0.0, -1.0, 0.0]))  # cos(pi g / 2): frequencies 1 and 3
     array([1, 3])
     """
-    a = np.abs(np.fft.fft(core.check_vector("beta", beta)))
+    a = np.abs(np.fft.fft(check_vector("beta", beta)))
     return np.flatnonzero(a > _rtol(rtol) * np.max(a))

@@ -22,14 +22,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.optimize import NonlinearConstraint, minimize, nnls
-from scipy.sparse.linalg import LinearOperator
 
-from ._checks import check_data
 from ._errors import NotSeparatedError, ParameterError
-from ._models_base import LinearModel
+from ._training_set import check_training_set
+from .models import LinearModel
 
-__all__ = ["polish", "PolishResult", "kkt_residual", "rescale_to_unit_margin"]
+__all__ = ["PolishResult", "parameter_kkt_residual", "polish", "rescale_to_unit_margin"]
 
 SLSQP_MAX_PARAMS = 1000
 """``method="auto"`` tries SLSQP (dense, O(n^3) per iteration) first up to this many parameters,
@@ -88,8 +86,8 @@ class PolishResult:
 
 
 def _check_data(model: LinearModel, X: np.ndarray, y: np.ndarray, labels: str = "binary") -> tuple[np.ndarray, np.ndarray]:
-    """The shared input checks (:func:`training._checks.check_data`): labels exactly -1/+1 by default."""
-    return check_data(model, X, y, labels, "the max-margin problem")  # type: ignore[arg-type]
+    """The shared input checks (:func:`training._training_set.check_training_set`): labels exactly -1/+1 by default."""
+    return check_training_set(model, X, y, labels, "the max-margin problem")  # type: ignore[arg-type]
 
 
 def rescale_to_unit_margin(model: LinearModel, X: np.ndarray, y: np.ndarray) -> LinearModel:
@@ -129,7 +127,7 @@ def rescale_to_unit_margin(model: LinearModel, X: np.ndarray, y: np.ndarray) -> 
     return model.scaled(gamma ** (-1.0 / model.depth))
 
 
-def kkt_residual(
+def parameter_kkt_residual(
     model: LinearModel, X: np.ndarray, y: np.ndarray, *, active_tol: float = 1e-6
 ) -> tuple[float, np.ndarray, np.ndarray]:
     """Parameter-space KKT residual of ``min ||w||^2`` s.t. ``y_n f(x_n; w) >= 1`` at the model's point.
@@ -159,10 +157,12 @@ def kkt_residual(
     --------
     >>> from training.models import Diagonal
     >>> m = Diagonal(1, depth=2).with_params([np.array([1.0]), np.array([1.0])])
-    >>> r, lam, act = kkt_residual(m, np.array([[1.0]]), np.array([1.0]))
+    >>> r, lam, act = parameter_kkt_residual(m, np.array([[1.0]]), np.array([1.0]))
     >>> round(r, 12), np.round(lam, 12).tolist()
     (0.0, [2.0])
     """
+    from scipy.optimize import nnls
+
     X, y = _check_data(model, X, y)
     margins = y * model.forward(X)
     active = margins <= 1.0 + active_tol
@@ -186,6 +186,8 @@ def _hvp_factory(model: LinearModel, X: np.ndarray, y: np.ndarray):
     The gradient is a polynomial of degree L - 1 in w, so the 4-point central difference
     ``[8 (g(e) - g(-e)) - (g(2e) - g(-2e))] / (12 e)`` is exact (up to rounding) for L <= 5.
     """
+
+    from scipy.sparse.linalg import LinearOperator
 
     def hess(w: np.ndarray, v: np.ndarray) -> LinearOperator:
         weights = v * y
@@ -225,9 +227,9 @@ def _refine(
     violated ones added, for at most ``max_rounds`` rounds. Returns the refined model (the input
     model if refinement does not lower the KKT residual) and the number of Newton steps taken.
     """
-    from scipy.sparse.linalg import minres
+    from scipy.sparse.linalg import LinearOperator, minres
 
-    base_res, lam_full, _ = kkt_residual(model, X, y, active_tol=1e-3)
+    base_res, lam_full, _ = parameter_kkt_residual(model, X, y, active_tol=1e-3)
     best, best_res = model, base_res
     if not np.any(lam_full > 0) or base_res <= tol:
         return model, 0
@@ -282,7 +284,7 @@ def _refine(
         add = ~active & (margins < 1.0 - tol)
         if float(np.min(margins)) > 0:
             scaled = rescale_to_unit_margin(cur, X, y)
-            res, _, _ = kkt_residual(scaled, X, y, active_tol=max(1e-6, 10 * tol))
+            res, _, _ = parameter_kkt_residual(scaled, X, y, active_tol=max(1e-6, 10 * tol))
             if res < best_res and not np.any(add):
                 best, best_res = scaled, res
         if not (np.any(drop) or np.any(add)):
@@ -388,6 +390,9 @@ def _solve_once(
     refine: bool, active_tol: float, kkt_tol: float,
 ) -> PolishResult:
     """One local solve of ``min ||w||^2 s.t. y f(x; w) >= 1`` from ``start`` with ``method``."""
+    from scipy.optimize import NonlinearConstraint, minimize
+    from scipy.sparse.linalg import LinearOperator
+
     w0 = start.flat_params()
 
     def cons(w: np.ndarray) -> np.ndarray:
@@ -429,7 +434,7 @@ def _solve_once(
     if refine:
         polished, newton = _refine(polished, X, y, tol=tol)
     violation = float(max(0.0, -np.min(cons(polished.flat_params()))))
-    resid, lam, active = kkt_residual(polished, X, y, active_tol=active_tol)
+    resid, lam, active = parameter_kkt_residual(polished, X, y, active_tol=active_tol)
     success = resid <= kkt_tol and violation <= kkt_tol
     return PolishResult(
         model=polished,

@@ -1,5 +1,7 @@
 """numba kernels of grouptools (private): coset enumeration, group tables, convolution, Wigner-d.
 
-Every module here takes its data as arrays (never module globals). Callers import the module they
-need; importing this package loads no kernel and no numba.
+Every kernel is a plain Python function over arrays (never module globals), decorated with
+:func:`grouptools._kernels._function.kernel`: calling it runs the numba compilation, built on
+first use, and its ``.py`` attribute runs the same source uncompiled. Callers import the module
+they need; importing this package, or any kernel module, imports no numba.
 """

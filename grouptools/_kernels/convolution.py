@@ -1,8 +1,9 @@
-"""numba kernels of group convolution and of the Clifford-theoretic Fourier assembly.
+"""Kernels of group convolution and of the Clifford-theoretic Fourier assembly.
 
-Every kernel takes all its data as arguments, is compiled once (``cache=True``) and has a
-pure-Python twin of the same name in :mod:`grouptools._kernels.convolution_py` that the tests run and compare.
-Public entry points are :mod:`grouptools.fourier._convolution` and :mod:`grouptools.fourier`.
+Every kernel takes all its data as arguments and follows :mod:`grouptools._kernels._function`:
+``conv_direct(...)`` runs the numba compilation (``parallel=True``, built on first use) and
+``conv_direct.py(...)`` the same source in plain Python, which the tests compare. Public entry
+points are :mod:`grouptools.fourier._convolution` and :mod:`grouptools.fourier`.
 
 Convolution over the Cayley table
 ---------------------------------
@@ -30,13 +31,21 @@ change ``Z . Z^H`` is a batched ``numpy.matmul`` in the caller.
 from __future__ import annotations
 
 from contextlib import contextmanager
-from typing import Iterator
+from typing import Any, Iterator
 
-import numba
 import numpy as np
-from numba import njit, prange
 
-__all__ = ["conv_direct", "conv_direct_channels", "clifford_forward", "clifford_inverse", "threads_for"]
+from ._function import kernel, prange
+
+__all__ = [
+    "SERIAL_WORK",
+    "clifford_forward",
+    "clifford_inverse",
+    "conv_direct",
+    "conv_direct_channels",
+    "run",
+    "threads_for",
+]
 
 #: Below this many inner-loop operations a kernel runs on one thread: waking the other threads of
 #: a parallel region costs more than it saves, and on a loaded machine it can stall for a
@@ -50,6 +59,7 @@ def threads_for(work: int) -> Iterator[None]:
 
     Examples
     --------
+    >>> import numba
     >>> with threads_for(10):
     ...     numba.get_num_threads()
     1
@@ -57,6 +67,8 @@ def threads_for(work: int) -> Iterator[None]:
     if work >= SERIAL_WORK:
         yield
         return
+    import numba
+
     old = numba.get_num_threads()
     numba.set_num_threads(1)
     try:
@@ -65,11 +77,38 @@ def threads_for(work: int) -> Iterator[None]:
         numba.set_num_threads(old)
 
 
-@njit(parallel=True, cache=True)
-def conv_direct(table, vidx, wval, ft, out):  # pragma: no cover - compiled
+def run(k: Any, *args: Any, work: int, python: bool = False) -> Any:
+    """Call kernel ``k`` on ``args``: compiled, inside :func:`threads_for` ``(work)``, or with
+    ``python=True`` its plain variant ``k.py``.
+
+    Examples
+    --------
+    >>> table = np.array([[0, 1], [1, 0]])                  # C2
+    >>> run(conv_direct, table, np.array([1]), np.array([1.0]), np.eye(2), np.zeros((2, 2)),
+    ...     work=4, python=True)
+    array([[0., 1.],
+           [1., 0.]])
+    """
+    if python:
+        return k.py(*args)
+    with threads_for(work):
+        return k(*args)
+
+
+@kernel(parallel=True)
+def conv_direct(table, vidx, wval, ft, out):
     """``out[u, b] = sum_e ft[table[u, vidx[e]], b] * wval[e]`` (``out`` is overwritten).
 
-    ``ft`` is ``(|G|, batch)`` (the functions as columns), ``out`` likewise.
+    ``ft`` is ``(|G|, batch)`` (the functions as columns), ``out`` likewise. With
+    ``wval[e] = w(vidx[e])`` this is the G-correlation ``sum_h w(h) f(u h)``, with
+    ``wval[e] = w(vidx[e]^-1)`` the convolution ``sum_v f(u v^-1) w(v)``.
+
+    Examples
+    --------
+    >>> table = np.array([[0, 1, 2, 3], [1, 2, 3, 0], [2, 3, 0, 1], [3, 0, 1, 2]])   # C4
+    >>> f = np.array([[1.0], [0.0], [0.0], [0.0]])       # delta at the identity, as a column
+    >>> conv_direct.py(table, np.array([1]), np.array([2.0]), f, np.zeros((4, 1)))[:, 0]
+    array([0., 0., 0., 2.])
     """
     n = table.shape[0]
     nb = ft.shape[1]
@@ -84,8 +123,8 @@ def conv_direct(table, vidx, wval, ft, out):  # pragma: no cover - compiled
     return out
 
 
-@njit(parallel=True, cache=True)
-def conv_direct_channels(table, vidx, wmat, ft, out):  # pragma: no cover - compiled
+@kernel(parallel=True)
+def conv_direct_channels(table, vidx, wmat, ft, out):
     """Multi-channel convolution ``out[u, b, o] = sum_e sum_i ft[table[u, vidx[e]], b, i] * wmat[e, i, o]``.
 
     ``ft`` is ``(|G|, batch, c_in)``, ``wmat`` is ``(nnz, c_in, c_out)``, ``out`` ``(|G|, batch, c_out)``.
@@ -109,8 +148,8 @@ def conv_direct_channels(table, vidx, wmat, ft, out):  # pragma: no cover - comp
     return out
 
 
-@njit(parallel=True, cache=True)
-def clifford_forward(spec, rpos, rconj, ptr, tt, jj, val, out):  # pragma: no cover - compiled
+@kernel(parallel=True)
+def clifford_forward(spec, rpos, rconj, ptr, tt, jj, val, out):
     """Assemble ``M = sum_t diag(F_t(chi_i)) Hs_t`` for the irreps of one degree.
 
     ``spec`` ``(B, T, P)`` complex: spectrum of ``f`` on each coset; ``rpos``/``rconj`` ``(R, d)``:
@@ -135,8 +174,8 @@ def clifford_forward(spec, rpos, rconj, ptr, tt, jj, val, out):  # pragma: no co
     return out
 
 
-@njit(parallel=True, cache=True)
-def clifford_inverse(blocks, ptr, tt, jj, val, q1, c1, q2, c2, w, out):  # pragma: no cover - compiled
+@kernel(parallel=True)
+def clifford_inverse(blocks, ptr, tt, jj, val, q1, c1, q2, c2, w, out):
     """Scatter ``M' = Z^H f_hat Z`` of the irreps of one degree into coset spectra.
 
     ``blocks`` ``(B, R, d, d)`` holds ``M'``. For row ``(r, i)`` and coset ``t``,

@@ -1,9 +1,9 @@
-"""Kernels of Todd-Coxeter coset enumeration (HLT with lookahead), in numba and pure Python.
+"""Kernels of Todd-Coxeter coset enumeration (HLT with lookahead).
 
-Every kernel is written once, as a plain Python function taking all its data as arguments. The
-pure-Python twins are these functions themselves (:data:`PY`); the numba versions (returned
-by :func:`numba_kernels`, built on first use) are ``njit(cache=True)`` compilations of the same
-code objects, with global names resolving to the compiled helpers. Tests run both and compare.
+Every kernel is written once, as a plain Python function taking all its data as arguments, and
+follows :mod:`grouptools._kernels._function`: ``hlt_chunk(...)`` runs the numba compilation
+(built on first use, helpers resolving to their compiled versions), ``hlt_chunk.py(...)`` the
+same source in plain Python. Tests run both and compare. :func:`warm_up` compiles them.
 
 Data layout
 -----------
@@ -14,7 +14,9 @@ Data layout
     ``p[c] == c``; for a dead coset ``p[c] < c`` leads to its representative.
 ``flags`` : uint8 array ``(capacity,)``; bit ``b`` of ``flags[c]`` says that the power relator
     with flag bit ``b`` is known to close at coset ``c`` (so HLT need not scan it there again).
-``state`` : int64 array of :data:`STATE_SIZE` counters, indexed by the constants below.
+``state`` : int64 array of :data:`STATE_SIZE` counters, indexed by the constants below (the
+    kernels bind the slots they use to local names with the same values, as they read no module
+    globals).
 
 Words are int32 arrays of column indices, concatenated, with offsets ``off`` (word ``i`` is
 ``words[off[i]:off[i + 1]]``).
@@ -28,10 +30,9 @@ So the only memory besides the table is ``p`` and ``flags`` (5 bytes per row).
 
 from __future__ import annotations
 
-import types
-from typing import Any
-
 import numpy as np
+
+from ._function import kernel
 
 __all__ = [
     "ALPHA",
@@ -42,11 +43,14 @@ __all__ = [
     "LIVE",
     "NEXT",
     "PHASE",
-    "PY",
     "STATE_SIZE",
     "SUBI",
-    "numba_kernels",
+    "compact",
+    "hlt_chunk",
+    "lookahead",
     "new_state",
+    "standardize",
+    "warm_up",
 ]
 
 # state slots
@@ -84,6 +88,7 @@ def new_state() -> np.ndarray:
     return s
 
 
+@kernel
 def _rep(p: np.ndarray, c: int) -> int:
     """Representative of coset ``c`` with path compression (HEO 2005, procedure REP)."""
     r = c
@@ -96,6 +101,7 @@ def _rep(p: np.ndarray, c: int) -> int:
     return r
 
 
+@kernel
 def _merge(table: np.ndarray, p: np.ndarray, state: np.ndarray, a: int, b: int) -> None:
     """MERGE(a, b) of HEO 2005; column 0 of each newly dead coset is processed at once.
 
@@ -103,6 +109,7 @@ def _merge(table: np.ndarray, p: np.ndarray, state: np.ndarray, a: int, b: int) 
     ``nu --0--> e0`` stored there is handled first, exactly as COINCIDENCE would handle it on
     dequeuing ``nu``. That may merge one more pair, so this is a loop, not a recursion.
     """
+    LIVE, QHEAD, QTAIL, COINC = 2, 6, 7, 8  # state slots
     while True:
         r1 = _rep(p, a)
         r2 = _rep(p, b)
@@ -146,8 +153,10 @@ def _merge(table: np.ndarray, p: np.ndarray, state: np.ndarray, a: int, b: int) 
         return
 
 
+@kernel
 def _coincidence(table: np.ndarray, p: np.ndarray, state: np.ndarray, a: int, b: int) -> None:
     """Process the coincidence ``a = b`` and all its consequences (HEO 2005, COINCIDENCE)."""
+    QHEAD, QTAIL = 6, 7  # state slots
     ncols = table.shape[1]
     state[QHEAD] = -1
     state[QTAIL] = -1
@@ -178,10 +187,12 @@ def _coincidence(table: np.ndarray, p: np.ndarray, state: np.ndarray, a: int, b:
             table[n, ix] = m
 
 
+@kernel
 def _define(
     table: np.ndarray, p: np.ndarray, flags: np.ndarray, state: np.ndarray, f: int, x: int
 ) -> bool:
     """Define a new coset ``f * x``; return False (defining nothing) if no row is free."""
+    NEXT, LIVE, DEFINED = 1, 2, 5  # state slots
     n = state[NEXT]
     if n >= table.shape[0]:
         return False
@@ -197,6 +208,7 @@ def _define(
     return True
 
 
+@kernel
 def _scan_and_fill(
     table: np.ndarray,
     p: np.ndarray,
@@ -238,6 +250,7 @@ def _scan_and_fill(
             return False
 
 
+@kernel
 def _scan(
     table: np.ndarray,
     p: np.ndarray,
@@ -269,6 +282,7 @@ def _scan(
         table[b, words[i] ^ 1] = f
 
 
+@kernel
 def _mark_closed(
     table: np.ndarray,
     flags: np.ndarray,
@@ -300,6 +314,7 @@ def _mark_closed(
         i += root
 
 
+@kernel
 def hlt_chunk(
     table: np.ndarray,
     p: np.ndarray,
@@ -323,6 +338,8 @@ def hlt_chunk(
     is processed again on the next call), or when the table is complete (:data:`DONE`). All
     progress is in ``state``, so the caller may compact or grow the arrays and call again.
     """
+    ALPHA, NEXT, PHASE, SUBI = 0, 1, 3, 4  # state slots
+    DONE, CONTINUE, FULL = 0, 1, 2  # statuses
     ncols = table.shape[1]
     nrel = roff.shape[0] - 1
     nsub = soff.shape[0] - 1
@@ -374,6 +391,7 @@ def hlt_chunk(
     return DONE
 
 
+@kernel
 def lookahead(
     table: np.ndarray,
     p: np.ndarray,
@@ -390,6 +408,7 @@ def lookahead(
     Fills deductions and processes the coincidences found (HEO 2005, sec. 5.2). Returns the
     coset to resume from after about ``work_limit`` letters, or -1 when the pass is complete.
     """
+    NEXT = 1  # state slot
     nrel = roff.shape[0] - 1
     work = 0
     c = start
@@ -409,12 +428,14 @@ def lookahead(
     return -1
 
 
+@kernel
 def compact(table: np.ndarray, p: np.ndarray, flags: np.ndarray, state: np.ndarray) -> None:
     """Renumber the live cosets ``0, 1, ...`` keeping their order; drop the dead rows.
 
     Must be called with an empty coincidence queue (between :func:`hlt_chunk` calls), when
     live rows only refer to live cosets. ``state[ALPHA]`` is mapped to its new number.
     """
+    ALPHA, NEXT, LIVE = 0, 1, 2  # state slots
     n = state[NEXT]
     ncols = table.shape[1]
     alpha = state[ALPHA]
@@ -445,6 +466,7 @@ def compact(table: np.ndarray, p: np.ndarray, flags: np.ndarray, state: np.ndarr
     state[ALPHA] = new_alpha
 
 
+@kernel
 def standardize(
     table: np.ndarray, p: np.ndarray, state: np.ndarray, order: np.ndarray, out: np.ndarray
 ) -> int:
@@ -455,6 +477,7 @@ def standardize(
     renumbering. Returns the number of cosets reached, or -1 if a live row is incomplete or
     refers to a dead coset (the caller treats this as an internal error).
     """
+    NEXT = 1  # state slot
     n = state[NEXT]
     ncols = table.shape[1]
     index = order.shape[0]
@@ -488,65 +511,15 @@ def standardize(
     return count
 
 
-#: Pure-Python twins (the functions above, run by the interpreter).
-PY = types.SimpleNamespace(
-    hlt_chunk=hlt_chunk, lookahead=lookahead, compact=compact, standardize=standardize
-)
-
-# helpers first: a kernel's global names must already be bound to compiled versions
-_COMPILE_ORDER = (
-    "_rep",
-    "_merge",
-    "_coincidence",
-    "_define",
-    "_scan_and_fill",
-    "_scan",
-    "_mark_closed",
-    "hlt_chunk",
-    "lookahead",
-    "compact",
-    "standardize",
-)
-_NB: types.SimpleNamespace | None = None
-
-
-def numba_kernels() -> types.SimpleNamespace:
-    """Return the numba-compiled kernels (compiled on first use, then cached on disk).
-
-    Each function of :data:`PY` is recompiled with ``njit(cache=True)`` from the same code
-    object, with a copy of this module's globals in which the helpers it calls are replaced by
-    their compiled versions.
+def warm_up() -> None:
+    """Call every compiled kernel once on a tiny enumeration (``<a | a^2>``) with the argument
+    types the driver uses, so that compiling (or loading from numba's disk cache) happens here
+    and not inside a caller's time budget.
 
     Examples
     --------
-    >>> nb = numba_kernels()
-    >>> sorted(vars(nb)) == sorted(vars(PY))
-    True
+    >>> warm_up()
     """
-    global _NB
-    if _NB is None:
-        from numba import njit
-
-        namespace: dict[str, Any] = dict(globals())
-        for name in _COMPILE_ORDER:
-            func = globals()[name]
-            clone = types.FunctionType(
-                func.__code__, namespace, func.__name__, func.__defaults__, func.__closure__
-            )
-            clone.__qualname__ = func.__qualname__
-            clone.__doc__ = func.__doc__
-            clone.__module__ = func.__module__
-            namespace[name] = njit(cache=True)(clone)
-        nb = types.SimpleNamespace(**{name: namespace[name] for name in vars(PY)})
-        _warm_up(nb)
-        _NB = nb
-    return _NB
-
-
-def _warm_up(kernels: types.SimpleNamespace) -> None:
-    """Call every kernel once on a tiny enumeration (``<a | a^2>``) with the argument types
-    the driver uses, so that compiling (or loading from the disk cache) happens here and not
-    inside a caller's time budget."""
     table = np.full((4, 2), -1, dtype=np.int32)
     p = np.zeros(4, dtype=np.int32)
     flags = np.zeros(4, dtype=np.uint8)
@@ -558,9 +531,9 @@ def _warm_up(kernels: types.SimpleNamespace) -> None:
     soff = np.zeros(1, dtype=np.int64)
     state = new_state()
     work = 1 << 20
-    kernels.hlt_chunk(table, p, flags, rels, roff, rbit, rroot, subs, soff, state, work)
-    kernels.lookahead(table, p, flags, rels, roff, rbit, state, 0, work)
-    kernels.compact(table, p, flags, state)
+    hlt_chunk(table, p, flags, rels, roff, rbit, rroot, subs, soff, state, work)
+    lookahead(table, p, flags, rels, roff, rbit, state, 0, work)
+    compact(table, p, flags, state)
     order = np.zeros(int(state[LIVE]), dtype=np.int32)
     out = np.zeros((1, int(state[LIVE])), dtype=np.int32)
-    kernels.standardize(table, p, state, order, out)
+    standardize(table, p, state, order, out)

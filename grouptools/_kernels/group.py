@@ -1,8 +1,8 @@
-"""numba kernels behind :class:`~grouptools.FiniteGroup`, each with a pure-Python twin.
+"""Kernels behind :class:`~grouptools.FiniteGroup`: spanning trees, products, the Cayley table.
 
-Every kernel takes the permutation data as arguments (no module state) and is compiled once
-(``cache=True``). The twins (``*_py``) implement the same loop in plain Python/numpy; the tests
-run both and compare them.
+Every kernel takes the permutation data as arguments (no module state) and follows the convention
+of :mod:`grouptools._kernels._function`: ``bfs_tree(letters)`` runs the numba compilation (built
+on first use), ``bfs_tree.py(letters)`` the same source in plain Python; the tests compare them.
 
 Notation: ``letters`` is a ``(2k, n)`` int32 array whose row ``2s`` is right multiplication by
 generator ``s`` and row ``2s+1`` right multiplication by its inverse (GAP's letter order
@@ -14,27 +14,26 @@ breadth-first order of the elements, starting at the identity 0), ``parent`` and
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
-__all__ = [
-    "cayley_rows",
-    "cayley_rows_py",
-    "bfs_tree",
-    "bfs_tree_py",
-    "tree_apply",
-    "tree_apply_py",
-    "multiply_pairs",
-    "multiply_pairs_py",
-]
+from ._function import kernel
+
+__all__ = ["bfs_tree", "cayley_rows", "multiply_pairs", "tree_apply"]
 
 
-@njit(cache=True)
+@kernel
 def bfs_tree(letters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Breadth-first spanning tree of the right Cayley graph from the identity.
 
     Returns ``(order, parent, letter, depth)``; ``order`` lists the elements reached (all of them
     for a group), ``parent[0] = -1``. Letters are tried in row order, so words are shortlex-minimal
     in the letter order of ``letters``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> letters = np.array([[1, 2, 0], [2, 0, 1]], np.int32)   # C3 = <a>: a, a^-1
+    >>> [a.tolist() for a in bfs_tree.py(letters)]
+    [[0, 1, 2], [-1, 0, 0], [-1, 0, 1], [0, 1, 1]]
     """
     n = letters.shape[1]
     nl = letters.shape[0]
@@ -60,29 +59,8 @@ def bfs_tree(letters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
     return order[:tail], parent, letter, depth
 
 
-def bfs_tree_py(letters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Pure-Python twin of :func:`bfs_tree`."""
-    n = letters.shape[1]
-    parent = np.full(n, -1, np.int32)
-    letter = np.full(n, -1, np.int32)
-    depth = np.full(n, -1, np.int32)
-    depth[0] = 0
-    order = [0]
-    head = 0
-    while head < len(order):
-        x = order[head]
-        head += 1
-        for t in range(letters.shape[0]):
-            y = int(letters[t, x])
-            if depth[y] < 0:
-                depth[y] = depth[x] + 1
-                parent[y] = x
-                letter[y] = t
-                order.append(y)
-    return np.asarray(order, np.int32), parent, letter, depth
 
-
-@njit(cache=True)
+@kernel
 def tree_apply(
     order: np.ndarray, parent: np.ndarray, letter: np.ndarray, perms: np.ndarray, start: int
 ) -> np.ndarray:
@@ -105,18 +83,8 @@ def tree_apply(
     return out
 
 
-def tree_apply_py(
-    order: np.ndarray, parent: np.ndarray, letter: np.ndarray, perms: np.ndarray, start: int
-) -> np.ndarray:
-    """Pure-Python twin of :func:`tree_apply`."""
-    out = np.empty(order.shape[0], np.int32)
-    out[0] = start
-    for x in order[1:]:
-        out[x] = perms[letter[x], out[parent[x]]]
-    return out
 
-
-@njit(cache=True)
+@kernel
 def multiply_pairs(
     letters: np.ndarray, parent: np.ndarray, letter: np.ndarray, a: np.ndarray, b: np.ndarray
 ) -> np.ndarray:
@@ -140,23 +108,8 @@ def multiply_pairs(
     return out
 
 
-def multiply_pairs_py(
-    letters: np.ndarray, parent: np.ndarray, letter: np.ndarray, a: np.ndarray, b: np.ndarray
-) -> np.ndarray:
-    """Pure-Python twin of :func:`multiply_pairs`."""
-    out = np.empty(len(a), np.int32)
-    for i, (x, y) in enumerate(zip(a.tolist(), b.tolist())):
-        word = []
-        while y != 0:
-            word.append(int(letter[y]))
-            y = int(parent[y])
-        for t in reversed(word):
-            x = int(letters[t, x])
-        out[i] = x
-    return out
 
-
-@njit(cache=True)
+@kernel
 def cayley_rows(
     order: np.ndarray, parent: np.ndarray, letter: np.ndarray, letters: np.ndarray
 ) -> np.ndarray:
@@ -172,16 +125,4 @@ def cayley_rows(
         for j in range(1, order.shape[0]):
             x = order[j]
             out[i, x] = letters[letter[x], out[i, parent[x]]]
-    return out
-
-
-def cayley_rows_py(
-    order: np.ndarray, parent: np.ndarray, letter: np.ndarray, letters: np.ndarray
-) -> np.ndarray:
-    """Pure-Python (numpy-vectorized columns) twin of :func:`cayley_rows`."""
-    n = letters.shape[1]
-    out = np.empty((n, n), np.int32)
-    out[:, 0] = np.arange(n)
-    for x in order[1:]:
-        out[:, x] = letters[letter[x]][out[:, parent[x]]]
     return out

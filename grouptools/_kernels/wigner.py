@@ -1,10 +1,12 @@
-"""numba kernel of the Wigner small-d recursion, with its pure numpy twin.
+"""Kernel of the Wigner small-d recursion.
 
 One step of the three-term recursion in the degree (see :mod:`grouptools.compact._wigner`): given
 ``cur = d^j`` (``(2j+1, 2j+1, nb)``) and ``prev = d^{j-1}`` (``(2j-1, 2j-1, nb)``), fill the interior
 ``new[1:-1, 1:-1]`` of ``d^{j+1}`` (``(2j+3, 2j+3, nb)``). The border is seeded by the caller.
-Both functions take all data as arguments; the numba kernel is compiled once (``cache=True``) and
-fuses the arithmetic (no temporaries), which makes the recursion about 5x faster at ``B = 64``.
+The kernel takes all data as arguments and follows :mod:`grouptools._kernels._function`:
+``wigner_step(...)`` runs the numba compilation (built on first use), which fuses the arithmetic
+(no temporaries) and makes the recursion about 5x faster at ``B = 64``; ``wigner_step.py(...)``
+runs the same source in plain Python.
 """
 
 from __future__ import annotations
@@ -12,14 +14,24 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit
 
-__all__ = ["wigner_step", "wigner_step_py"]
+from ._function import kernel
+
+__all__ = ["wigner_step"]
 
 
-@njit(cache=True)
-def wigner_step(prev: np.ndarray, cur: np.ndarray, cb: np.ndarray, j: int, new: np.ndarray) -> None:  # pragma: no cover - compiled
-    """Fill ``new[1:-1, 1:-1]`` with ``d^{j+1}`` from ``cur = d^j``, ``prev = d^{j-1}`` (numba)."""
+@kernel
+def wigner_step(prev: np.ndarray, cur: np.ndarray, cb: np.ndarray, j: int, new: np.ndarray) -> None:
+    """Fill ``new[1:-1, 1:-1]`` with ``d^{j+1}`` from ``cur = d^j``, ``prev = d^{j-1}``.
+
+    Examples
+    --------
+    >>> cb = np.cos(np.array([0.3]))
+    >>> d0 = np.ones((1, 1, 1)); new = np.zeros((3, 3, 1))
+    >>> wigner_step.py(np.zeros((0, 0, 1)), d0, cb, 0, new)
+    >>> bool(np.isclose(new[1, 1, 0], np.cos(0.3)))    # d^1_00 = cos(beta)
+    True
+    """
     J = j + 1
     nb = cb.shape[0]
     for a in range(2 * j + 1):
@@ -41,28 +53,3 @@ def wigner_step(prev: np.ndarray, cur: np.ndarray, cb: np.ndarray, j: int, new: 
             else:
                 for k in range(nb):
                     new[a + 1, b + 1, k] = coef * cb[k] * cur[a, b, k]
-
-
-def wigner_step_py(prev: np.ndarray, cur: np.ndarray, cb: np.ndarray, j: int, new: np.ndarray) -> None:
-    """Pure numpy twin of :func:`wigner_step` (same arguments, same result).
-
-    Examples
-    --------
-    >>> cb = np.cos(np.array([0.3]))
-    >>> d0 = np.ones((1, 1, 1)); new = np.zeros((3, 3, 1))
-    >>> wigner_step_py(np.zeros((0, 0, 1)), d0, cb, 0, new)
-    >>> bool(np.isclose(new[1, 1, 0], np.cos(0.3)))    # d^1_00 = cos(beta)
-    True
-    """
-    J = j + 1
-    mm = np.arange(-j, j + 1, dtype=float)[:, None]
-    nn = mm.T
-    coef = (J * (2 * j + 1)) / np.sqrt((J * J - mm * mm) * (J * J - nn * nn))
-    if j > 0:
-        shift = mm * nn / (j * (j + 1))
-        c2 = np.sqrt(np.maximum((j * j - mm * mm) * (j * j - nn * nn), 0.0)) / (j * (2 * j + 1))
-        inner = (cb[None, None, :] - shift[..., None]) * cur
-        inner[1:-1, 1:-1] -= c2[1:-1, 1:-1, None] * prev
-        new[1:-1, 1:-1] = coef[..., None] * inner
-    else:
-        new[1:-1, 1:-1] = coef[..., None] * cb[None, None, :] * cur

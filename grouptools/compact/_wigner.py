@@ -54,7 +54,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from .._errors import GroupTooLargeError, InvalidGroupError, quote
-from .._kernels.wigner import wigner_step, wigner_step_py
+from .._kernels.wigner import wigner_step
 
 __all__ = [
     "rotation_matrix",
@@ -160,8 +160,8 @@ def iter_wigner_d(lmax: int, beta: Any, *, kernel: str = "numba") -> Iterator[tu
 
     The three-term recursion of the module docstring, for all angles at once (``beta`` is
     flattened). Memory ``O(lmax^2 nbeta)``: only the current blocks are kept. ``kernel`` selects
-    the interior update: ``"numba"`` (:func:`grouptools._kernels.wigner.wigner_step`) or its
-    pure numpy twin ``"python"``.
+    the interior update: ``"numba"`` (:func:`grouptools._kernels.wigner.wigner_step`, compiled) or
+    ``"python"`` (the same kernel uncompiled, ``wigner_step.py``).
 
     Examples
     --------
@@ -171,7 +171,7 @@ def iter_wigner_d(lmax: int, beta: Any, *, kernel: str = "numba") -> Iterator[tu
     L = _check_degree("lmax", lmax)
     if kernel not in ("numba", "python"):
         raise InvalidGroupError(f"kernel must be 'numba' or 'python', got {quote(kernel)}")
-    step = wigner_step if kernel == "numba" else wigner_step_py
+    step = wigner_step if kernel == "numba" else wigner_step.py
     b = np.atleast_1d(np.asarray(beta, dtype=float)).ravel()
     nb = b.size
     cb = np.cos(b)

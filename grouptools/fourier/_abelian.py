@@ -14,25 +14,46 @@ Cooley and Tukey (1965); the FFTs are scipy's pocketfft with all cores (``worker
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.fft as sfft
 
 from .._errors import VerificationError
+from ..groups import AbelianStructure
 from ._blocks import FourierBlocks
-from ._fourier import degrees, group_irreps, irrep_at, memo
+from ._support import degrees, group_irreps, irrep_at, memo
 
-__all__ = ["applies", "transform_abelian", "inverse_abelian", "Grid", "character_exponents", "unit_indices"]
+if TYPE_CHECKING:
+    from ..groups import FiniteGroup
+
+__all__ = [
+    "AbelianPlan",
+    "Grid",
+    "ROOT_TOL",
+    "applies",
+    "character_exponents",
+    "cost",
+    "execute",
+    "grid_dft",
+    "plan",
+    "unit_indices",
+]
 
 #: Tolerance for recognizing a character value as an n-th root of unity.
 ROOT_TOL = 1e-8
 
 
-def applies(G: Any) -> bool:
+def applies(G: FiniteGroup) -> bool:
     """Whether ``G`` carries an :class:`~grouptools.AbelianStructure`."""
-    return type(G.structure).__name__ == "AbelianStructure"
+    return isinstance(G.structure, AbelianStructure)
+
+
+def cost(G: FiniteGroup) -> float:
+    """``|G| log2 |G|`` operations per function (one FFT), ``inf`` where it does not apply."""
+    return G.order * math.log2(max(G.order, 2)) if applies(G) else math.inf
 
 
 @dataclass(frozen=True)
@@ -78,13 +99,38 @@ class Grid:
         return int(np.prod(self.half, dtype=np.int64))
 
 
+def grid_dft(x: np.ndarray, grid: Grid, axes: tuple[int, ...], *, inverse: bool, real: bool) -> np.ndarray:
+    """The unnormalized DFT over the grid axes of ``x``, in the direction of the Fourier method.
+
+    Forward (``inverse=False``): ``sum_a x(a) exp(+2 pi i k.a/n)`` for complex ``x``
+    (``ifftn(norm="forward")``), and for real ``x`` its ``rfftn`` (``exp(-...)`` on the half grid,
+    which the caller reads conjugated, see :class:`Grid`). Inverse: ``sum_k X(k) exp(-2 pi i k.a/n)``
+    (``fftn``), and with ``real`` the real signal of the half spectrum ``conj(X)``
+    (``irfftn(norm="forward")``). All cores (``workers=-1``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> g = Grid.of((4,))
+    >>> grid_dft(np.array([0, 1, 0, 0j]), g, (0,), inverse=False, real=False).round(12)
+    array([ 1.+0.j,  0.+1.j, -1.+0.j, -0.-1.j])
+    """
+    if not inverse:
+        if real:
+            return sfft.rfftn(x, axes=axes, workers=-1)
+        return sfft.ifftn(x, axes=axes, norm="forward", workers=-1)
+    if real:
+        return sfft.irfftn(x, s=grid.shape, axes=axes, norm="forward", workers=-1)
+    return sfft.fftn(x, axes=axes, workers=-1)
+
+
 def unit_indices(inv: tuple[int, ...]) -> np.ndarray:
     """Flat indices of the unit vectors ``e_j`` of the grid (``0`` for a factor ``C_1``)."""
     eye = np.eye(len(inv), dtype=np.int64) % np.maximum(np.asarray(inv, dtype=np.int64), 1)[None, :]
     return np.array([np.ravel_multi_index(tuple(eye[j]), inv) for j in range(len(inv))], dtype=np.int64)
 
 
-def character_exponents(G: Any, irreps: Any, invariants: tuple[int, ...], gens: np.ndarray) -> np.ndarray:
+def character_exponents(G: FiniteGroup, irreps: Any, invariants: tuple[int, ...], gens: np.ndarray) -> np.ndarray:
     """Flat frequency index ``ravel(k)`` of each 1-dimensional irrep (a character) of an abelian grid.
 
     ``gens[j]`` is the element index of the unit vector ``e_j``; ``chi(e_j) = exp(2 pi i k_j/n_j)``.
@@ -107,8 +153,11 @@ def character_exponents(G: Any, irreps: Any, invariants: tuple[int, ...], gens: 
 
 
 @dataclass(frozen=True)
-class _AbelianPlan:
+class AbelianPlan:
+    """Where the characters of ``G.irreps()`` sit in the spectrum of the grid."""
+
     grid: Grid
+    dims: tuple[int, ...]
     pos: np.ndarray  # irrep r -> flat frequency
     hpos: np.ndarray  # irrep r -> half-spectrum index (real input)
     hconj: np.ndarray
@@ -116,8 +165,17 @@ class _AbelianPlan:
     at_neg_half: np.ndarray  # half index -> irrep with frequency -k
 
 
-def _plan(G: Any) -> _AbelianPlan:
-    def build() -> _AbelianPlan:
+def plan(G: FiniteGroup) -> AbelianPlan:
+    """The abelian plan of ``G`` (kept in ``G.memo("fourier.abelian")``).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> plan(gt.abelian((2, 3))).grid.shape
+    (2, 3)
+    """
+
+    def build() -> AbelianPlan:
         inv = tuple(int(v) for v in G.structure.invariants)
         grid = Grid.of(inv)
         gens = unit_indices(inv)
@@ -132,49 +190,51 @@ def _plan(G: Any) -> _AbelianPlan:
         half_flat = np.flatnonzero(grid.to_half >= 0)
         order = np.argsort(grid.to_half[half_flat])
         half_flat = half_flat[order]
-        return _AbelianPlan(
-            grid, pos, grid.hpos[pos], grid.hconj[pos], where[half_flat], where[grid.neg[half_flat]]
+        return AbelianPlan(
+            grid, degrees(G), pos, grid.hpos[pos], grid.hconj[pos], where[half_flat], where[grid.neg[half_flat]]
         )
 
     return memo(G, "abelian", build)
 
 
-def _axes(m: int) -> tuple[int, ...]:
-    return tuple(range(1, m + 1))
+def execute(p: AbelianPlan, data: np.ndarray | FourierBlocks, *, inverse: bool, real: bool = False) -> Any:
+    """One FFT of the whole batch: ``f -> blocks (..., 1, 1)`` or back (``1/|G|`` included).
 
+    Forward, ``f_hat(chi_k) = sum_a f(a) exp(+2 pi i k.a/n)``; inverse,
+    ``f(a) = (1/|G|) sum_k f_hat(chi_k) exp(-2 pi i k.a/n)`` (with ``real``, the real part:
+    ``Re f = fftn(S_h)`` for the Hermitian part ``S_h(k) = (S(k) + conj(S(-k)))/2``, computed by
+    ``irfftn`` of ``conj(S_h)`` on the half grid).
 
-def transform_abelian(G: Any, f: np.ndarray) -> FourierBlocks:
-    """Blocks ``(..., 1, 1)`` of ``f`` by one FFT of the whole batch."""
-    plan = _plan(G)
-    batch = f.shape[:-1]
-    x = f.reshape((-1,) + plan.grid.shape)
-    axes = _axes(len(plan.grid.shape))
-    if np.iscomplexobj(x):
-        spec = sfft.ifftn(x, axes=axes, norm="forward", workers=-1).reshape(x.shape[0], -1)
-        vals = spec[:, plan.pos]
-    else:
-        spec = sfft.rfftn(x, axes=axes, workers=-1).reshape(x.shape[0], -1)
-        vals = spec[:, plan.hpos]
-        np.conjugate(vals, out=vals, where=plan.hconj[None, :])
-    data = vals.reshape(batch + (G.order, 1, 1))
-    return FourierBlocks._from_groups(degrees(G), [(np.arange(G.order), data)])
-
-
-def inverse_abelian(G: Any, blocks: FourierBlocks, real: bool) -> np.ndarray:
-    """``f(a) = (1/|G|) sum_k f_hat(k) exp(-2 pi i k.a/n)`` by one forward FFT."""
-    plan = _plan(G)
-    (idx, data), = blocks.grouped()
-    batch = blocks.batch_shape
-    v = data.reshape(-1, G.order)  # irrep order (idx is 0..|G|-1)
-    axes = _axes(len(plan.grid.shape))
-    if real:
-        # Re f = fftn(S_h) with S_h(k) = (S(k) + conj(S(-k)))/2 Hermitian, = irfftn(conj(S_h)) unnormalized
-        sh = 0.5 * (np.conj(v[:, plan.at_half]) + v[:, plan.at_neg_half])
-        out = sfft.irfftn(
-            sh.reshape((-1,) + plan.grid.half), s=plan.grid.shape, axes=axes, norm="forward", workers=-1
-        )
-        return (out / G.order).reshape(batch + (G.order,))
-    spec = np.empty_like(v)
-    spec[:, plan.pos] = v
-    out = sfft.fftn(spec.reshape((-1,) + plan.grid.shape), axes=axes, workers=-1)
-    return (out / G.order).reshape(batch + (G.order,))
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> P = plan(gt.cyclic(4))
+    >>> B = execute(P, np.array([0.0, 1.0, 0.0, 0.0]), inverse=False)
+    >>> execute(P, B, inverse=True, real=True)
+    array([0., 1., 0., 0.])
+    """
+    grid = p.grid
+    n = grid.size
+    axes = tuple(range(1, len(grid.shape) + 1))
+    if inverse:
+        batch = data.batch_shape
+        ((_, v),) = data.grouped()
+        v = v.reshape(-1, n)  # irrep order (the only degree is 1)
+        if real:
+            spec = 0.5 * (np.conj(v[:, p.at_half]) + v[:, p.at_neg_half])
+            spec = spec.reshape((-1,) + grid.half)
+        else:
+            spec = np.empty_like(v)
+            spec[:, p.pos] = v
+            spec = spec.reshape((-1,) + grid.shape)
+        out = grid_dft(spec, grid, axes, inverse=True, real=real)
+        return (out / n).reshape(batch + (n,))
+    batch = data.shape[:-1]
+    x = data.reshape((-1,) + grid.shape)
+    real_in = not np.iscomplexobj(x)
+    spec = grid_dft(x, grid, axes, inverse=False, real=real_in).reshape(x.shape[0], -1)
+    vals = spec[:, p.hpos] if real_in else spec[:, p.pos]
+    if real_in:
+        np.conjugate(vals, out=vals, where=p.hconj[None, :])
+    return FourierBlocks.from_groups(p.dims, [(np.arange(n), vals.reshape(batch + (n, 1, 1)))])

@@ -8,15 +8,18 @@ transforms fill directly and the norms process in one vectorized call; ``blocks[
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
 import numpy as np
 
 from .._errors import ElementError, InvalidGroupError, ParameterTypeError, quote
 
+if TYPE_CHECKING:
+    from ..groups import FiniteGroup
+
 
 # -- argument checks shared by grouptools.fourier and grouptools.uncertainty ---------------------------
-def check_group(G: Any) -> Any:
+def check_group(G: Any) -> FiniteGroup:
     """``G`` if it is a group (a :class:`~grouptools.FiniteGroup` or an object with its
     ``order`` and ``irreps``), else :class:`~grouptools.ParameterTypeError`."""
     if not (hasattr(G, "order") and hasattr(G, "irreps")):
@@ -118,17 +121,34 @@ class FourierBlocks(Sequence):
         self._where = where
 
     @classmethod
-    def _from_groups(
+    def from_groups(
         cls, dims: Sequence[int], groups: list[tuple[np.ndarray, np.ndarray]]
     ) -> FourierBlocks:
-        """Build from per-degree arrays ``(idx, data (..., R, d, d))`` without copying."""
+        """Build from the blocks stored by degree, without copying (the inverse of :meth:`grouped`).
+
+        Parameters
+        ----------
+        dims : sequence of int
+            The degree of every irrep, in irrep order.
+        groups : list of (ndarray, ndarray)
+            Per degree ``d``: the indices of the irreps of degree ``d`` and a complex array
+            ``(..., R, d, d)`` of their blocks; all arrays share the batch shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from grouptools.fourier import FourierBlocks
+        >>> B = FourierBlocks([np.ones((1, 1)), 2 * np.eye(2)])
+        >>> FourierBlocks.from_groups(B.dims, B.grouped()).allclose(B)
+        True
+        """
         out = cls.__new__(cls)
         batch = groups[0][1].shape[:-3]
         out._set(tuple(int(d) for d in dims), list(groups), batch)
         return out
 
     @classmethod
-    def from_flat(cls, G: Any, vec: Any) -> FourierBlocks:
+    def from_flat(cls, G: FiniteGroup | Sequence[int], vec: Any) -> FourierBlocks:
         """Inverse of :meth:`flatten`.
 
         Parameters
@@ -145,7 +165,7 @@ class FourierBlocks(Sequence):
         array([[1., 2.],
                [3., 4.]])
         """
-        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else _degrees(check_group(G))))
+        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else (r.dim for r in check_group(G).irreps())))
         if not dims or min(dims) < 1:
             raise InvalidGroupError(
                 f"degrees must be a non-empty sequence of positive integers, got {quote(dims)}"
@@ -164,7 +184,7 @@ class FourierBlocks(Sequence):
             else:
                 part = v[..., (offsets[idx][:, None] + np.arange(d * d)[None, :]).ravel()]
             groups.append((idx, part.reshape(batch + (idx.size, d, d)).astype(np.complex128)))
-        return cls._from_groups(dims, groups)
+        return cls.from_groups(dims, groups)
 
     # -- sequence protocol ----------------------------------------------------------------------
     def __len__(self) -> int:
@@ -238,16 +258,16 @@ class FourierBlocks(Sequence):
 
     def copy(self) -> FourierBlocks:
         """A deep copy."""
-        return FourierBlocks._from_groups(self._dims, [(i, a.copy()) for i, a in self._groups])
+        return FourierBlocks.from_groups(self._dims, [(i, a.copy()) for i, a in self._groups])
 
     # -- arithmetic -----------------------------------------------------------------------------
     def _map(self, fn: Any) -> FourierBlocks:
-        return FourierBlocks._from_groups(self._dims, [(i, fn(a)) for i, a in self._groups])
+        return FourierBlocks.from_groups(self._dims, [(i, fn(a)) for i, a in self._groups])
 
     def _zip(self, other: FourierBlocks, fn: Any) -> FourierBlocks:
         if not isinstance(other, FourierBlocks) or other._dims != self._dims:
             raise InvalidGroupError("FourierBlocks of different groups (degrees) cannot be combined")
-        return FourierBlocks._from_groups(
+        return FourierBlocks.from_groups(
             self._dims, [(i, fn(a, b)) for (i, a), (_, b) in zip(self._groups, other._groups)]
         )
 
@@ -299,7 +319,7 @@ class FourierBlocks(Sequence):
         w = w.astype(float)
         if w.shape != (len(self),):
             raise InvalidGroupError(f"need one weight per block ({len(self)}), got shape {w.shape}")
-        return FourierBlocks._from_groups(
+        return FourierBlocks.from_groups(
             self._dims, [(i, a * w[i][:, None, None]) for i, a in self._groups]
         )
 
@@ -314,12 +334,6 @@ def _is_int_sequence(x: Any) -> bool:
     if isinstance(x, (list, tuple, np.ndarray)):
         return all(isinstance(v, (int, np.integer)) for v in x)
     return False
-
-
-def _degrees(G: Any) -> tuple[int, ...]:
-    from ._fourier import degrees
-
-    return degrees(G)
 
 
 def _summarize(dims: Sequence[int]) -> str:

@@ -19,25 +19,42 @@ Baum (*Fast Fourier Transforms*, 1993, ch. 7) and of Rockmore (1995), with an FF
 
 Applies to :class:`~grouptools.SemidirectStructure` ``N : H`` with ``N`` abelian (``T = H``, the
 coset ``N h`` stored contiguously) and :class:`~grouptools.DirectProductStructure` with at least one
-abelian factor (``N`` = the product of the abelian factors, ``T`` = the others).
+abelian factor (``N`` = the product of the abelian factors, ``T`` = the others). Other layouts
+(:mod:`._discovered`) hand theirs to :func:`build_plan` explicitly: the plan depends on ``G`` only
+through its irreps and the layout.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.fft as sfft
 import scipy.linalg as sla
 
-from .._kernels import convolution as _kernels, convolution_py as _kernels_py
 from .._errors import VerificationError
-from ._abelian import ROOT_TOL, Grid, unit_indices
+from .._kernels import convolution as kernels
+from ..groups import AbelianStructure, DirectProductStructure, SemidirectStructure
+from ._abelian import ROOT_TOL, Grid, grid_dft, unit_indices
 from ._blocks import FourierBlocks
-from ._fourier import degrees, group_irreps, irrep_at, memo
+from ._support import degrees, group_irreps, irrep_at, memo
 
-__all__ = ["applies", "transform_clifford", "inverse_clifford", "layout", "plan"]
+if TYPE_CHECKING:
+    from ..groups import FiniteGroup
+
+__all__ = [
+    "DegreePlan",
+    "Layout",
+    "Plan",
+    "applies",
+    "build_plan",
+    "coset_view",
+    "cost",
+    "execute",
+    "layout",
+    "plan",
+]
 
 #: Entries of ``Z^H rho(t) Z`` below this (absolute; the matrices are unitary) are structural zeros.
 SPARSE_TOL = 1e-12
@@ -45,19 +62,28 @@ SPARSE_TOL = 1e-12
 DIAG_TOL = 1e-10
 
 
-def _is(obj: Any, name: str) -> bool:
-    return type(obj).__name__ == name
+def _abelian_factor(F: FiniteGroup) -> bool:
+    return isinstance(F.structure, AbelianStructure) and F.order > 1
 
 
-def applies(G: Any) -> bool:
+def applies(G: FiniteGroup) -> bool:
     """Whether ``G`` is a semidirect product with abelian normal factor or a direct product with
     an abelian factor (and is not itself abelian-structured)."""
     s = G.structure
-    if _is(s, "SemidirectStructure"):
-        return _is(s.normal.structure, "AbelianStructure") and s.normal.order > 1
-    if _is(s, "DirectProductStructure"):
-        return any(_is(F.structure, "AbelianStructure") and F.order > 1 for F in s.factors)
+    if isinstance(s, SemidirectStructure):
+        return _abelian_factor(s.normal)
+    if isinstance(s, DirectProductStructure):
+        return any(_abelian_factor(F) for F in s.factors)
     return False
+
+
+def cost(G: FiniteGroup) -> float:
+    """``|G| log2 |N| + |T| |G|`` operations per function (coset FFTs, then the assembly, at most
+    ``|T|`` entries per block entry), ``inf`` where it does not apply."""
+    if not applies(G):
+        return math.inf
+    lay = layout(G)
+    return G.order * (math.log2(max(G.order // lay.ncoset, 2)) + lay.ncoset)
 
 
 @dataclass(frozen=True)
@@ -65,6 +91,8 @@ class Layout:
     """``G = N T``: element ``n t`` (``n`` flat in the grid ``invariants``) at ``index[t, n]``.
 
     ``index`` is ``None`` when the layout is contiguous (``index[t, n] = t |N| + n``).
+    ``t_elements`` are the coset representatives and ``n_gens`` the elements of ``N`` at the unit
+    vectors of the grid.
     """
 
     invariants: tuple[int, ...]
@@ -73,19 +101,32 @@ class Layout:
     t_elements: np.ndarray
     n_gens: np.ndarray
 
+    @property
+    def size(self) -> int:
+        """Length ``ncoset * prod(invariants)`` of a function in this layout."""
+        return self.ncoset * int(np.prod(self.invariants, dtype=np.int64))
 
-def layout(G: Any) -> Layout:
-    """The coset layout used by the Clifford transform (cached per group)."""
+
+def layout(G: FiniteGroup) -> Layout:
+    """The coset layout of ``G.structure`` (kept in ``G.memo("fourier.clifford.layout")``).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> lay = layout(gt.torus_p4m(3))
+    >>> lay.invariants, lay.ncoset
+    ((3, 3), 8)
+    """
 
     def build() -> Layout:
         s = G.structure
-        if _is(s, "SemidirectStructure"):
+        if isinstance(s, SemidirectStructure):
             inv = tuple(int(v) for v in s.normal.structure.invariants)
             nn = s.normal.order
             nt = s.complement.order
             return Layout(inv, nt, None, np.arange(nt, dtype=np.int64) * nn, unit_indices(inv))
         orders = tuple(F.order for F in s.factors)
-        ab = [i for i, F in enumerate(s.factors) if _is(F.structure, "AbelianStructure") and F.order > 1]
+        ab = [i for i, F in enumerate(s.factors) if _abelian_factor(F)]
         rest = [i for i in range(len(orders)) if i not in ab]
         inv = tuple(int(v) for i in ab for v in s.factors[i].structure.invariants)
         shape = tuple(orders[i] for i in rest) + tuple(orders[i] for i in ab)
@@ -97,7 +138,7 @@ def layout(G: Any) -> Layout:
         index = np.ravel_multi_index(tuple(full), orders).reshape(nt, -1).astype(np.int64)
         return Layout(inv, nt, index, index[:, 0].copy(), index[0, unit_indices(inv)])
 
-    return memo(G, "clifford_layout", build)
+    return memo(G, "clifford.layout", build)
 
 
 @dataclass(frozen=True)
@@ -116,8 +157,12 @@ class DegreePlan:
 
 @dataclass(frozen=True)
 class Plan:
+    """A Clifford plan: the layout, its frequency grid, the degrees of ``G.irreps()`` and the
+    per-degree data."""
+
     layout: Layout
     grid: Grid
+    dims: tuple[int, ...]
     degrees: list[DegreePlan]
 
 
@@ -138,54 +183,65 @@ def _diagonalize(mats: np.ndarray, rng: np.random.Generator) -> np.ndarray | Non
     raise VerificationError("the restriction of an irrep to the abelian normal subgroup is not diagonalizable")
 
 
-def plan(G: Any) -> Plan:
-    """The Clifford plan of ``G`` (cached per group): per degree, positions, bases and sparse ``Hs``."""
+def build_plan(G: FiniteGroup, lay: Layout) -> Plan:
+    """The Clifford plan of ``G`` over the coset layout ``lay`` (not cached: see :func:`plan`).
 
-    def build() -> Plan:
-        lay = layout(G)
-        grid = Grid.of(lay.invariants)
-        irr = group_irreps(G)
-        rng = np.random.default_rng(20240917)
-        per: dict[int, list] = {}
-        for r, rho in enumerate(irr):
-            d = int(rho.dim)
-            gm = irrep_at(rho, lay.n_gens, G)
-            z = _diagonalize(gm, rng)
-            diag = np.diagonal(gm if z is None else np.conj(z.T)[None] @ gm @ z[None], axis1=1, axis2=2)
-            # characters chi_i on the generators of N -> flat frequencies
-            pos = _positions(diag, lay.invariants)
-            tm = irrep_at(rho, lay.t_elements, G)
-            hs = tm if z is None else np.conj(z.T)[None] @ tm @ z[None]
-            per.setdefault(d, []).append((r, pos, z, hs))
-        plans = []
-        for d in sorted(per):
-            items = per[d]
-            nr = len(items)
-            pos = np.stack([it[1] for it in items]).astype(np.int64)
-            if all(it[2] is None for it in items):
-                z = np.zeros((0, d, d), np.complex128)
-            else:
-                z = np.stack([np.eye(d, dtype=np.complex128) if it[2] is None else it[2] for it in items])
-            hs = np.stack([it[3] for it in items])  # (R, T, d, d)
-            rows = np.transpose(hs, (0, 2, 1, 3)).reshape(nr * d, lay.ncoset * d)  # row (r,i), col (t,j)
-            mask = np.abs(rows) > SPARSE_TOL
-            ptr = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int64)
-            rr, cc = np.nonzero(mask)
-            plans.append(
-                DegreePlan(
-                    np.array([it[0] for it in items], np.int64),
-                    pos,
-                    np.ascontiguousarray(z),
-                    np.ascontiguousarray(np.conj(np.swapaxes(z, 1, 2))),
-                    ptr,
-                    (cc // d).astype(np.int64),
-                    (cc % d).astype(np.int64),
-                    np.ascontiguousarray(rows[rr, cc]),
-                )
+    Per degree: the positions of the characters of ``N`` on the diagonal, the bases ``Z`` and the
+    sparse ``Hs_t = Z^H rho(t) Z``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.dihedral(5)
+    >>> [dp.pos.shape for dp in build_plan(G, layout(G)).degrees]
+    [(2, 1), (2, 2)]
+    """
+    grid = Grid.of(lay.invariants)
+    irr = group_irreps(G)
+    rng = np.random.default_rng(20240917)
+    per: dict[int, list] = {}
+    for r, rho in enumerate(irr):
+        d = int(rho.dim)
+        gm = irrep_at(rho, lay.n_gens, G)
+        z = _diagonalize(gm, rng)
+        diag = np.diagonal(gm if z is None else np.conj(z.T)[None] @ gm @ z[None], axis1=1, axis2=2)
+        # characters chi_i on the generators of N -> flat frequencies
+        pos = _positions(diag, lay.invariants)
+        tm = irrep_at(rho, lay.t_elements, G)
+        hs = tm if z is None else np.conj(z.T)[None] @ tm @ z[None]
+        per.setdefault(d, []).append((r, pos, z, hs))
+    plans = []
+    for d in sorted(per):
+        items = per[d]
+        nr = len(items)
+        pos = np.stack([it[1] for it in items]).astype(np.int64)
+        if all(it[2] is None for it in items):
+            z = np.zeros((0, d, d), np.complex128)
+        else:
+            z = np.stack([np.eye(d, dtype=np.complex128) if it[2] is None else it[2] for it in items])
+        hs = np.stack([it[3] for it in items])  # (R, T, d, d)
+        rows = np.transpose(hs, (0, 2, 1, 3)).reshape(nr * d, lay.ncoset * d)  # row (r,i), col (t,j)
+        mask = np.abs(rows) > SPARSE_TOL
+        ptr = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int64)
+        rr, cc = np.nonzero(mask)
+        plans.append(
+            DegreePlan(
+                np.array([it[0] for it in items], np.int64),
+                pos,
+                np.ascontiguousarray(z),
+                np.ascontiguousarray(np.conj(np.swapaxes(z, 1, 2))),
+                ptr,
+                (cc // d).astype(np.int64),
+                (cc % d).astype(np.int64),
+                np.ascontiguousarray(rows[rr, cc]),
             )
-        return Plan(lay, grid, plans)
+        )
+    return Plan(lay, grid, degrees(G), plans)
 
-    return memo(G, "clifford_plan", build)
+
+def plan(G: FiniteGroup) -> Plan:
+    """The Clifford plan of ``G`` over :func:`layout` (kept in ``G.memo("fourier.clifford")``)."""
+    return memo(G, "clifford", lambda: build_plan(G, layout(G)))
 
 
 def _positions(diag: np.ndarray, inv: tuple[int, ...]) -> np.ndarray:
@@ -197,80 +253,108 @@ def _positions(diag: np.ndarray, inv: tuple[int, ...]) -> np.ndarray:
     return np.ravel_multi_index(tuple(k.T), inv).astype(np.int64)
 
 
-def _kernels_module(py: bool) -> Any:
-    return _kernels_py if py else _kernels
+def coset_view(lay: Layout, x: np.ndarray, *, inverse: bool = False) -> np.ndarray:
+    """``(B, size)`` functions in element order -> ``(B, T, *invariants)`` in the layout, or back
+    (``inverse=True``, from ``(B, size)`` in layout order).
 
-
-def _coset_view(lay: Layout, x: np.ndarray) -> np.ndarray:
-    """``(B, |G|)`` -> ``(B, T, *invariants)``."""
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> lay = layout(gt.direct_product(gt.symmetric(3), gt.cyclic(2)))
+    >>> x = np.arange(12.0)[None]
+    >>> bool(np.array_equal(coset_view(lay, coset_view(lay, x).reshape(1, -1), inverse=True), x))
+    True
+    """
+    if inverse:
+        if lay.index is None:
+            return x
+        out = np.empty_like(x)
+        out[:, lay.index.ravel()] = x
+        return out
     if lay.index is not None:
         x = x[:, lay.index]
     return x.reshape((x.shape[0], lay.ncoset) + lay.invariants)
 
 
-def transform_clifford(G: Any, f: np.ndarray, *, py_kernels: bool = False) -> FourierBlocks:
-    """Fourier blocks of ``f`` ``(..., |G|)`` by coset FFTs and Clifford assembly."""
-    p = plan(G)
+def _basis(dp: DegreePlan, a: np.ndarray, inverse: bool) -> np.ndarray:
+    """``Z a Z^H`` (forward) or ``Z^H a Z`` (inverse); ``a`` itself when every ``Z`` is the identity."""
+    if not dp.z.shape[0]:
+        return np.ascontiguousarray(a, dtype=np.complex128)
+    left, right = (dp.zh, dp.z) if inverse else (dp.z, dp.zh)
+    return np.matmul(np.matmul(left, a), right)
+
+
+def execute(
+    p: Plan, data: np.ndarray | FourierBlocks, *, inverse: bool, real: bool = False, python: bool = False
+) -> Any:
+    """The Clifford transform in either direction (``1/size`` included in the inverse).
+
+    Forward: coset FFTs of ``f`` ``(..., size)`` (in element order), then per degree the sparse
+    assembly ``M = sum_t diag(F_t(chi_i)) Hs_t`` and ``f_hat = Z M Z^H``. Inverse: ``Z^H f_hat Z``
+    is scattered into the coset spectra, then one FFT per coset in the other direction (``real``:
+    the real part, by real-output FFTs). ``python`` runs the kernels uncompiled (``.py``).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import grouptools as gt
+    >>> P = plan(gt.dihedral(4))
+    >>> f = np.arange(8.0)
+    >>> B = execute(P, f, inverse=False)
+    >>> bool(np.allclose(execute(P, B, inverse=True, real=True), f))
+    True
+    """
     lay, grid = p.layout, p.grid
-    batch = f.shape[:-1]
-    x = _coset_view(lay, f.reshape(-1, G.order))
-    nb = x.shape[0]
     axes = tuple(range(2, 2 + len(lay.invariants)))
-    if np.iscomplexobj(x):
-        spec = sfft.ifftn(x, axes=axes, norm="forward", workers=-1).reshape(nb, lay.ncoset, -1)
-        read = lambda dp: (dp.pos, np.zeros(dp.pos.shape, bool))  # noqa: E731
+    if inverse:
+        batch = data.batch_shape
+        nb = int(np.prod(batch, dtype=np.int64))
+        stored = {int(i[0]): a for i, a in data.grouped()}
+        spec = np.zeros((nb, lay.ncoset, grid.half_size if real else grid.size), np.complex128)
     else:
-        spec = sfft.rfftn(x, axes=axes, workers=-1).reshape(nb, lay.ncoset, -1)
-        read = lambda dp: (grid.hpos[dp.pos], grid.hconj[dp.pos])  # noqa: E731
-    spec = np.ascontiguousarray(spec)
-    K = _kernels_module(py_kernels)
-    groups = []
-    for dp in p.degrees:
-        rpos, rconj = read(dp)
-        d = dp.pos.shape[1]
-        out = np.empty((nb, dp.idx.size, d, d), np.complex128)
-        with _kernels.threads_for(nb * (dp.val.size + out[0].size)):
-            K.clifford_forward(spec, rpos, rconj, dp.ptr, dp.tt, dp.jj, dp.val, out)
-        if dp.z.shape[0]:  # f_hat = Z M Z^H
-            tmp = np.matmul(dp.z, out)
-            np.matmul(tmp, dp.zh, out=out)
-        groups.append((dp.idx, out.reshape(batch + out.shape[1:])))
-    return FourierBlocks._from_groups(degrees(G), groups)
-
-
-def inverse_clifford(G: Any, blocks: FourierBlocks, real: bool, *, py_kernels: bool = False) -> np.ndarray:
-    """Inverse transform: scatter into coset spectra, then one forward FFT per coset."""
-    p = plan(G)
-    lay, grid = p.layout, p.grid
-    batch = blocks.batch_shape
-    nb = int(np.prod(batch, dtype=np.int64))
-    data = {int(i[0]): a for i, a in blocks.grouped()}
-    size = grid.half_size if real else grid.size
-    spec = np.zeros((nb, lay.ncoset, size), np.complex128)
-    K = _kernels_module(py_kernels)
+        batch = data.shape[:-1]
+        x = coset_view(lay, data.reshape(-1, lay.size))
+        nb = x.shape[0]
+        real_in = not np.iscomplexobj(x)
+        spec = grid_dft(x, grid, axes, inverse=False, real=real_in).reshape(nb, lay.ncoset, -1)
+        spec = np.ascontiguousarray(spec)
+        groups = []
     for dp in p.degrees:
         d = dp.pos.shape[1]
-        a = data[int(dp.idx[0])].reshape(nb, dp.idx.size, d, d)
-        a = np.matmul(np.matmul(dp.zh, a), dp.z) if dp.z.shape[0] else np.ascontiguousarray(a, dtype=np.complex128)
-        if real:  # X = conj of the Hermitian part, on the half spectrum
-            q1, c1 = grid.to_half[dp.pos], np.ones(dp.pos.shape, bool)
-            q2, c2 = grid.to_half[grid.neg[dp.pos]], np.zeros(dp.pos.shape, bool)
-            w = np.full(dp.idx.size, 0.5 * d)
+        if inverse:
+            a = _basis(dp, stored[int(dp.idx[0])].reshape(nb, dp.idx.size, d, d), inverse=True)
+            args = _scatter_targets(grid, dp, real)
+            work = nb * 2 * dp.val.size
+            kernels.run(
+                kernels.clifford_inverse, a, dp.ptr, dp.tt, dp.jj, dp.val, *args, spec, work=work, python=python
+            )
         else:
-            q1, c1 = dp.pos, np.zeros(dp.pos.shape, bool)
-            q2, c2 = np.full(dp.pos.shape, -1, np.int64), np.zeros(dp.pos.shape, bool)
-            w = np.full(dp.idx.size, float(d))
-        with _kernels.threads_for(nb * 2 * dp.val.size):
-            K.clifford_inverse(a, dp.ptr, dp.tt, dp.jj, dp.val, q1, c1, q2, c2, w, spec)
-    axes = tuple(range(2, 2 + len(lay.invariants)))
+            if real_in:  # read conj-or-not from the half spectrum of rfftn
+                rpos, rconj = grid.hpos[dp.pos], grid.hconj[dp.pos]
+            else:
+                rpos, rconj = dp.pos, np.zeros(dp.pos.shape, bool)
+            out = np.empty((nb, dp.idx.size, d, d), np.complex128)
+            work = nb * (dp.val.size + out[0].size)
+            kernels.run(
+                kernels.clifford_forward, spec, rpos, rconj, dp.ptr, dp.tt, dp.jj, dp.val, out, work=work, python=python
+            )
+            groups.append((dp.idx, _basis(dp, out, inverse=False).reshape(batch + out.shape[1:])))
+    if not inverse:
+        return FourierBlocks.from_groups(p.dims, groups)
+    spec = spec.reshape((nb, lay.ncoset) + (grid.half if real else grid.shape))
+    x = grid_dft(spec, grid, axes, inverse=True, real=real).reshape(nb, -1) / lay.size
+    return coset_view(lay, x, inverse=True).reshape(batch + (lay.size,))
+
+
+def _scatter_targets(grid: Grid, dp: DegreePlan, real: bool) -> tuple[np.ndarray, ...]:
+    """``q1, c1, q2, c2, w`` of :func:`grouptools._kernels.convolution.clifford_inverse`: with
+    ``real``, the conjugate of the Hermitian part on the half spectrum."""
+    shape = dp.pos.shape
+    d = shape[1]
     if real:
-        spec = spec.reshape((nb, lay.ncoset) + grid.half)
-        x = sfft.irfftn(spec, s=grid.shape, axes=axes, norm="forward", workers=-1)
-    else:
-        x = sfft.fftn(spec.reshape((nb, lay.ncoset) + grid.shape), axes=axes, workers=-1)
-    x = x.reshape(nb, -1) / G.order
-    if lay.index is not None:
-        out = np.empty_like(x)
-        out[:, lay.index.ravel()] = x
-        x = out
-    return x.reshape(batch + (G.order,))
+        q1, c1 = grid.to_half[dp.pos], np.ones(shape, bool)
+        q2, c2 = grid.to_half[grid.neg[dp.pos]], np.zeros(shape, bool)
+        return q1, c1, q2, c2, np.full(dp.idx.size, 0.5 * d)
+    q2 = np.full(shape, -1, np.int64)
+    return dp.pos, np.zeros(shape, bool), q2, np.zeros(shape, bool), np.full(dp.idx.size, float(d))

@@ -13,7 +13,8 @@ transform ``f_hat(rho) = sum_g f(g) rho(g)`` over unitary irreps ``rho``:
   ``(L_k f) * w = L_k (f * w)`` and ``(L_k x) star w = L_k (x star w)``.
 
 Two methods: ``"direct"`` sums over the Cayley table with the numba kernels of
-:mod:`grouptools._kernels.convolution` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``), and
+:mod:`grouptools._kernels.convolution` (``O(nnz(w) |G|)`` per function, memory ``O(batch |G|)``;
+``python=True`` runs them uncompiled), and
 ``"fourier"`` multiplies Fourier blocks (:mod:`grouptools.fourier`; fast for groups with an FFT).
 Correlation is convolution with the reflected filter: ``x star w = x * w'`` with
 ``w'(v) = w(v^-1)``, i.e. ``(x star w)(g) = sum_h x(g h) w(h)``, which the direct kernel sums as is.
@@ -22,13 +23,19 @@ Correlation is convolution with the reflected filter: ``x star w = x * w'`` with
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from .._kernels import convolution as _kernels, convolution_py as _kernels_py
 from .._errors import GroupTooLargeError, InvalidGroupError
+from .._kernels import convolution as kernels
+from ..groups import AbelianStructure, SemidirectStructure
+from ._blocks import FourierBlocks
+from ._fourier import inverse, transform
+from ._registry import METHODS
+
+if TYPE_CHECKING:
+    from ..groups import FiniteGroup
 
 __all__ = [
     "convolve",
@@ -42,7 +49,7 @@ __all__ = [
 _METHODS = ("auto", "direct", "fourier")
 
 
-def _element(G: Any, g: Any) -> int:
+def _element(G: FiniteGroup, g: Any) -> int:
     if isinstance(g, str):
         return G.element(g)
     if isinstance(g, bool) or not isinstance(g, (int, np.integer)) or not 0 <= int(g) < G.order:
@@ -50,7 +57,7 @@ def _element(G: Any, g: Any) -> int:
     return int(g)
 
 
-def _as_function(G: Any, f: Any, name: str) -> np.ndarray:
+def _as_function(G: FiniteGroup, f: Any, name: str) -> np.ndarray:
     a = np.asarray(f)
     if a.ndim < 1 or a.shape[-1] != G.order:
         raise InvalidGroupError(f"{name} needs a last axis of length |G| = {G.order}, got shape {a.shape}")
@@ -62,7 +69,7 @@ def _as_function(G: Any, f: Any, name: str) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # translations and the regular representation
 # ---------------------------------------------------------------------------------------------
-def left_translate(G: Any, f: Any, g: Any) -> np.ndarray:
+def left_translate(G: FiniteGroup, f: Any, g: Any) -> np.ndarray:
     """``(L_g f)(u) = f(g^-1 u)``, along the last axis.
 
     ``g`` is an element index or a word. ``L_g L_h = L_{gh}``.
@@ -79,7 +86,7 @@ def left_translate(G: Any, f: Any, g: Any) -> np.ndarray:
     return a[..., G.left_multiplication(int(G.inverse[_element(G, g)]))]
 
 
-def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
+def right_translate(G: FiniteGroup, f: Any, k: Any) -> np.ndarray:
     """``(R_k f)(g) = f(g k)``, along the last axis. ``R_k R_l = R_{kl}``.
 
     Examples
@@ -95,7 +102,7 @@ def right_translate(G: Any, f: Any, k: Any) -> np.ndarray:
 
 
 def regular_representation(
-    G: Any, g: Any, *, side: str = "left", kind: str = "matrix", max_order: int = 4096
+    G: FiniteGroup, g: Any, *, side: str = "left", kind: str = "matrix", max_order: int = 4096
 ) -> Any:
     """The regular representation of ``g``: ``L_g`` (``side="left"``) or ``R_g`` (``"right"``).
 
@@ -140,6 +147,8 @@ def regular_representation(
     if kind == "index":
         return idx
     if kind == "sparse":
+        import scipy.sparse as sp
+
         return sp.csr_matrix((np.ones(n), (np.arange(n), idx)), shape=(n, n))
     if kind != "matrix":
         raise InvalidGroupError(f"kind must be 'matrix', 'sparse' or 'index', got {kind!r}")
@@ -153,7 +162,7 @@ def regular_representation(
 # ---------------------------------------------------------------------------------------------
 # lifting images
 # ---------------------------------------------------------------------------------------------
-def lift_image(G: Any, image: Any) -> np.ndarray:
+def lift_image(G: FiniteGroup, image: Any) -> np.ndarray:
     """Lift a function on the abelian normal subgroup (an image) to ``G = N : H``.
 
     For ``G = gt.torus_p4m(n) = (C_n x C_n) : D4`` the pixel ``(u, v)`` of an ``n x n`` image
@@ -205,7 +214,7 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
     True
     """
     s = G.structure
-    if type(s).__name__ != "SemidirectStructure" or type(s.normal.structure).__name__ != "AbelianStructure":
+    if not (isinstance(s, SemidirectStructure) and isinstance(s.normal.structure, AbelianStructure)):
         raise InvalidGroupError("lift_image needs a semidirect product N : H with N abelian (e.g. torus_p4m)")
     inv = tuple(s.normal.structure.invariants)
     nn, nh = s.normal.order, s.complement.order
@@ -223,13 +232,12 @@ def lift_image(G: Any, image: Any) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # convolution and correlation
 # ---------------------------------------------------------------------------------------------
-def _fast_transform(G: Any) -> bool:
-    from . import _abelian, _clifford
+def _fast_transform(G: FiniteGroup) -> bool:
+    """Whether ``G``'s structure gives it an FFT (the ``"abelian"`` or ``"clifford"`` method)."""
+    return METHODS["abelian"].applies(G) or METHODS["clifford"].applies(G)
 
-    return _abelian.applies(G) or _clifford.applies(G)
 
-
-def _choose(G: Any, method: str, nnz: int, channels: int) -> str:
+def _choose(G: FiniteGroup, method: str, nnz: int, channels: int) -> str:
     if method not in _METHODS:
         raise InvalidGroupError(f"method must be one of {_METHODS}, got {method!r}")
     table_ok = G.order <= G.max_table_order
@@ -247,7 +255,7 @@ def _choose(G: Any, method: str, nnz: int, channels: int) -> str:
     return "direct" if nnz * channels <= 2 * (math.log2(G.order) + 16) else "fourier"
 
 
-def _split(G: Any, f: np.ndarray, w: np.ndarray) -> tuple[bool, tuple[int, ...], int, int]:
+def _split(G: FiniteGroup, f: np.ndarray, w: np.ndarray) -> tuple[bool, tuple[int, ...], int, int]:
     """(channels?, batch shape, c_in, c_out) for the argument shapes."""
     if w.ndim == 1:
         return False, f.shape[:-1], 1, 1
@@ -263,14 +271,15 @@ def _split(G: Any, f: np.ndarray, w: np.ndarray) -> tuple[bool, tuple[int, ...],
     )
 
 
-def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False, correlation: bool = False) -> np.ndarray:
+def _direct(
+    G: FiniteGroup, f: np.ndarray, w: np.ndarray, python: bool = False, correlation: bool = False
+) -> np.ndarray:
     """Over the Cayley table: ``out(u) = sum_v' f(u v') wt(v')``.
 
     ``wt(v') = w(v'^-1)`` gives the convolution ``f * w``; with ``correlation=True``, ``wt = w``
     gives the correlation ``(f star w)(u) = sum_h w(h) f(u h)``. ``f`` is ``(..., [c_in,] |G|)``,
-    ``w`` ``(|G|,)`` or ``(c_out, c_in, |G|)``.
+    ``w`` ``(|G|,)`` or ``(c_out, c_in, |G|)``. ``python=True`` runs the kernels uncompiled.
     """
-    K = _kernels_py if py else _kernels
     channels, batch, c_in, c_out = _split(G, f, w)
     n = G.order
     table = np.asarray(G.cayley_table)
@@ -284,25 +293,23 @@ def _direct(G: Any, f: np.ndarray, w: np.ndarray, py: bool = False, correlation:
         vidx = np.flatnonzero(wt).astype(np.int64)
         ft = np.ascontiguousarray(f.reshape(nb, n).T, dtype=dtype)
         out = np.empty((n, nb), dtype)
-        with _kernels.threads_for(n * nb * vidx.size):
-            K.conv_direct(table, vidx, np.ascontiguousarray(wt[vidx]), ft, out)
+        wval = np.ascontiguousarray(wt[vidx])
+        kernels.run(kernels.conv_direct, table, vidx, wval, ft, out, work=n * nb * vidx.size, python=python)
         return out.T.reshape(batch + (n,))
     vidx = np.flatnonzero(np.any(wt != 0, axis=(0, 1))).astype(np.int64)
     wmat = np.ascontiguousarray(np.transpose(wt[:, :, vidx], (2, 1, 0)))  # (nnz, c_in, c_out)
     ft = np.ascontiguousarray(np.transpose(f.reshape(nb, c_in, n), (2, 0, 1)), dtype=dtype)
     out = np.empty((n, nb, c_out), dtype)
-    with _kernels.threads_for(n * nb * vidx.size * c_in * c_out):
-        K.conv_direct_channels(table, vidx, wmat, ft, out)
+    work = n * nb * vidx.size * c_in * c_out
+    kernels.run(kernels.conv_direct_channels, table, vidx, wmat, ft, out, work=work, python=python)
     return np.transpose(out, (1, 2, 0)).reshape(batch + (c_out, n))
 
 
-def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
+def _fourier(G: FiniteGroup, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
     """Via Fourier blocks: ``f_hat w_hat`` (convolution) or ``f_hat w_hat'^H`` (correlation).
 
     ``w_hat'`` is the transform of ``conj(w)``: ``sum_h w(h) rho(h)^H = w_hat'(rho)^H``.
     """
-    from . import FourierBlocks, inverse, transform
-
     channels, batch, c_in, c_out = _split(G, f, w)
     real = not (np.iscomplexobj(f) or np.iscomplexobj(w))
     F = transform(G, f)
@@ -322,10 +329,10 @@ def _fourier(G: Any, f: np.ndarray, w: np.ndarray, adjoint: bool) -> np.ndarray:
             b_ = np.transpose(xw, (2, 1, 3, 0, 4)).reshape(R, c_in * d, c_out * d)  # (i, k) x (o, l)
         p = (a @ b_).reshape(R, nb, d, c_out, d)  # (r, b, j, o, l)
         groups.append((idx, np.transpose(p, (1, 3, 0, 2, 4)).reshape(batch + (c_out, R, d, d))))
-    return inverse(G, FourierBlocks._from_groups(F.dims, groups), real=real)
+    return inverse(G, FourierBlocks.from_groups(F.dims, groups), real=real)
 
 
-def convolve(G: Any, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
+def convolve(G: FiniteGroup, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     """Group convolution ``(f * w)(u) = sum_v f(u v^-1) w(v)``.
 
     Parameters
@@ -376,7 +383,7 @@ def convolve(G: Any, f: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     return _fourier(G, G_f, w_a, adjoint=False)
 
 
-def correlate(G: Any, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
+def correlate(G: FiniteGroup, x: Any, w: Any, *, method: str = "auto") -> np.ndarray:
     """Group cross-correlation, the G-CNN layer: ``(x star w)(g) = sum_h w(h) x(g h)``.
 
     The layer of Cohen & Welling ("Group equivariant convolutional networks", ICML 2016):

@@ -24,34 +24,44 @@ The Clifford route of :mod:`._clifford` needs an abelian normal subgroup ``A`` g
 
 Step 3 is exactly the assembly of :mod:`._clifford` (the abelian-normal-subgroup step of the FFTs
 for solvable groups of Clausen and Baum, *Fast Fourier Transforms*, 1993, and Rockmore, 1995), so
-the layout found here is handed to its plan builder and numba kernels, cached per group under
-separate keys. Cost per function: ``|T|`` FFTs of size ``|A|`` plus the sparse assembly, instead
-of ``|G|^2`` for the dense matrix.
+the layout found here is handed explicitly to its plan builder (:func:`._clifford.build_plan`)
+and executor, and the plan is kept under this method's own keys (``"fourier.discovered.*"``).
+Cost per function: ``|T|`` FFTs of size ``|A|`` plus the sparse assembly, instead of ``|G|^2``
+for the dense matrix.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .._errors import InvalidGroupError, VerificationError
+from ..arith._numtheory import prime_factors
+from ..groups import Subgroup
+from . import _clifford
 from ._blocks import FourierBlocks
-from ._fourier import memo
+from ._support import memo
+
+if TYPE_CHECKING:
+    from ..groups import FiniteGroup
 
 __all__ = [
-    "applies",
-    "pays",
-    "abelian_normal_subgroup",
-    "abelian_basis",
-    "generic_layout",
-    "transform_generic",
-    "inverse_generic",
     "MIN_PAYING_ORDER",
+    "DiscoveredLayout",
+    "DiscoveredPlan",
+    "abelian_basis",
+    "abelian_normal_subgroup",
+    "applies",
+    "cost",
+    "discovered_layout",
+    "execute",
+    "plan",
 ]
 
-#: ``method="auto"`` uses the generic route when the abelian normal subgroup has at least this order.
+#: ``method="auto"`` uses this method when the abelian normal subgroup has at least this order.
 MIN_PAYING_ORDER = 4
 #: Largest abelian normal subgroup handled (memory of the basis search is ``O(|A|)``).
 MAX_ABELIAN_ORDER = 1 << 16
@@ -62,7 +72,7 @@ MAX_PADDING = 16
 # ---------------------------------------------------------------------------------------------
 # finding the abelian normal subgroup
 # ---------------------------------------------------------------------------------------------
-def _commute(G: Any, xs: np.ndarray, ys: np.ndarray) -> bool:
+def _commute(G: FiniteGroup, xs: np.ndarray, ys: np.ndarray) -> bool:
     """Whether every element of ``xs`` commutes with every element of ``ys``."""
     xs = np.asarray(xs, dtype=np.int64).ravel()
     ys = np.asarray(ys, dtype=np.int64).ravel()
@@ -73,7 +83,7 @@ def _commute(G: Any, xs: np.ndarray, ys: np.ndarray) -> bool:
     return bool(np.array_equal(G.multiply(a, b), G.multiply(b, a)))
 
 
-def _reduced_generators(G: Any, elements: np.ndarray, limit: int = 64) -> tuple[int, ...]:
+def _reduced_generators(G: FiniteGroup, elements: np.ndarray, limit: int = 64) -> tuple[int, ...]:
     """A small generating set of the subgroup with these elements (greedy, at most ``limit``)."""
     inside = np.zeros(G.order, bool)
     inside[0] = True
@@ -88,14 +98,12 @@ def _reduced_generators(G: Any, elements: np.ndarray, limit: int = 64) -> tuple[
     return tuple(gens)
 
 
-def _subgroup(G: Any, gens: list[int] | tuple[int, ...]) -> Any:
-    from ..groups._group import Subgroup
-
+def _subgroup(G: FiniteGroup, gens: list[int] | tuple[int, ...]) -> Subgroup:
     elements = G.closure(sorted({int(g) for g in gens} - {0}))
     return Subgroup(G, _reduced_generators(G, elements), elements)
 
 
-def abelian_normal_subgroup(G: Any, *, max_class_size: int = 64, max_classes: int = 256) -> Any:
+def abelian_normal_subgroup(G: FiniteGroup, *, max_class_size: int = 64, max_classes: int = 256) -> Subgroup:
     """A large abelian normal subgroup of ``G``, found cheaply (cached per group).
 
     Parameters
@@ -124,7 +132,7 @@ def abelian_normal_subgroup(G: Any, *, max_class_size: int = 64, max_classes: in
     4
     """
 
-    def build() -> Any:
+    def build() -> Subgroup:
         if G.is_abelian:
             return _subgroup(G, G.generators)
         gens: list[int] = list(G.centre().generators) if G.centre().order > 1 else []
@@ -157,30 +165,17 @@ def abelian_normal_subgroup(G: Any, *, max_class_size: int = 64, max_classes: in
             raise VerificationError("the subgroup found is not abelian and normal")
         return A
 
-    return memo(G, "generic_subgroup", build)
+    return memo(G, "discovered.subgroup", build)
 
 
-def _primes(n: int) -> list[int]:
-    out, p = [], 2
-    while p * p <= n:
-        if n % p == 0:
-            out.append(p)
-            while n % p == 0:
-                n //= p
-        p += 1
-    if n > 1:
-        out.append(n)
-    return out
-
-
-def _powers(H: Any, x: int, n: int) -> np.ndarray:
+def _powers(H: FiniteGroup, x: int, n: int) -> np.ndarray:
     out = np.zeros(n, np.int64)
     for i in range(1, n):
         out[i] = H.multiply(int(out[i - 1]), int(x))
     return out
 
 
-def _grid_elements(H: Any, basis: list[int], invariants: list[int]) -> np.ndarray:
+def _grid_elements(H: FiniteGroup, basis: list[int], invariants: list[int]) -> np.ndarray:
     """``phi(e) = prod b_i^{e_i}`` for all ``e`` (flat, last axis fastest)."""
     elems = np.zeros(1, np.int64)
     for b, n in zip(basis, invariants):
@@ -189,7 +184,7 @@ def _grid_elements(H: Any, basis: list[int], invariants: list[int]) -> np.ndarra
     return elems
 
 
-def abelian_basis(H: Any) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
+def abelian_basis(H: FiniteGroup) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     """A basis of the abelian group ``H``: elements ``b_i`` of orders ``n_i`` with
     ``H = <b_1> x ... x <b_r>``, or ``None`` if the greedy search fails.
 
@@ -209,7 +204,7 @@ def abelian_basis(H: Any) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
     m = H.order
     orders = np.asarray(H.element_orders, dtype=np.int64)
     per_prime: list[list[tuple[int, int]]] = []
-    for p in _primes(m):
+    for p in prime_factors(m):
         basis: list[int] = []
         invs: list[int] = []
         size_p = p ** next(k for k in range(64) if (m // p**k) % p != 0)
@@ -261,7 +256,7 @@ def abelian_basis(H: Any) -> tuple[tuple[int, ...], tuple[int, ...]] | None:
 # layout and application of the Clifford machinery
 # ---------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class GenericLayout:
+class DiscoveredLayout:
     """The grid of ``A``, the coset layout (a :class:`._clifford.Layout`) and the kernel size
     ``|K|`` of the grid map (1 when the grid is a basis).
 
@@ -271,28 +266,27 @@ class GenericLayout:
     inverse; otherwise ``inv_perm`` is ``None`` (each element appears ``kernel`` times).
     """
 
-    subgroup: Any
-    layout: Any
+    subgroup: Subgroup
+    layout: _clifford.Layout
     kernel: int
     perm: np.ndarray
     inv_perm: np.ndarray | None
 
 
-def generic_layout(G: Any, *, max_abelian_order: int = MAX_ABELIAN_ORDER) -> GenericLayout | None:
-    """The layout of the generic route, or ``None`` when it does not apply (cached per group).
+def discovered_layout(G: FiniteGroup, *, max_abelian_order: int = MAX_ABELIAN_ORDER) -> DiscoveredLayout | None:
+    """The layout of the discovered route, or ``None`` when it does not apply (kept in
+    ``G.memo("fourier.discovered.layout")``).
 
     Examples
     --------
     >>> import grouptools as gt
-    >>> from grouptools.fourier._discovered import generic_layout
-    >>> lay = generic_layout(gt.dicyclic(3))
+    >>> from grouptools.fourier._discovered import discovered_layout
+    >>> lay = discovered_layout(gt.dicyclic(3))
     >>> lay.subgroup.order, lay.layout.ncoset, lay.kernel
     (6, 2, 1)
     """
 
-    def build() -> GenericLayout | None:
-        from ._clifford import Layout
-
+    def build() -> DiscoveredLayout | None:
         if G.order < 2:
             return None
         A = abelian_normal_subgroup(G)
@@ -318,98 +312,91 @@ def generic_layout(G: Any, *, max_abelian_order: int = MAX_ABELIAN_ORDER) -> Gen
         if not covered.all():
             raise VerificationError("the cosets of the abelian normal subgroup do not cover G")
         n_gens = np.asarray(emb, dtype=np.int64)[np.asarray(basis, dtype=np.int64)]
-        lay = Layout(tuple(int(v) for v in invariants), int(reps.size), None, reps, n_gens)
+        lay = _clifford.Layout(tuple(int(v) for v in invariants), int(reps.size), None, reps, n_gens)
         perm = np.ascontiguousarray(index.ravel())
         inv_perm = None
         if kernel == 1:
             inv_perm = np.empty_like(perm)
             inv_perm[perm] = np.arange(perm.size)
-        return GenericLayout(A, lay, int(kernel), perm, inv_perm)
+        return DiscoveredLayout(A, lay, int(kernel), perm, inv_perm)
 
-    return memo(G, "generic_layout", build)
-
-
-def applies(G: Any) -> bool:
-    """Whether the generic route applies (``G`` has a nontrivial abelian normal subgroup)."""
-    return generic_layout(G) is not None
+    return memo(G, "discovered.layout", build)
 
 
-def pays(G: Any) -> bool:
-    """Whether ``method="auto"`` should use the generic route: it applies and
-    ``|A| >= MIN_PAYING_ORDER`` (cost ``|T| |G| + |G| log|A|`` instead of ``|G|^2``)."""
-    g = generic_layout(G)
-    return g is not None and g.subgroup.order >= MIN_PAYING_ORDER
+def applies(G: FiniteGroup) -> bool:
+    """Whether the discovered route applies (``G`` has a nontrivial abelian normal subgroup)."""
+    return discovered_layout(G) is not None
 
 
-class _View:
-    """``G`` seen through the generic layout: :mod:`._clifford` reads its layout from the group
-    memo, so this view answers that key with the generic layout and stores the plan under a
-    separate key of ``G``'s memo; ``order`` is the length ``|K| |G|`` of the reordered functions
-    (the inverse divides by it, so its result is multiplied by ``|K|``); every other attribute is
-    ``G``'s."""
+def cost(G: FiniteGroup) -> float:
+    """Operations per function, ``|G| (log2|A| + |T| + 1)`` (reordering, coset FFTs, assembly).
 
-    def __init__(self, G: Any, layout: Any, order: int) -> None:
-        self._group = G
-        self._layout = layout
-        self.order = order  # the length of the reordered functions, |K| |G|
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._group, name)
-
-    def memo(self, key: str, fn: Any) -> Any:
-        if key == "fourier.clifford_layout":
-            return self._layout
-        return self._group.memo(f"generic.{key}", fn)
+    ``inf`` (never chosen by ``method="auto"``) for groups with a ``structure`` (their own layout
+    is used), where the route does not apply, or when ``|A| < MIN_PAYING_ORDER``.
+    """
+    if G.structure is not None:
+        return math.inf
+    g = discovered_layout(G)
+    if g is None or g.subgroup.order < MIN_PAYING_ORDER:
+        return math.inf
+    return G.order * (math.log2(g.subgroup.order) + g.layout.ncoset + 1)
 
 
-def _view(G: Any) -> tuple[_View, GenericLayout]:
-    g = generic_layout(G)
-    if g is None:
-        raise InvalidGroupError("method='generic' needs a group with a nontrivial abelian normal subgroup")
-    return _View(G, g.layout, int(g.perm.size)), g
+@dataclass(frozen=True)
+class DiscoveredPlan:
+    """The discovered layout and the Clifford plan over it."""
+
+    found: DiscoveredLayout
+    clifford: _clifford.Plan
 
 
-def transform_generic(G: Any, f: np.ndarray, *, py_kernels: bool = False) -> FourierBlocks:
-    """Fourier blocks of ``f`` ``(..., |G|)`` (float64 or complex128) by the generic route.
+def plan(G: FiniteGroup) -> DiscoveredPlan:
+    """The plan of the discovered route (kept in ``G.memo("fourier.discovered")``).
+
+    Raises
+    ------
+    InvalidGroupError
+        If ``G`` has no nontrivial abelian normal subgroup.
+    """
+
+    def build() -> DiscoveredPlan:
+        g = discovered_layout(G)
+        if g is None:
+            raise InvalidGroupError("method='discovered' needs a group with a nontrivial abelian normal subgroup")
+        return DiscoveredPlan(g, _clifford.build_plan(G, g.layout))
+
+    return memo(G, "discovered", build)
+
+
+def execute(
+    p: DiscoveredPlan, data: np.ndarray | FourierBlocks, *, inverse: bool, real: bool = False, python: bool = False
+) -> Any:
+    """The Clifford transform over the discovered layout, in either direction.
+
+    Functions are reordered into the layout (``perm``) before the forward transform and back after
+    the inverse; with a padded grid (``kernel = |K| > 1``) the forward sums are ``|K|`` times too
+    large and the inverse divides by ``|K| |G|``, which the factor ``1/|K|``, resp. ``|K|``, undoes.
 
     Examples
     --------
     >>> import numpy as np
     >>> import grouptools as gt
     >>> from grouptools.fourier import transform
-    >>> from grouptools.fourier._discovered import transform_generic
     >>> G = gt.dicyclic(3)
     >>> f = np.arange(12.0)
-    >>> transform_generic(G, f).allclose(transform(G, f, method="dense"))
+    >>> P = plan(G)
+    >>> execute(P, f, inverse=False).allclose(transform(G, f, method="dense"))
+    True
+    >>> bool(np.allclose(execute(P, transform(G, f), inverse=True, real=True), f))
     True
     """
-    from ._clifford import transform_clifford
-
-    view, g = _view(G)
-    blocks = transform_clifford(view, np.take(f, g.perm, axis=-1), py_kernels=py_kernels)
-    return blocks * (1.0 / g.kernel) if g.kernel != 1 else blocks
-
-
-def inverse_generic(G: Any, blocks: FourierBlocks, real: bool, *, py_kernels: bool = False) -> np.ndarray:
-    """Inverse transform by the generic route (scatter into the coset spectra, one FFT per coset).
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> import grouptools as gt
-    >>> from grouptools.fourier import transform
-    >>> from grouptools.fourier._discovered import inverse_generic
-    >>> G = gt.dicyclic(3)
-    >>> f = np.arange(12.0)
-    >>> bool(np.allclose(inverse_generic(G, transform(G, f, method="dense"), real=True), f))
-    True
-    """
-    from ._clifford import inverse_clifford
-
-    view, g = _view(G)
-    x = inverse_clifford(view, blocks, real, py_kernels=py_kernels)
+    g = p.found
+    if not inverse:
+        blocks = _clifford.execute(p.clifford, np.take(data, g.perm, axis=-1), inverse=False, python=python)
+        return blocks * (1.0 / g.kernel) if g.kernel != 1 else blocks
+    x = _clifford.execute(p.clifford, data, inverse=True, real=real, python=python)
     if g.inv_perm is not None:
         return np.take(x, g.inv_perm, axis=-1)
-    out = np.empty(x.shape[:-1] + (G.order,), x.dtype)
+    out = np.empty(x.shape[:-1] + (g.perm.size // g.kernel,), x.dtype)
     out[..., g.perm] = x * g.kernel  # every copy of an element carries the same value
     return out

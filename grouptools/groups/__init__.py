@@ -13,39 +13,39 @@ True
 
 from __future__ import annotations
 
+from ._abelian import abelian, cyclic
 from ._catalogue import (
-    AbelianStructure,
-    DirectProductStructure,
-    SemidirectStructure,
-    abelian,
     affine_group,
-    alternating,
-    cyclic,
     dicyclic,
     dihedral,
     direct_product,
-    from_matrices,
-    from_permutations,
     from_presentation,
-    general_linear,
-    projective_special_linear,
     quaternion,
     semidirect_product,
     smallgroup_200_44,
-    special_linear,
-    symmetric,
     torus_p4m,
 )
+from ._concrete import (
+    alternating,
+    from_matrices,
+    from_permutations,
+    general_linear,
+    projective_special_linear,
+    special_linear,
+    symmetric,
+)
 from ._group import ConjugacyClass, FiniteGroup, SpanningTree, Subgroup
+from ._structures import AbelianStructure, DirectProductStructure, SemidirectStructure, Structure
 from ._spec import group
 
-__all__ = sorted([
+__all__ = [
     "AbelianStructure",
     "ConjugacyClass",
     "DirectProductStructure",
     "FiniteGroup",
     "SemidirectStructure",
     "SpanningTree",
+    "Structure",
     "Subgroup",
     "abelian",
     "affine_group",
@@ -66,4 +66,4 @@ __all__ = sorted([
     "special_linear",
     "symmetric",
     "torus_p4m",
-])
+]

@@ -13,75 +13,43 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from ..arith._numtheory import is_prime
 from .._errors import (
-    EnumerationLimitError,
     InvalidGroupError,
     ParameterTypeError,
-    check_limit,
     quote,
 )
-from ._group import FiniteGroup, _default_names
-from ..presentations._parse import Presentation, parse_presentation, parse_word
+from ..presentations import Presentation, parse_presentation, parse_word
+from ._args import (
+    as_sequence,
+    check_group,
+    check_positive,
+    int_entries,
+    presentation_from,
+    word_power,
+)
+from ._arrays import readonly
+from ._abelian import abelian, cyclic
+from ._concrete import (
+    from_matrices,
+)
+from ._group import FiniteGroup
+from ._structures import AbelianStructure, DirectProductStructure, SemidirectStructure
 
 __all__ = [
-    "AbelianStructure",
-    "DirectProductStructure",
-    "SemidirectStructure",
-    "cyclic",
-    "abelian",
-    "dihedral",
-    "dicyclic",
-    "quaternion",
-    "symmetric",
-    "alternating",
-    "direct_product",
-    "semidirect_product",
     "affine_group",
-    "torus_p4m",
-    "from_permutations",
-    "from_matrices",
+    "dicyclic",
+    "dihedral",
+    "direct_product",
     "from_presentation",
-    "special_linear",
-    "general_linear",
-    "projective_special_linear",
+    "quaternion",
+    "semidirect_product",
     "smallgroup_200_44",
+    "torus_p4m",
 ]
-
-
-@dataclass(frozen=True)
-class AbelianStructure:
-    """``C_{n1} x ... x C_{nr}``: element index = ``ravel_multi_index(exponents, invariants)``
-    (last factor fastest); generator ``i`` is the unit vector ``e_i``."""
-
-    invariants: tuple[int, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class DirectProductStructure:
-    """``G1 x ... x Gr``: element index = ``ravel_multi_index((i1, ..., ir), orders)``."""
-
-    factors: tuple[FiniteGroup, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class SemidirectStructure:
-    """``N : H``: the element ``n*h`` has index ``h*|N| + n`` and ``action[h, n]`` is the
-    index in ``N`` of ``h n h^-1``."""
-
-    normal: FiniteGroup
-    complement: FiniteGroup
-    action: np.ndarray = field(repr=False)
-
-
-def _ro(a: np.ndarray) -> np.ndarray:
-    a.setflags(write=False)
-    return a
 
 
 # ---------------------------------------------------------------------------------------------
@@ -133,113 +101,9 @@ def from_presentation(
     )
 
 
-def _pres(names: Sequence[str], relators: Sequence[str | tuple[int, ...]]) -> Presentation:
-    """A presentation from relators given as short strings or as words (tuples of letters).
-
-    Relators whose length grows with a user's parameter (``a^n``) are built as words, never
-    printed and parsed again: the parser's limits are for user input, not for the catalogue.
-    """
-    return Presentation(
-        tuple(names), tuple(parse_word(r, names) if isinstance(r, str) else r for r in relators)
-    )
-
-
-def _power(letter: int, n: int) -> tuple[int, ...]:
-    """The word ``x^n`` (``letter`` = s + 1 for generator s)."""
-    return (letter,) * n if n >= 0 else (-letter,) * -n
-
-
-def _check_group(value: Any, what: str = "a group") -> FiniteGroup:
-    if not isinstance(value, FiniteGroup):
-        raise ParameterTypeError(f"{what} must be a FiniteGroup, got {type(value).__name__}")
-    return value
-
-
-def _sequence(value: Any, what: str) -> list[Any]:
-    """``value`` as a list, refusing strings and non-iterables with ParameterTypeError."""
-    if isinstance(value, (str, bytes, Mapping, set, frozenset)) or not hasattr(value, "__iter__"):
-        raise ParameterTypeError(f"{what} must be a sequence, got {type(value).__name__}")
-    return list(value)
-
-
-def _int_array(value: Any, what: str) -> np.ndarray:
-    """``value`` as an int64 array; ParameterTypeError unless its entries are integers."""
-    try:
-        arr = np.asarray(value)
-    except (TypeError, ValueError) as exc:  # ragged nested sequences
-        raise InvalidGroupError(f"{what} is not a regular array of integers ({exc})") from None
-    if arr.size == 0 and arr.dtype.kind == "f":
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind not in "iu":
-        raise ParameterTypeError(f"{what} must have integer entries, got {quote(value)}")
-    return arr.astype(np.int64)
-
-
 # ---------------------------------------------------------------------------------------------
 # abelian groups
 # ---------------------------------------------------------------------------------------------
-def _check_positive(name: str, n: Any, minimum: int = 1) -> int:
-    """``n`` as an int: ParameterTypeError unless an integer, InvalidGroupError if below ``minimum``."""
-    if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-        raise ParameterTypeError(f"{name} must be an integer >= {minimum}, got {quote(n)}")
-    if n < minimum:
-        raise InvalidGroupError(f"{name} must be an integer >= {minimum}, got {quote(n)}")
-    return int(n)
-
-
-def abelian(invariants: Sequence[int], *, names: Sequence[str] | None = None) -> FiniteGroup:
-    """The abelian group ``C_{n1} x ... x C_{nr}``.
-
-    Element ``(e1, ..., er)`` (meaning ``a^e1 b^e2 ...``) has index
-    ``numpy.ravel_multi_index((e1, ..., er), invariants)``.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> G = gt.abelian((10, 10, 2))
-    >>> G.order, G.exponent, len(G.conjugacy_classes())
-    (200, 10, 200)
-    """
-    inv = tuple(_check_positive("an invariant", n) for n in _sequence(invariants, "invariants"))
-    if not inv:  # the empty product: the trivial group
-        inv = (1,)
-    order = 1
-    for n in inv:  # stops early: no huge product of a long list
-        order *= n
-        if order > 10**7:
-            break
-    if order > 10**7:
-        raise InvalidGroupError(f"abelian group of order {order} exceeds the limit 10^7")
-    names = tuple(names) if names is not None else _default_names(len(inv))
-    coords = np.indices(inv).reshape(len(inv), -1)
-    perms = np.empty((len(inv), order), np.int64)
-    for i, n in enumerate(inv):
-        shifted = coords.copy()
-        shifted[i] = (shifted[i] + 1) % n
-        perms[i] = np.ravel_multi_index(tuple(shifted), inv)
-    rels: list[str | tuple[int, ...]] = [_power(i + 1, n) for i, n in enumerate(inv)]
-    rels += [(-i - 1, -j - 1, i + 1, j + 1) for i, j in itertools.combinations(range(len(inv)), 2)]
-    label = " x ".join(f"C{n}" for n in inv)
-    return FiniteGroup(
-        perms,
-        names,
-        presentation=_pres(names, rels),
-        structure=AbelianStructure(inv),
-        name=label,
-        _checked=True,
-    )
-
-
-def cyclic(n: int) -> FiniteGroup:
-    """The cyclic group ``C_n = <a | a^n>``; element ``i`` is ``a^i``.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> gt.cyclic(6).element("a^-1")
-    5
-    """
-    return abelian((_check_positive("n", n),))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -269,7 +133,7 @@ def direct_product(*groups: FiniteGroup) -> FiniteGroup:
     >>> G.order, G.generator_names
     (12, ('a1', 'a2', 'b2'))
     """
-    groups = tuple(_check_group(G, "each factor") for G in groups)
+    groups = tuple(check_group(G, "each factor") for G in groups)
     if not groups:
         return cyclic(1)
     if len(groups) == 1:
@@ -371,7 +235,7 @@ def semidirect_product(
     >>> G.order, len(G.conjugacy_classes())
     (20, 5)
     """
-    N, H = _check_group(N, "N"), _check_group(H, "H")
+    N, H = check_group(N, "N"), check_group(H, "H")
     kN, kH = len(N.generator_names), len(H.generator_names)
     n_N, n_H = N.order, H.order
     if n_N * n_H > 10**7:
@@ -395,12 +259,12 @@ def semidirect_product(
             key = H.generator_names[t]
             if key not in action:
                 raise InvalidGroupError(f"no action given for generator {quote(key)} of H")
-            row = [to_index(v) for v in _sequence(action[key], "an action row")]
+            row = [to_index(v) for v in as_sequence(action[key], "an action row")]
         else:
-            rows = _sequence(action, "action")
+            rows = as_sequence(action, "action")
             if len(rows) != kH:
                 raise InvalidGroupError(f"action needs {kH} rows (one per generator of H)")
-            row = [to_index(v) for v in _sequence(rows[t], "an action row")]
+            row = [to_index(v) for v in as_sequence(rows[t], "an action row")]
         if len(row) != kN:
             raise InvalidGroupError(f"each action row needs {kN} images (one per generator of N)")
         images.append(row)
@@ -457,7 +321,7 @@ def semidirect_product(
             w = parse_word(N.word(images[t][s]), N.generator_names)
             tt = kN + t + 1
             rels.append((tt, s + 1, -tt) + tuple(-c for c in reversed(w)))
-    from ..presentations._parse import free_reduce
+    from ..presentations import free_reduce
 
     rels = [free_reduce(r) for r in rels]
     label = name or f"{_paren(N.name)} : {_paren(H.name)}"
@@ -465,7 +329,7 @@ def semidirect_product(
         np.stack(rows),
         names,
         presentation=Presentation(names, tuple(r for r in rels if r)),
-        structure=SemidirectStructure(N, H, _ro(act)),
+        structure=SemidirectStructure(N, H, readonly(act)),
         name=label,
         _checked=True,
     )
@@ -484,8 +348,8 @@ def affine_group(modulus: int, matrices: Sequence[Any], *, name: str | None = No
     >>> G.order
     36
     """
-    m = _check_positive("modulus", modulus, 2)
-    mats = [_int_array(M, "a matrix") % m for M in _sequence(matrices, "matrices")]
+    m = check_positive("modulus", modulus, 2)
+    mats = [int_entries(M, "a matrix") % m for M in as_sequence(matrices, "matrices")]
     if not mats:
         raise InvalidGroupError("affine_group needs at least one matrix")
     return _affine(m, mats, from_matrices(mats, modulus=m), name)
@@ -523,7 +387,7 @@ def torus_p4m(n: int) -> FiniteGroup:
     >>> G.order, len(G.conjugacy_classes())
     (128, 20)
     """
-    n = _check_positive("n", n, 1)
+    n = check_positive("n", n, 1)
     mats = [np.array([[0, -1], [1, 0]]), np.array([[1, 0], [0, -1]])]
     D4 = from_matrices(mats, names=("r", "s"), name="D8")  # over Z: order 8
     return _affine(n, mats, D4, f"(C{n} x C{n}) : D4")
@@ -562,11 +426,11 @@ def dihedral(n: int | None = None, *, order: int | None = None) -> FiniteGroup:
     if (n is None) == (order is None):
         raise InvalidGroupError("give exactly one of n (vertices) or order (= 2n)")
     if order is not None:
-        order = _check_positive("order", order, 2)
+        order = check_positive("order", order, 2)
         if order % 2:
             raise InvalidGroupError(f"a dihedral group has even order, got {order}")
         n = order // 2
-    n = _check_positive("n", n, 1)
+    n = check_positive("n", n, 1)
     Cn = abelian((n,), names=("r",))
     C2 = abelian((2,), names=("s",))
     G = semidirect_product(Cn, C2, [[(n - 1) % n]], name=f"D{2 * n}")
@@ -579,7 +443,7 @@ def dicyclic(n: int) -> FiniteGroup:
     ``dicyclic(2)`` is the quaternion group Q8; for ``n`` a power of 2 it is generalized
     quaternion. Element ``a^i x^j`` (0 <= i < 2n, j in {0, 1}) has index ``j*2n + i``.
     """
-    n = _check_positive("n", n, 1)
+    n = check_positive("n", n, 1)
     if 4 * n > 10**7:
         raise InvalidGroupError(f"dicyclic group of order {4 * n} exceeds the limit 10^7")
     m = 2 * n
@@ -589,13 +453,13 @@ def dicyclic(n: int) -> FiniteGroup:
     ra = j * m + (a + np.where(j == 0, 1, -1)) % m
     # right multiply by x: a^i x^0 x = a^i x ; a^i x x = a^(i+n)
     rx = np.where(j == 0, m + a, (a + n) % m)
-    pres = _pres(("a", "x"), [_power(1, m), (2, 2) + _power(1, -n), "x^-1*a*x*a"])
+    pres = presentation_from(("a", "x"), [word_power(1, m), (2, 2) + word_power(1, -n), "x^-1*a*x*a"])
     return FiniteGroup(np.stack([ra, rx]), ("a", "x"), presentation=pres, name=f"Dic{n}")
 
 
 def quaternion(order: int = 8) -> FiniteGroup:
     """The (generalized) quaternion group of order ``2^k >= 8`` (``dicyclic(order // 4)``)."""
-    order = _check_positive("order", order, 8)
+    order = check_positive("order", order, 8)
     if order & (order - 1):
         raise InvalidGroupError(f"a generalized quaternion group has order 2^k >= 8, got {order}")
     G = dicyclic(order // 4)
@@ -603,217 +467,3 @@ def quaternion(order: int = 8) -> FiniteGroup:
                        name=f"Q{order}", _checked=True)
 
 
-# ---------------------------------------------------------------------------------------------
-# groups from concrete elements
-# ---------------------------------------------------------------------------------------------
-def _closure(
-    gens: Sequence[np.ndarray], mul: Callable[[np.ndarray, np.ndarray], np.ndarray],
-    identity: np.ndarray, max_order: int, what: str,
-) -> np.ndarray:
-    """Right-regular permutations of the group generated by ``gens`` (BFS over elements)."""
-    key = lambda a: a.tobytes()  # noqa: E731
-    elems = [identity]
-    index = {key(identity): 0}
-    rows: list[list[int]] = [[] for _ in gens]
-    head = 0
-    while head < len(elems):
-        x = elems[head]
-        for s, g in enumerate(gens):
-            y = mul(x, g)
-            ky = key(y)
-            j = index.get(ky)
-            if j is None:
-                j = len(elems)
-                if j >= max_order:
-                    raise EnumerationLimitError(
-                        f"the {what} generate a group of order > max_order={max_order}"
-                    )
-                index[ky] = j
-                elems.append(y)
-            rows[s].append(j)
-        head += 1
-    return np.array(rows, dtype=np.int64).reshape(len(gens), len(elems))
-
-
-def from_permutations(
-    perms: Sequence[Sequence[int]],
-    *,
-    names: Sequence[str] | None = None,
-    max_order: int = 1_000_000,
-    name: str | None = None,
-) -> FiniteGroup:
-    """The group generated by permutations of ``0..m-1`` (image lists; ``p[i]`` = image of i).
-
-    Products act on the right, as in GAP: ``p*q`` first applies ``p`` then ``q``.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> gt.from_permutations([[1, 2, 0], [1, 0, 2]]).order
-    6
-    """
-    max_order = check_limit("max_order", max_order)
-    arrs = [_int_array(p, "a permutation") for p in _sequence(perms, "perms")]
-    if not arrs:
-        return cyclic(1)
-    m = arrs[0].size
-    for p in arrs:
-        if p.shape != (m,) or not np.array_equal(np.sort(p), np.arange(m)):
-            raise InvalidGroupError("each generator must be a permutation of 0..m-1 (image list)")
-    table = _closure(arrs, lambda x, g: g[x], np.arange(m), max_order, "permutations")
-    return FiniteGroup(table, names, name=name, _checked=False)
-
-
-def from_matrices(
-    matrices: Sequence[Any],
-    *,
-    modulus: int | None = None,
-    names: Sequence[str] | None = None,
-    max_order: int = 1_000_000,
-    name: str | None = None,
-) -> FiniteGroup:
-    """The group generated by invertible integer matrices (over Z, or mod ``modulus``).
-
-    Over Z the group may be infinite; the enumeration then stops at ``max_order`` with
-    :class:`EnumerationLimitError`.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> gt.from_matrices([[[0, -1], [1, 0]]]).order
-    4
-    """
-    max_order = check_limit("max_order", max_order)
-    if modulus is not None:
-        modulus = _check_positive("modulus", modulus, 2)
-    mats = [_int_array(M, "a matrix") for M in _sequence(matrices, "matrices")]
-    if not mats:
-        return cyclic(1)
-    d = mats[0].shape[0] if mats[0].ndim == 2 else 0
-    for M in mats:
-        if M.shape != (d, d) or d == 0:
-            raise InvalidGroupError("generators must be square matrices of one size")
-        det = round(np.linalg.det(M.astype(float)))
-        if modulus is None and abs(det) != 1:
-            raise InvalidGroupError(f"matrix with determinant {det} is not invertible over Z")
-        if modulus is not None and math.gcd(det % modulus, modulus) != 1:
-            raise InvalidGroupError(f"matrix with determinant {det} is not invertible mod {modulus}")
-    if modulus is not None:
-        mats = [M % modulus for M in mats]
-        mul = lambda x, g: (x @ g) % modulus  # noqa: E731
-    else:
-        def mul(x: np.ndarray, g: np.ndarray) -> np.ndarray:
-            y = x @ g
-            if np.abs(y).max() > 2**40:
-                raise EnumerationLimitError("matrix entries grow without bound: the group is infinite")
-            return y
-    table = _closure(mats, mul, np.eye(d, dtype=np.int64), max_order, "matrices")
-    return FiniteGroup(table, names, name=name, _checked=True)
-
-
-def symmetric(n: int) -> FiniteGroup:
-    """The symmetric group ``S_n`` on ``n`` points, generated (as in GAP) by the n-cycle
-    ``a = (1,2,...,n)`` and the transposition ``b = (1,2)``.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> gt.symmetric(5).order
-    120
-    """
-    n = _check_positive("n", n, 1)
-    if n > 9:
-        raise InvalidGroupError("symmetric(n) is limited to n <= 9 (order <= 362880)")
-    if n == 1:
-        return FiniteGroup(np.zeros((0, 1), np.int64), (), name="S1", _checked=True)
-    if n == 2:
-        return FiniteGroup([[1, 0]], ("a",), name="S2")
-    cyc = np.roll(np.arange(n), -1)
-    tr = np.arange(n)
-    tr[[0, 1]] = [1, 0]
-    G = from_permutations([cyc, tr], names=("a", "b"))
-    # Moore's presentation: a^n, b^2, (a*b)^(n-1), (b*a^-j*b*a^j)^2 for 2 <= j <= n/2
-    rels = [f"a^{n}", "b^2", f"(a*b)^{n - 1}"] + [
-        f"(b*a^-{j}*b*a^{j})^2" for j in range(2, n // 2 + 1)
-    ]
-    return FiniteGroup(G.right_perms, ("a", "b"), presentation=_pres(("a", "b"), rels),
-                       name=f"S{n}", _checked=True)
-
-
-def alternating(n: int) -> FiniteGroup:
-    """The alternating group ``A_n``, generated (as in GAP) by ``(1,2,3)`` and the cycle
-    ``(1,...,n)`` (n odd) or ``(2,...,n)`` (n even)."""
-    n = _check_positive("n", n, 1)
-    if n > 10:
-        raise InvalidGroupError("alternating(n) is limited to n <= 10")
-    if n < 3:
-        return FiniteGroup(np.zeros((0, 1), np.int64), (), name=f"A{n}", _checked=True)
-    if n == 3:
-        return FiniteGroup([[1, 2, 0]], ("a",), name="A3")
-    c3 = np.arange(n)
-    c3[[0, 1, 2]] = [1, 2, 0]
-    big = np.arange(n)
-    if n % 2:
-        big = np.roll(big, -1)
-    else:
-        big[1:] = np.roll(np.arange(1, n), -1)
-    return from_permutations([c3, big], names=("a", "b"), name=f"A{n}")
-
-
-def general_linear(d: int, p: int) -> FiniteGroup:
-    """``GL(d, p)`` for a prime ``p`` (generated by elementary and diagonal matrices)."""
-    return _linear(d, p, special=False)
-
-
-def special_linear(d: int, p: int) -> FiniteGroup:
-    """``SL(d, p)`` for a prime ``p`` (generated by elementary transvections)."""
-    return _linear(d, p, special=True)
-
-
-def _linear(d: int, p: int, special: bool) -> FiniteGroup:
-    d = _check_positive("d", d, 1)
-    p = _check_positive("p", p, 2)
-    if not is_prime(p):
-        raise InvalidGroupError(f"the field size must be prime, got {p}")
-    gens = []
-    for i in range(d):
-        for j in range(d):
-            if i != j:
-                E = np.eye(d, dtype=np.int64)
-                E[i, j] = 1
-                gens.append(E)
-    if not special:
-        prim = next(g for g in range(1, p) if len({pow(g, k, p) for k in range(1, p)}) == p - 1)
-        D = np.eye(d, dtype=np.int64)
-        D[0, 0] = prim
-        gens.append(D)
-    if d == 1 and special:
-        return cyclic(1)
-    label = f"{'SL' if special else 'GL'}({d},{p})"
-    return from_matrices(gens, modulus=p, name=label)
-
-
-def projective_special_linear(d: int, p: int) -> FiniteGroup:
-    """``PSL(d, p)`` as permutations of the points of the projective space over ``F_p``."""
-    d = _check_positive("d", d, 2)
-    p = _check_positive("p", p, 2)
-    if not is_prime(p):
-        raise InvalidGroupError(f"the field size must be prime, got {p}")
-    # points: normalized nonzero vectors (first nonzero coordinate 1)
-    pts = [v for v in itertools.product(range(p), repeat=d) if any(v)]
-    pts = [v for v in pts if v[next(i for i, c in enumerate(v) if c)] == 1]
-    index = {v: i for i, v in enumerate(pts)}
-
-    def normalize(v: np.ndarray) -> tuple[int, ...]:
-        k = next(i for i, c in enumerate(v) if c)
-        inv = pow(int(v[k]), -1, p)
-        return tuple(int(c) * inv % p for c in v)
-
-    gens = []
-    for i in range(d):
-        for j in range(d):
-            if i != j:
-                E = np.eye(d, dtype=np.int64)
-                E[i, j] = 1
-                gens.append([index[normalize(np.array(v) @ E % p)] for v in pts])
-    return from_permutations(gens, name=f"PSL({d},{p})")

@@ -32,7 +32,23 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-from . import _catalogue as cat
+from ._abelian import abelian, cyclic
+from ._catalogue import (
+    dicyclic,
+    dihedral,
+    direct_product,
+    from_presentation,
+    quaternion,
+    smallgroup_200_44,
+    torus_p4m,
+)
+from ._concrete import (
+    alternating,
+    general_linear,
+    projective_special_linear,
+    special_linear,
+    symmetric,
+)
 from .._errors import (
     EnumerationLimitError,
     GroupToolsError,
@@ -61,24 +77,24 @@ _ORDER_CAP = 10**40
 
 def _smallgroup(n: int, i: int) -> FiniteGroup:
     if (n, i) == (200, 44):
-        return cat.smallgroup_200_44()
+        return smallgroup_200_44()
     raise SpecError(
         "not available: grouptools has no small-groups library; known ids: (200,44)"
     )
 
 
 def _gap_dihedral(m: int) -> FiniteGroup:
-    return cat.dihedral(order=m)
+    return dihedral(order=m)
 
 
 def _dihedral(*args: int, order: int | None = None) -> FiniteGroup:
     if order is not None:
         if args:
             raise SpecError("dihedral takes either n (vertices) or order=m, not both")
-        return cat.dihedral(order=order)
+        return dihedral(order=order)
     if len(args) != 1:
         raise SpecError("dihedral takes one argument: n (the n-gon, order 2n) or order=m")
-    return cat.dihedral(args[0])
+    return dihedral(args[0])
 
 
 # -- orders by formula (None: unknown, e.g. invalid arguments; the constructor then says why) -------
@@ -149,26 +165,26 @@ def _order_of(name: str, args: list[int], kwargs: dict[str, int]) -> Optional[in
 
 
 _NAMED: dict[str, Callable[..., FiniteGroup]] = {
-    "cyclic": cat.cyclic,
-    "CyclicGroup": cat.cyclic,
-    "abelian": lambda *a: cat.abelian(a),
-    "AbelianGroup": lambda *a: cat.abelian(a),
+    "cyclic": cyclic,
+    "CyclicGroup": cyclic,
+    "abelian": lambda *a: abelian(a),
+    "AbelianGroup": lambda *a: abelian(a),
     "dihedral": _dihedral,
     "DihedralGroup": _gap_dihedral,
-    "dicyclic": cat.dicyclic,
-    "quaternion": cat.quaternion,
-    "QuaternionGroup": cat.quaternion,
-    "symmetric": cat.symmetric,
-    "SymmetricGroup": cat.symmetric,
-    "alternating": cat.alternating,
-    "AlternatingGroup": cat.alternating,
-    "SL": cat.special_linear,
-    "GL": cat.general_linear,
-    "PSL": cat.projective_special_linear,
-    "special_linear": cat.special_linear,
-    "general_linear": cat.general_linear,
-    "projective_special_linear": cat.projective_special_linear,
-    "torus_p4m": cat.torus_p4m,
+    "dicyclic": dicyclic,
+    "quaternion": quaternion,
+    "QuaternionGroup": quaternion,
+    "symmetric": symmetric,
+    "SymmetricGroup": symmetric,
+    "alternating": alternating,
+    "AlternatingGroup": alternating,
+    "SL": special_linear,
+    "GL": general_linear,
+    "PSL": projective_special_linear,
+    "special_linear": special_linear,
+    "general_linear": general_linear,
+    "projective_special_linear": projective_special_linear,
+    "torus_p4m": torus_p4m,
     "SmallGroup": _smallgroup,
 }
 
@@ -395,7 +411,7 @@ class _Builder:
         if len(factors) == 1:
             return factors[0]
         try:
-            return cat.direct_product(*factors)
+            return direct_product(*factors)
         except GroupToolsError as exc:
             raise _restate(exc, node.text) from None
 
@@ -515,5 +531,5 @@ def group(spec: str | FiniteGroup, **limits: Any) -> FiniteGroup:
     if not isinstance(spec, str):
         raise ParameterTypeError(f"a group specification must be a string, got {type(spec).__name__}")
     if spec.lstrip().startswith("<"):
-        return cat.from_presentation(spec, **dict(zip(DEFAULT_LIMITS, values)))
+        return from_presentation(spec, **dict(zip(DEFAULT_LIMITS, values)))
     return _Builder(*values).build(_parse(spec))

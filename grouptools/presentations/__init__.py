@@ -16,18 +16,10 @@ Examples
 from __future__ import annotations
 
 from ._coset import MAX_TABLE_ENTRIES, abelian_invariants, enumerate_cosets
-from ._parse import (
-    MAX_DEPTH,
-    MAX_EXPONENT,
-    MAX_LENGTH,
-    Presentation,
-    format_word,
-    free_reduce,
-    parse_presentation,
-    parse_word,
-)
+from ._parse import MAX_DEPTH, MAX_EXPONENT, MAX_LENGTH, parse_presentation, parse_word
+from ._words import Presentation, format_word, free_reduce
 
-__all__ = sorted([
+__all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
     "MAX_LENGTH",
@@ -39,4 +31,4 @@ __all__ = sorted([
     "free_reduce",
     "parse_presentation",
     "parse_word",
-])
+]

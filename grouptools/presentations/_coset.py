@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import time
-import types
 from collections.abc import Sequence
 
 import numpy as np
@@ -27,7 +26,8 @@ from grouptools._errors import (
     check_limit,
     quote,
 )
-from grouptools.presentations._parse import Presentation, _primitive_root, free_reduce, parse_word
+from ._parse import parse_word
+from ._words import Presentation, free_reduce, word_root
 
 __all__ = ["MAX_TABLE_ENTRIES", "abelian_invariants", "enumerate_cosets"]
 
@@ -160,7 +160,7 @@ def abelian_invariants(pres: Presentation) -> tuple[int, ...]:
 
     Examples
     --------
-    >>> from grouptools.presentations._parse import parse_presentation
+    >>> from grouptools.presentations import parse_presentation
     >>> abelian_invariants(parse_presentation("<a, b | a^4, b^6, [a, b]>"))
     (2, 12)
     >>> abelian_invariants(parse_presentation("<a, b | a^2>"))
@@ -235,7 +235,7 @@ def _power_flags(rels: Sequence[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarra
     rroot = np.zeros(len(rels), dtype=np.int64)
     candidates = []
     for i, r in enumerate(rels):
-        root, e = _primitive_root(r)
+        root, e = word_root(r)
         rroot[i] = len(root)
         if e >= 3:
             candidates.append((-e, i))
@@ -286,7 +286,7 @@ def _verify_table(
         return perm
 
     for r in rels:
-        root, e = _primitive_root(r)
+        root, e = word_root(r)
         if not np.array_equal(_perm_power(word_perm(root), e), expected):
             raise VerificationError("a relator does not act trivially on the cosets")
     for w in subs:
@@ -381,7 +381,7 @@ def enumerate_cosets(
 
     Examples
     --------
-    >>> from grouptools.presentations._parse import parse_presentation
+    >>> from grouptools.presentations import parse_presentation
     >>> t = enumerate_cosets(parse_presentation("<a, b | a^4, b^2, (a*b)^2>"))
     >>> t.shape
     (2, 8)
@@ -396,7 +396,6 @@ def enumerate_cosets(
         max_cosets=max_cosets,
         max_order=max_order,
         time_budget=time_budget,
-        kernels=None,
     )
 
 
@@ -407,10 +406,11 @@ def _enumerate(
     max_cosets: int,
     max_order: int,
     time_budget: float,
-    kernels: types.SimpleNamespace | None,
+    python: bool = False,
     stats: dict | None = None,
 ) -> np.ndarray:
-    """Implementation of :func:`enumerate_cosets`; ``kernels=_k.PY`` runs the pure twins."""
+    """Implementation of :func:`enumerate_cosets`; ``python=True`` runs the kernels
+    uncompiled (their ``.py`` variants)."""
     start_time = time.perf_counter()
     _check_presentation(pres)
     max_cosets = _positive_int("max_cosets", max_cosets)
@@ -449,8 +449,13 @@ def _enumerate(
             f"more than max_cosets={max_cosets}"
         )
 
-    kern = _k.numba_kernels() if kernels is None else kernels
-    work = _WORK_NUMBA if kernels is None else _WORK_PYTHON
+    kernels = (_k.hlt_chunk, _k.lookahead, _k.compact, _k.standardize)
+    if python:
+        hlt_chunk, lookahead, compact, standardize = (k.py for k in kernels)
+    else:
+        _k.warm_up()
+        hlt_chunk, lookahead, compact, standardize = kernels
+    work = _WORK_PYTHON if python else _WORK_NUMBA
     start_time = time.perf_counter()  # compiling the kernels does not count
     rels = _prepare_relators(pres.relators)
     rcols, roff = _columns(rels)
@@ -481,13 +486,13 @@ def _enumerate(
     def run_lookahead() -> None:
         pos = 0
         while pos >= 0:
-            pos = kern.lookahead(table, p, flags, rcols, roff, rbit, state, pos, work)
+            pos = lookahead(table, p, flags, rcols, roff, rbit, state, pos, work)
             check_time()
         counters["lookaheads"] += 1
 
     lookahead_before_growth = True
     while True:
-        status = kern.hlt_chunk(
+        status = hlt_chunk(
             table, p, flags, rcols, roff, rbit, rroot, scols, soff, state, work
         )
         check_time()
@@ -498,14 +503,14 @@ def _enumerate(
         # FULL: a definition found no free row
         dead = int(state[_k.NEXT]) - int(state[_k.LIVE])
         if dead >= cap // 4:
-            kern.compact(table, p, flags, state)
+            compact(table, p, flags, state)
             counters["compactions"] += 1
             continue
         if cap < max_cosets and cap >= _LOOKAHEAD_ROWS and lookahead_before_growth:
             # a large table filled up: a lookahead pass may free enough rows to avoid growing;
             # if it does not, it is not tried again (typical of infinite or very large groups)
             run_lookahead()
-            kern.compact(table, p, flags, state)
+            compact(table, p, flags, state)
             counters["compactions"] += 1
             if cap - int(state[_k.NEXT]) >= cap // 4:
                 continue
@@ -519,7 +524,7 @@ def _enumerate(
             continue
         # the table has its maximal size: look ahead for coincidences, then compact
         run_lookahead()
-        kern.compact(table, p, flags, state)
+        compact(table, p, flags, state)
         counters["compactions"] += 1
         if cap - int(state[_k.NEXT]) < max(1, cap // _MIN_FREE_FRACTION):
             raise limit_error(
@@ -534,7 +539,7 @@ def _enumerate(
         )
     order = np.empty(index, dtype=np.int32)
     out = np.empty((ngens, index), dtype=np.int32)
-    reached = kern.standardize(table, p, state, order, out)
+    reached = standardize(table, p, state, order, out)
     del table, p
     if reached != index:
         raise VerificationError(

@@ -26,7 +26,7 @@ from ._export import (
 )
 from ._irreps import Irrep, irreps
 
-__all__ = sorted([
+__all__ = [
     "CharacterTable",
     "Irrep",
     "character_table",
@@ -37,4 +37,4 @@ __all__ = sorted([
     "irreps_from_json",
     "irreps_to_gap",
     "irreps_to_json",
-])
+]

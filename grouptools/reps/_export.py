@@ -27,9 +27,10 @@ from ..arith._cycmatrix import CycMatrix
 from ..arith._cyclotomic import Cyclotomic
 from .._errors import CyclotomicError, InvalidGroupError, VerificationError, check_type, quote
 from ..groups._group import FiniteGroup
-from ._induce import MonomialRep, monomial_homomorphism_ok, verify_monomial
+from ._induce import MonomialRep, verify_monomial
 from ._irreps import Irrep, irreps
 from ._project import CyclotomicRep
+from ._serialize import irrep_dict, irrep_gap
 from ._subgroups import tree_levels
 
 __all__ = ["irreps_to_json", "irreps_from_json", "irreps_to_gap", "format_irreps",
@@ -40,32 +41,13 @@ __all__ = ["irreps_to_json", "irreps_from_json", "irreps_to_gap", "format_irreps
 MAX_EXACT_EDGE_WORK = 200_000
 
 
-def _complex_rows(A: np.ndarray) -> list:
-    return [[[float(z.real), float(z.imag)] for z in row] for row in np.asarray(A)]
-
-
 def irrep_to_json(rho: Irrep) -> dict:
     """One irrep as a JSON-ready dict (see the module docstring).
 
     Raises :class:`~grouptools.ParameterTypeError` unless ``rho`` is an :class:`Irrep`.
     """
     check_type("rho", rho, Irrep, "an Irrep")
-    names = rho.group.generator_names
-    out: dict[str, Any] = {
-        "index": rho.index,
-        "dim": rho.dim,
-        "frobenius_schur": rho.frobenius_schur,
-        "monomial": rho.is_monomial,
-        "exact_unitary": rho.exact_unitary,
-        "field": rho.field,
-        "source": rho.source,
-        "character": [v.to_gap() for v in rho.character],
-        "images": {s: _complex_rows(U) for s, U in zip(names, rho.unitary_generator_images)},
-        "exact": {s: X.to_gap() for s, X in zip(names, rho.generator_images)},
-    }
-    if not rho.exact_unitary:
-        out["change_of_basis"] = _complex_rows(rho.change_of_basis)
-    return out
+    return irrep_dict(rho)
 
 
 def irreps_to_json(G: FiniteGroup) -> dict:
@@ -260,9 +242,9 @@ def _verify_cyclotomic(G: FiniteGroup, table: Any, i: int, X: list[CycMatrix], M
                 if not mats[x] @ X[s] == mats[int(G.right_perms[s, x])]:
                     raise VerificationError("the images are not multiplicative on an edge")
     else:
-        from ._irreps import _tree_products
+        from ._irreps import tree_products
 
-        mats_n = _tree_products(G, U)
+        mats_n = tree_products(G, U)
         for s in range(len(X)):
             if np.abs(mats_n @ U[s] - mats_n[G.right_perms[s]]).max() > 1e-9:
                 raise VerificationError("the images are not multiplicative on an edge")
@@ -282,11 +264,7 @@ def irrep_to_gap(rho: Irrep) -> str:
     '[ [ [ E(4) ] ] ]'
     """
     check_type("rho", rho, Irrep, "an Irrep")
-    mats = []
-    for X in rho.generator_images:
-        rows = ["[ " + ", ".join(X.to_gap()[r]) + " ]" for r in range(X.shape[0])]
-        mats.append("[ " + ", ".join(rows) + " ]")
-    return "[ " + ", ".join(mats) + " ]"
+    return irrep_gap(rho)
 
 
 def irreps_to_gap(G: FiniteGroup) -> str:

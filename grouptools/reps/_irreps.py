@@ -68,7 +68,9 @@ from ._induce import (
 )
 from ._project import CharInfo, CyclotomicRep, NotOrthogonalError, build_projection, plan_projection
 from ._real import real_form
+from ._serialize import irrep_dict, irrep_gap
 from ._subgroups import candidate_subgroups, check_order_limit, linear_characters, tree_levels
+from ._tensor import direct_product_irreps
 
 __all__ = ["Irrep", "irreps", "DEFAULT_SEARCH_LIMIT"]
 
@@ -286,7 +288,7 @@ class Irrep:
             out = np.zeros((n, d, d), complex)
             out[np.arange(n)[:, None], P, np.arange(d)[None, :]] = _roots(E[0], mo.m)
         else:
-            out = _tree_products(G, self.unitary_generator_images)
+            out = tree_products(G, self.unitary_generator_images)
             _check_numeric(G, out, self.unitary_generator_images, self.label)
         out.setflags(write=False)
         return out
@@ -313,16 +315,12 @@ class Irrep:
 
     # -- export -----------------------------------------------------------------------------
     def to_json(self) -> dict:
-        """JSON-ready dict (see :func:`grouptools.reps._export.irreps_to_json`)."""
-        from ._export import irrep_to_json
-
-        return irrep_to_json(self)
+        """JSON-ready dict (the format of :func:`grouptools.irreps_to_json`)."""
+        return irrep_dict(self)
 
     def to_gap(self) -> str:
         """The exact generator images as a GAP list of matrices."""
-        from ._export import irrep_to_gap
-
-        return irrep_to_gap(self)
+        return irrep_gap(self)
 
 
 def _roots(e: np.ndarray, m: int) -> np.ndarray:
@@ -335,7 +333,7 @@ def _roots(e: np.ndarray, m: int) -> np.ndarray:
     return out
 
 
-def _tree_products(G: FiniteGroup, gens: np.ndarray) -> np.ndarray:
+def tree_products(G: FiniteGroup, gens: np.ndarray) -> np.ndarray:
     """All element matrices as products of generator matrices along the BFS tree."""
     _, parent, letter, _ = G.spanning_tree
     k, d, _ = gens.shape
@@ -422,9 +420,7 @@ def _build(G: FiniteGroup, search_limit: int) -> tuple[Irrep, ...]:
         raise VerificationError("character table degrees do not satisfy sum d^2 = |G|")
     reps: dict[int, Any] = {}
     _linear(G, table, degrees, m, reps)
-    from ._tensor import direct_product_irreps
-
-    for i, rep in direct_product_irreps(G, table, search_limit).items():
+    for i, rep in direct_product_irreps(G, table, search_limit, irreps).items():
         if degrees[i] > 1:
             reps[i] = rep
     cands = _Candidates(G, search_limit)

@@ -26,12 +26,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 import scipy.linalg
 
 from ..arith._cycmatrix import CycMatrix
+from ..arith._fields import power_basis_table
 from .._errors import VerificationError
 from ..groups._group import FiniteGroup
 from ._induce import InducedData, monomial_homomorphism_ok, monomial_images
@@ -43,62 +43,10 @@ __all__ = [
     "CharInfo",
     "plan_projection",
     "build_projection",
-    "power_basis_table",
-    "cyclotomic_polynomial",
     "reduce_roots",
     "find_clique",
     "pivoted_cholesky",
 ]
-
-
-@lru_cache(maxsize=256)
-def cyclotomic_polynomial(m: int) -> tuple[int, ...]:
-    """Integer coefficients (low to high) of ``Phi_m``, from ``x^m - 1 = prod_{d | m} Phi_d``.
-
-    Examples
-    --------
-    >>> cyclotomic_polynomial(12)
-    (1, 0, -1, 0, 1)
-    """
-    num = [-1] + [0] * (m - 1) + [1]
-    for d in range(1, m):
-        if m % d == 0:
-            den = list(cyclotomic_polynomial(d))
-            # exact division of num by the monic polynomial den
-            out = [0] * (len(num) - len(den) + 1)
-            rem = num[:]
-            for k in range(len(out) - 1, -1, -1):
-                c = rem[k + len(den) - 1]
-                out[k] = c
-                if c:
-                    for j, x in enumerate(den):
-                        rem[k + j] -= c * x
-            num = out
-    return tuple(num)
-
-
-@lru_cache(maxsize=128)
-def power_basis_table(m: int) -> np.ndarray:
-    """``(m, phi(m))`` int64: row ``k`` holds the coefficients of ``x^k mod Phi_m(x)``.
-
-    Examples
-    --------
-    >>> power_basis_table(3).tolist()
-    [[1, 0], [0, 1], [-1, -1]]
-    """
-    phi = cyclotomic_polynomial(m)
-    d = len(phi) - 1
-    tab = np.zeros((m, d), np.int64)
-    cur = [0] * d
-    cur[0] = 1
-    for k in range(m):
-        tab[k] = cur
-        lead = cur[-1]
-        cur = [0] + cur[:-1]
-        if lead:
-            cur = [c - lead * p for c, p in zip(cur, phi[:d])]
-    tab.setflags(write=False)
-    return tab
 
 
 def reduce_roots(coef: np.ndarray, M: int, den: int = 1) -> CycMatrix:

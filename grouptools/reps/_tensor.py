@@ -11,23 +11,27 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
 from ..arith._cycmatrix import CycMatrix
 from .._errors import VerificationError
-from ..groups._group import FiniteGroup
+from ..groups import DirectProductStructure, FiniteGroup
 from ._induce import MonomialRep, verify_monomial
 from ._project import CyclotomicRep
 
 __all__ = ["direct_product_irreps"]
 
 
-def direct_product_irreps(G: FiniteGroup, table: Any, search_limit: int) -> dict[int, Any]:
-    """``{table row: representation}`` for a group built by ``direct_product`` (else ``{}``)."""
-    from ..groups._catalogue import DirectProductStructure
-    from ._irreps import irreps
+def direct_product_irreps(
+    G: FiniteGroup, table: Any, search_limit: int, irreps: Callable[..., tuple]
+) -> dict[int, Any]:
+    """``{table row: representation}`` for a group built by ``direct_product`` (else ``{}``).
+
+    ``irreps`` computes the irreps of each factor (the caller passes
+    :func:`~grouptools.reps.irreps`, so this module stays below it).
+    """
 
     st = G.structure
     if not isinstance(st, DirectProductStructure):

@@ -22,18 +22,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools.reps._chartable import (
-    CharacterTable,
-    _certify,
-    _class_products,
-    _matmul_mod,
-    _power_maps,
-    _primes_one_mod,
-    _root_of_unity_mod,
-    _unit_generators,
-    character_table,
-    class_names,
-)
+from grouptools.reps._chartable import CharacterTable, character_table, class_names
+from grouptools.reps._dixon import class_products, certify, power_maps
+from grouptools.arith._modular import matmul_mod
+from grouptools.arith._numtheory import primes_one_mod, root_of_unity_mod, unit_group_generators
 from grouptools.arith._cyclotomic import Cyclotomic
 from grouptools._errors import GroupTooLargeError, GroupToolsError, VerificationError
 from strategies import catalogue_groups
@@ -295,8 +287,8 @@ def _pieces(G):
     T = character_table(G)
     reps = np.array([c.representative for c in T.classes], np.int64)
     sizes = np.array(T.class_sizes, np.int64)
-    powers = _power_maps(G, reps, T.exponent)
-    B = _class_products(G, reps)
+    powers = power_maps(G, reps, T.exponent)
+    B = class_products(G, reps)
     groups = [np.array(X) for X in T._groups]
     return T, B, sizes, powers, groups
 
@@ -304,7 +296,7 @@ def _pieces(G):
 def test_certificate_accepts_correct_table():
     for G in (gt.alternating(5), gt.dicyclic(5), gt.torus_p4m(3)):
         T, B, sizes, powers, groups = _pieces(G)
-        fs = _certify(G, B, sizes, powers, T.degrees, tuple(groups), T.exponent)
+        fs = certify(G, B, sizes, powers, T.degrees, tuple(groups), T.exponent)
         assert fs == T.frobenius_schur
 
 
@@ -329,7 +321,7 @@ def test_certificate_rejects(case):
         X[1, [1, 2]] = X[1, [2, 1]]
         X[1, 3] = (X[1, 3] + e // 2) % e
     with pytest.raises(VerificationError):
-        _certify(G, B, sizes, powers, T.degrees, tuple(groups), e)
+        certify(G, B, sizes, powers, T.degrees, tuple(groups), e)
 
 
 # -- helpers ---------------------------------------------------------------------------------
@@ -338,20 +330,20 @@ def test_certificate_rejects(case):
 @settings(max_examples=15, deadline=None)
 @given(st.integers(1, 300), st.integers(1, 40), st.integers(0, 2**32))
 def test_matmul_mod(e, m, seed):
-    p = next(_primes_one_mod(e))
+    p = next(primes_one_mod(e))
     assert (p - 1) % e == 0 and p < 2**31 and sympy.isprime(p)
     rng = np.random.default_rng(seed)
     a = rng.integers(0, p, (m, 7)).astype(np.int64)
     b = rng.integers(0, p, (7, 5)).astype(np.int64)
     expected = (a.astype(object) @ b.astype(object)) % p
-    assert (_matmul_mod(a, b, p) == expected).all()
-    w = _root_of_unity_mod(e, p)
+    assert (matmul_mod(a, b, p) == expected).all()
+    w = root_of_unity_mod(e, p)
     assert pow(w, e, p) == 1 and all(pow(w, e // q, p) != 1 for q in sympy.primefactors(e))
 
 
 @pytest.mark.parametrize("e", [1, 2, 8, 24, 56, 60, 105, 120, 997])
 def test_unit_generators(e):
-    gens = _unit_generators(e)
+    gens = [g for g, _ in unit_group_generators(e)]
     units = {u for u in range(e) if math.gcd(u, e) == 1} if e > 1 else {0}
     span = {1 % e}
     frontier = [1 % e]

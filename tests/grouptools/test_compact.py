@@ -22,7 +22,7 @@ from sympy.physics.quantum.spin import Rotation
 import grouptools as gt
 from grouptools import compact as gc
 from grouptools._errors import GroupTooLargeError, InvalidGroupError
-from grouptools._kernels.wigner import wigner_step, wigner_step_py
+from grouptools._kernels.wigner import wigner_step
 
 FAST = settings(max_examples=15, deadline=None, database=None)
 TWO_PI = 2 * math.pi
@@ -154,7 +154,7 @@ def test_numba_kernel_matches_python_twin():
     cur, prev, cb = rng.standard_normal((5, 5, 3)), rng.standard_normal((3, 3, 3)), rng.uniform(-1, 1, 3)
     n1, n2 = np.zeros((7, 7, 3)), np.zeros((7, 7, 3))
     wigner_step(prev, cur, cb, 2, n1)
-    wigner_step_py(prev, cur, cb, 2, n2)
+    wigner_step.py(prev, cur, cb, 2, n2)
     assert _rel(n1, n2) < 1e-13
 
 

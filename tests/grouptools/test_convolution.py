@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools._kernels import convolution as _kernels, convolution_py as _kernels_py
+from grouptools._kernels import convolution as _kernels
 from grouptools.fourier._convolution import (
     _choose,
     convolve,
@@ -238,13 +238,13 @@ def test_kernels_equal_twins(i, dtype):
     ft = rand(rng, (n, 5), dtype == np.complex128).astype(dtype)
     a, b = np.empty((n, 5), dtype), np.empty((n, 5), dtype)
     _kernels.conv_direct(T, vidx, wval, ft, a)
-    _kernels_py.conv_direct(T, vidx, wval, ft, b)
+    _kernels.conv_direct.py(T, vidx, wval, ft, b)
     assert close(a, b, 1e-12)
     wmat = rand(rng, (vidx.size, 3, 2), dtype == np.complex128).astype(dtype)
     ft3 = rand(rng, (n, 5, 3), dtype == np.complex128).astype(dtype)
     a3, b3 = np.empty((n, 5, 2), dtype), np.empty((n, 5, 2), dtype)
     _kernels.conv_direct_channels(T, vidx, wmat, ft3, a3)
-    _kernels_py.conv_direct_channels(T, vidx, wmat, ft3, b3)
+    _kernels.conv_direct_channels.py(T, vidx, wmat, ft3, b3)
     assert close(a3, b3, 1e-12)
 
 
@@ -254,9 +254,9 @@ def test_direct_route_through_twins_matches():
     G = _group(5)
     rng = np.random.default_rng(0)
     f, w = rand(rng, (3, G.order)), rand(rng, (G.order,), sparsity=0.5)
-    assert close(_direct(G, f, w), _direct(G, f, w, py=True), 1e-12)
+    assert close(_direct(G, f, w), _direct(G, f, w, python=True), 1e-12)
     fc, wc = rand(rng, (3, 2, G.order)), rand(rng, (4, 2, G.order))
-    assert close(_direct(G, fc, wc), _direct(G, fc, wc, py=True), 1e-12)
+    assert close(_direct(G, fc, wc), _direct(G, fc, wc, python=True), 1e-12)
 
 
 # -- translations, regular representation ------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import random
 import time
+import types
 from collections import deque
 
 import numpy as np
@@ -30,16 +31,16 @@ from grouptools._errors import (
     InfiniteGroupError,
     PresentationSyntaxError,
 )
-from grouptools.presentations._parse import Presentation, parse_presentation
+from grouptools.presentations import Presentation, parse_presentation
 
 P = parse_presentation
 BIG = dict(max_cosets=10**6, max_order=10**6, time_budget=60.0)
 
 
-def run(pres, subgroup=(), kernels=None, stats=None, **limits):
+def run(pres, subgroup=(), python=False, stats=None, **limits):
     opts = dict(BIG)
     opts.update(limits)
-    return _enumerate(pres, subgroup, kernels=kernels, stats=stats, **opts)
+    return _enumerate(pres, subgroup, python=python, stats=stats, **opts)
 
 
 # -- independent checks ----------------------------------------------------------------------
@@ -370,8 +371,8 @@ def test_numba_equals_python_twin(text, subgroup, max_cosets):
     pres = P(text)
     s_nb: dict = {}
     s_py: dict = {}
-    t_nb = run(pres, subgroup, kernels=None, stats=s_nb, max_cosets=max_cosets)
-    t_py = run(pres, subgroup, kernels=K.PY, stats=s_py, max_cosets=max_cosets)
+    t_nb = run(pres, subgroup, python=False, stats=s_nb, max_cosets=max_cosets)
+    t_py = run(pres, subgroup, python=True, stats=s_py, max_cosets=max_cosets)
     assert np.array_equal(t_nb, t_py)
     for key in ("defined", "coincidences", "compactions", "lookaheads", "index"):
         assert s_nb[key] == s_py[key], key
@@ -391,14 +392,16 @@ def test_kernels_step_by_step_agree():
     """Drive both kernel sets by hand on the same arrays and compare every intermediate state."""
     from grouptools.presentations._coset import _columns, _power_flags, _prepare_relators
 
-    nb = K.numba_kernels()
+    names = ("hlt_chunk", "lookahead", "compact")
+    nb = types.SimpleNamespace(**{n: getattr(K, n) for n in names})
+    py = types.SimpleNamespace(**{n: getattr(K, n).py for n in names})
     pres = coxeter_sn(4)
     rels = _prepare_relators(pres.relators)
     rcols, roff = _columns(rels)
     rbit, rroot = _power_flags(rels)
     scols, soff = _columns([])
     arrays = {}
-    for name, kern in (("nb", nb), ("py", K.PY)):
+    for name, kern in (("nb", nb), ("py", py)):
         table = np.full((30, 6), -1, dtype=np.int32)
         p = np.zeros(30, dtype=np.int32)
         flags = np.zeros(30, dtype=np.uint8)

@@ -20,8 +20,10 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from grouptools.arith._cycmatrix import CycMatrix, _crt, _field, _imatmul
-from grouptools.arith._cyclotomic import EI, ER, Cyclotomic, E, zumbroich_basis
+from grouptools.arith import EI, ER, CycMatrix, Cyclotomic, E, zumbroich_basis
+from grouptools.arith._fields import field_tables
+from grouptools.arith._modular import crt
+from grouptools.arith._multiword import imatmul
 from grouptools._errors import CyclotomicError
 
 DATA = json.loads((Path(__file__).resolve().parent.parent / "data" /
@@ -446,7 +448,7 @@ def test_inverse_exact(am):
 def test_inverse_larger_and_solve():
     rng = np.random.default_rng(5)
     for m, n in [(60, 8), (24, 10), (7, 6), (1, 12)]:
-        F = _field(m)
+        F = field_tables(m)
         coef = rng.integers(-3, 4, size=(n, n, F.d))
         A = CycMatrix.from_coefficients(coef, m)
         Ai = A.inverse()
@@ -476,7 +478,7 @@ def test_singular_and_shape_errors():
 
 
 def low_rank(rng, m, r, c, k):
-    F = _field(m)
+    F = field_tables(m)
     B = CycMatrix.from_coefficients(rng.integers(-2, 3, size=(r, k, F.d)), m)
     C = CycMatrix.from_coefficients(rng.integers(-2, 3, size=(k, c, F.d)), m)
     return B @ C
@@ -547,7 +549,7 @@ def test_gap_reference_matrices():
 
 
 def test_unlucky_primes_are_detected():
-    F = _field(12)
+    F = field_tables(12)
     p0, p1 = F.prime(0)[0], F.prime(1)[0]
     # rank 2, but rank 1 modulo the first prime used for the rank profile
     A = CycMatrix([[p0, 0], [0, E(3)]], 12)
@@ -586,11 +588,11 @@ def test_imatmul_and_crt_exact():
                       for _ in range(7)], dtype=object)
         want = [[sum(int(a[i, l]) * int(b[l, j]) for l in range(7)) for j in range(3)]
                 for i in range(5)]
-        assert _imatmul(a, b).tolist() == want
-    primes = [_field(1).prime(i)[0] for i in range(6)]
+        assert imatmul(a, b).tolist() == want
+    primes = [field_tables(1).prime(i)[0] for i in range(6)]
     vals = [-(math.prod(primes) // 2) + 1, 0, 5, -5, math.prod(primes) // 2]
     res = np.array([[v % p for v in vals] for p in primes], dtype=np.int64)
-    out, M = _crt(res, primes)
+    out, M = crt(res, primes)
     assert [int(x) for x in out] == vals and M == math.prod(primes)
 
 

@@ -1,4 +1,4 @@
-"""The generic fast Fourier route (``grouptools.fourier._discovered``) for groups without structure.
+"""The discovered fast Fourier route (``grouptools.fourier._discovered``) for groups without structure.
 
 Expected values come from the dense definition ``f_hat(rho) = sum_g f(g) rho(g)`` (an independent
 computation with the irrep matrices), from Plancherel, from round trips, and from group axioms
@@ -14,9 +14,8 @@ from hypothesis import strategies as st
 
 import grouptools as gt
 from grouptools._errors import InvalidGroupError
-from grouptools.fourier import inverse, transform
-from grouptools.fourier import _discovered as _generic
-from grouptools.fourier._fourier import choose_method
+from grouptools.fourier import choose_method, inverse, transform
+from grouptools.fourier import _discovered
 
 P128 = "<a,b,r,s | a^4, b^4, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, s^-1*a*s*a^-1, s^-1*b*s*b>"
 
@@ -52,7 +51,7 @@ def _signals(G, seed: int, batch: tuple[int, ...], complex_: bool) -> np.ndarray
 def test_matches_dense(name, seed, batch, complex_):
     G = GROUPS[name]
     f = _signals(G, seed, batch, complex_)
-    got = transform(G, f, method="generic")
+    got = transform(G, f, method="discovered")
     want = transform(G, f, method="dense")
     assert got.dims == want.dims and got.batch_shape == batch
     assert _rel_err(got, want) < 1e-10
@@ -64,15 +63,15 @@ def test_matches_dense(name, seed, batch, complex_):
 def test_inverse_and_plancherel(name, seed, complex_):
     G = GROUPS[name]
     f = _signals(G, seed, (4,), complex_)
-    u = transform(G, f, norm="unitary", method="generic")
+    u = transform(G, f, norm="unitary", method="discovered")
     # Plancherel: the unitary transform is an isometry
     np.testing.assert_allclose(np.linalg.norm(u.flatten(), axis=-1), np.linalg.norm(f, axis=-1), rtol=1e-10)
-    back = inverse(G, u, norm="unitary", method="generic")
+    back = inverse(G, u, norm="unitary", method="discovered")
     np.testing.assert_allclose(back, f, rtol=0, atol=1e-10 * np.abs(f).max())
     dense_back = inverse(G, u, norm="unitary", method="dense")
     np.testing.assert_allclose(back, dense_back, rtol=0, atol=1e-10 * np.abs(f).max())
     if not complex_:
-        real = inverse(G, u, norm="unitary", method="generic", real=True)
+        real = inverse(G, u, norm="unitary", method="discovered", real=True)
         assert real.dtype == np.float64
         np.testing.assert_allclose(real, f, rtol=0, atol=1e-10 * np.abs(f).max())
 
@@ -81,12 +80,12 @@ def test_inverse_and_plancherel(name, seed, complex_):
 def test_auto_choice(name):
     G = GROUPS[name]
     assert G.structure is None
-    A = _generic.abelian_normal_subgroup(G)
+    A = _discovered.abelian_normal_subgroup(G)
     # SL(2,3): the largest abelian normal subgroup is the centre C2 (Q8's cyclic subgroups of
     # order 4 are permuted by the elements of order 3), below the paying threshold
-    expected = "dense" if name == "SL(2,3)" else "generic"
-    assert (A.order >= _generic.MIN_PAYING_ORDER) == (expected == "generic")
-    assert choose_method(G, "auto") == expected
+    expected = "dense" if name == "SL(2,3)" else "discovered"
+    assert (A.order >= _discovered.MIN_PAYING_ORDER) == (expected == "discovered")
+    assert choose_method(G) == expected
     f = _signals(G, 1, (2,), False)
     assert _rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
 
@@ -98,7 +97,7 @@ KNOWN_ORDERS = {"S4": 4, "dic3": 6, "dic5": 10, "Q16": 8, "D12": 12, "SL(2,3)": 
 @pytest.mark.parametrize("name", NAMES)
 def test_subgroup_is_abelian_and_normal(name):
     G = GROUPS[name]
-    A = _generic.abelian_normal_subgroup(G)
+    A = _discovered.abelian_normal_subgroup(G)
     els = np.asarray(A.elements, dtype=np.int64)
     assert A.order > 1 and G.order % A.order == 0
     # abelian: all products commute (checked on all pairs with the Cayley table)
@@ -116,7 +115,7 @@ def test_subgroup_is_abelian_and_normal(name):
 
 def test_layout_is_a_coset_decomposition():
     for G in GROUPS.values():
-        g = _generic.generic_layout(G)
+        g = _discovered.discovered_layout(G)
         lay = g.layout
         assert g.kernel == 1 and int(np.prod(lay.invariants)) * lay.ncoset == G.order
         assert np.array_equal(np.sort(g.perm), np.arange(G.order))
@@ -130,7 +129,7 @@ def test_layout_is_a_coset_decomposition():
 @given(st.lists(st.integers(2, 12), min_size=1, max_size=3).filter(lambda v: np.prod(v) <= 600))
 def test_abelian_basis(invariants):
     H = gt.abelian(tuple(invariants))
-    found = _generic.abelian_basis(H)
+    found = _discovered.abelian_basis(H)
     assert found is not None
     basis, orders = found
     assert int(np.prod(orders)) == H.order
@@ -147,49 +146,50 @@ def test_abelian_basis(invariants):
 
 def test_padded_grid_fallback(monkeypatch):
     """Without a basis, the generators of A give a surjective grid; sums are divided by |K|."""
-    original = _generic._reduced_generators
+    original = _discovered._reduced_generators
 
     def redundant(G, elements, limit=64):
         gens = original(G, elements, limit)
         sq = int(G.multiply(gens[0], gens[0])) if gens else 0
         return gens + (sq,) if sq != 0 else gens
 
-    monkeypatch.setattr(_generic, "abelian_basis", lambda H: None)
-    monkeypatch.setattr(_generic, "_reduced_generators", redundant)
+    monkeypatch.setattr(_discovered, "abelian_basis", lambda H: None)
+    monkeypatch.setattr(_discovered, "_reduced_generators", redundant)
     G = gt.dicyclic(3)  # a fresh group: nothing cached
-    g = _generic.generic_layout(G)
+    g = _discovered.discovered_layout(G)
     assert g.kernel > 1 and g.inv_perm is None and g.perm.size == g.kernel * G.order
     for complex_ in (False, True):
         f = _signals(G, 7, (3,), complex_)
-        got = transform(G, f, method="generic")
+        got = transform(G, f, method="discovered")
         want = transform(G, f, method="dense")
         assert _rel_err(got, want) < 1e-10
-        np.testing.assert_allclose(inverse(G, got, method="generic"), f, atol=1e-10)
-        np.testing.assert_allclose(inverse(G, got, method="generic", real=True), f.real, atol=1e-10)
+        np.testing.assert_allclose(inverse(G, got, method="discovered"), f, atol=1e-10)
+        np.testing.assert_allclose(inverse(G, got, method="discovered", real=True), f.real, atol=1e-10)
 
 
 def test_kernels_twins_agree():
     G = GROUPS["p128"]
     f = _signals(G, 3, (2,), False)
-    a = _generic.transform_generic(G, f)
-    b = _generic.transform_generic(G, f, py_kernels=True)
+    P = _discovered.plan(G)
+    a = _discovered.execute(P, f, inverse=False)
+    b = _discovered.execute(P, f, inverse=False, python=True)
     assert _rel_err(a, b) < 1e-12
-    x = _generic.inverse_generic(G, a, False)
-    y = _generic.inverse_generic(G, a, False, py_kernels=True)
+    x = _discovered.execute(P, a, inverse=True)
+    y = _discovered.execute(P, a, inverse=True, python=True)
     np.testing.assert_allclose(x, y, atol=1e-12)
 
 
 def test_not_applicable():
     A5 = gt.alternating(5)
-    assert not _generic.applies(A5)
-    assert choose_method(A5, "auto") == "dense"
+    assert not _discovered.applies(A5)
+    assert choose_method(A5) == "dense"
     with pytest.raises(InvalidGroupError):
-        transform(A5, np.zeros(60), method="generic")
+        transform(A5, np.zeros(60), method="discovered")
 
 
 def test_structured_groups_keep_their_route():
-    assert choose_method(gt.dihedral(5), "auto") == "clifford"
-    assert choose_method(gt.cyclic(6), "auto") == "abelian"
-    G = gt.dihedral(6)  # forcing generic on a structured group still agrees with dense
+    assert choose_method(gt.dihedral(5)) == "clifford"
+    assert choose_method(gt.cyclic(6)) == "abelian"
+    G = gt.dihedral(6)  # forcing discovered on a structured group still agrees with dense
     f = _signals(G, 5, (2,), True)
-    assert _rel_err(transform(G, f, method="generic"), transform(G, f, method="dense")) < 1e-10
+    assert _rel_err(transform(G, f, method="discovered"), transform(G, f, method="dense")) < 1e-10

@@ -35,7 +35,9 @@ from grouptools.reps._induce import (
 )
 from grouptools.reps._irreps import Irrep, irreps
 from grouptools.reps._export import format_irreps, irreps_from_json, irreps_to_gap, irreps_to_json
-from grouptools.reps._project import cyclotomic_polynomial, find_clique, power_basis_table
+from grouptools.arith._fields import power_basis_table
+from grouptools.arith._numtheory import cyclotomic_polynomial
+from grouptools.reps._project import find_clique
 from grouptools.reps._real import real_intertwiner
 from grouptools.reps._subgroups import (
     candidate_subgroups,

@@ -20,7 +20,7 @@ from scipy.optimize import brentq, linprog, minimize
 from training import NotSeparatedError, ParameterError, ParameterTypeError, ShapeError
 from training.bias import (
     fourier_operator,
-    kkt_residual,
+    predictor_kkt_residual,
     max_margin,
     objective,
     objective_gradient,
@@ -333,7 +333,7 @@ CASES = [("lp", {}, 10), ("dft", {}, 8), ("schatten", {"group": D8}, 8)]
 def test_convex_optimum_is_certified_and_random_point_is_not(kind: str, kw: dict, D: int) -> None:
     X, y = separable(11, 4, D)
     r = max_margin(X, y, kind, depth=2, **kw)
-    k = kkt_residual(r.beta, X, y, kind, depth=2, **kw)
+    k = predictor_kkt_residual(r.beta, X, y, kind, depth=2, **kw)
     assert k.residual < 1e-6 and r.kkt_residual < 1e-6
     assert k.normal_norm is not None and k.normal_norm <= 1 + 1e-6
     assert np.all(k.multipliers >= 0) and set(np.flatnonzero(k.multipliers)) <= set(k.active)
@@ -343,14 +343,14 @@ def test_convex_optimum_is_certified_and_random_point_is_not(kind: str, kw: dict
         b = svm + 0.5 * np.linalg.norm(svm) * rng.standard_normal(D) / np.sqrt(D)
         if np.min(y * (X @ b)) <= 0:
             continue
-        assert kkt_residual(b, X, y, kind, depth=2, **kw).residual > 0.05
-        assert kkt_residual(b, X, y, kind, depth=3, **kw).residual > 0.05
+        assert predictor_kkt_residual(b, X, y, kind, depth=2, **kw).residual > 0.05
+        assert predictor_kkt_residual(b, X, y, kind, depth=3, **kw).residual > 0.05
 
 
 def test_svm_certificate_and_multipliers() -> None:
     X, y = separable(2, 5, 4)
     r = max_margin(X, y, "l2")
-    k = kkt_residual(r.beta, X, y, "l2", depth=1)
+    k = predictor_kkt_residual(r.beta, X, y, "l2", depth=1)
     assert k.residual < 1e-10
     np.testing.assert_allclose(2 * r.beta, (k.multipliers * y) @ X, atol=1e-9)  # grad ||b||^2 = sum lam y x
 
@@ -378,8 +378,8 @@ def test_residual_is_invariant_under_rescaling(scale: float, kind: str, depth: i
     X, y = separable(11, 4, 8)
     kw = {"group": D8} if kind == "schatten" else {}
     b = max_margin(X, y, "l2").beta + 0.1 * np.arange(8) / 8
-    k1 = kkt_residual(b, X, y, kind, depth=depth, **kw)
-    k2 = kkt_residual(scale * b, X, y, kind, depth=depth, **kw)
+    k1 = predictor_kkt_residual(b, X, y, kind, depth=depth, **kw)
+    k2 = predictor_kkt_residual(scale * b, X, y, kind, depth=depth, **kw)
     assert k2.residual == pytest.approx(k1.residual, rel=1e-7, abs=1e-12)
     assert k2.scale == pytest.approx(scale * k1.scale)
 
@@ -390,7 +390,7 @@ def test_stationary_point_moved_along_its_manifold_is_not_stationary() -> None:
     supp = np.flatnonzero(np.abs(r.beta) > 1e-9)
     b = r.beta.copy()
     b[supp] *= 1 + 0.2 * np.random.default_rng(0).standard_normal(supp.size)
-    assert kkt_residual(b, X, y, "lp", depth=3).residual > 1e-2
+    assert predictor_kkt_residual(b, X, y, "lp", depth=3).residual > 1e-2
 
 
 # -- errors ----------------------------------------------------------------------------------------------------------
@@ -415,7 +415,7 @@ def test_errors() -> None:
     with pytest.raises(NotSeparatedError):
         max_margin(np.array([[1.0, 0.0], [1.0, 0.0]]), np.array([1.0, -1.0]), "lp")
     with pytest.raises(NotSeparatedError):
-        kkt_residual(-max_margin(X, y, "l2").beta, X, y, "l2", depth=1)
+        predictor_kkt_residual(-max_margin(X, y, "l2").beta, X, y, "l2", depth=1)
     with pytest.raises(ShapeError):
         fourier_operator([np.ones((8, 1, 1))])  # incomplete set of irreps
 

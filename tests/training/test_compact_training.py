@@ -1,5 +1,6 @@
-"""Tests of training.compact (band-limited linear G-CNNs, their predicted bias, the spherical CNN) and of
-the experiments spherical_local and bandlimited_linear.
+"""Tests of the band-limited linear G-CNNs (training.models.bandlimited), their predicted bias
+(training.bias.bandlimited), the spherical CNN, and the experiments spherical_local and
+bandlimited_linear.
 
 Expected values come from the defining integrals (quadrature on exact grids), finite differences,
 independent convex programs written here, and the variational formula of the Schatten quasi-norm.
@@ -18,15 +19,14 @@ from hypothesis import strategies as st
 import training
 from grouptools import compact as gc
 from training._errors import ParameterError, ParameterTypeError, ShapeError
-from training.compact import (
-    BandLimitedGCNN,
-    SphericalCNN,
-    balanced_params,
-    compact_operator,
-    kkt_certificate,
-    predicted_bias,
+from training.bias.bandlimited import (
+    bandlimited_kkt_certificate,
+    bandlimited_max_margin,
+    bandlimited_operator,
     schatten_objective,
 )
+from training.models import BandLimitedGCNN, SphericalCNN
+from training.models.bandlimited import balanced_params
 
 FAST = settings(max_examples=10, deadline=None, database=None)
 GROUPS = [("so3", 3), ("o2", 3), ("so2", 4)]
@@ -168,8 +168,8 @@ def test_schatten_objective_from_independent_fourier_transforms():
 
 
 @pytest.mark.parametrize("group,B", GROUPS)
-def test_compact_operator_plancherel(group, B):
-    op = compact_operator(group, B)
+def test_bandlimited_operator_plancherel(group, B):
+    op = bandlimited_operator(group, B)
     n = op.n
     assert op.c == float(n)
     eye = np.eye(n)
@@ -197,20 +197,20 @@ def _independent_nuclear(X, y, space):
 
 
 @pytest.mark.parametrize("group,B", [("so3", 3), ("o2", 3), ("so2", 4)])
-def test_predicted_bias_matches_independent_convex_program(group, B):
+def test_bandlimited_max_margin_matches_independent_convex_program(group, B):
     space = gc.block_space(group, B)
     rng = np.random.default_rng(11)
     X = rng.standard_normal((5, space.dim))
     y = np.array([1.0, -1.0, 1.0, -1.0, 1.0])
-    r = predicted_bias(X, y, space, 2)
+    r = bandlimited_max_margin(X, y, space, 2)
     assert r.status == "optimal" and r.convex
     assert abs(r.objective - _independent_nuclear(X, y, space)) < 1e-6 * r.objective
     assert abs(np.min(y * (X @ r.beta)) - 1) < 1e-9
-    k = kkt_certificate(r.beta, X, y, space, 2)
+    k = bandlimited_kkt_certificate(r.beta, X, y, space, 2)
     assert k.residual < 1e-6 and k.normal_norm <= 1 + 1e-6
     # a non-optimal separating predictor is not certified
     svm = training.bias.max_margin(X, y, "l2").beta
-    assert kkt_certificate(svm, X, y, space, 2).residual > 1e-3 or kkt_certificate(svm, X, y, space, 2).normal_norm > 1 + 1e-3
+    assert bandlimited_kkt_certificate(svm, X, y, space, 2).residual > 1e-3 or bandlimited_kkt_certificate(svm, X, y, space, 2).normal_norm > 1 + 1e-3
 
 
 def test_gradient_descent_reaches_the_prediction():
@@ -218,14 +218,14 @@ def test_gradient_descent_reaches_the_prediction():
     rng = np.random.default_rng(5)
     X = rng.standard_normal((4, space.dim))
     y = np.array([1.0, -1.0, 1.0, -1.0])
-    target = predicted_bias(X, y, space, 2)
+    target = bandlimited_max_margin(X, y, space, 2)
     res = training.fit(BandLimitedGCNN(space, depth=2, init_scale=0.5, seed=1), X, y, steps=1500, lr=0.1,
                        normalized=True, progress=False)
     pol = training.polish(res.model, X, y)
     assert pol.success
     b = pol.beta / np.min(y * (X @ pol.beta))
     assert abs(schatten_objective(b, space, 2) / target.objective - 1) < 1e-6
-    assert kkt_certificate(b, X, y, space, 2).residual < 1e-6
+    assert bandlimited_kkt_certificate(b, X, y, space, 2).residual < 1e-6
     assert abs(pol.objective - 2 * schatten_objective(pol.beta, space, 2)) < 1e-8 * pol.objective
 
 
@@ -351,4 +351,4 @@ def test_errors():
     with pytest.raises(ParameterError):
         SphericalCNN(3, (2, 2), grid_bandlimit=2)
     with pytest.raises(training.NotSeparatedError):
-        predicted_bias(np.ones((2, 10)), np.array([1.0, -1.0]), "so3", 2, bandlimit=2)
+        bandlimited_max_margin(np.ones((2, 10)), np.array([1.0, -1.0]), "so3", 2, bandlimit=2)

@@ -27,11 +27,13 @@ from scipy.optimize import linprog, minimize
 from training import ParameterError
 from training.__main__ import main
 from training.experiments import EXPERIMENTS, TINY_ENV, config_for, get
-from training.experiments._common import (TrainConfig, fmt, jsonable, report_table, separable_gaussian, unit_rms,
-                                          verdict)
+from training.experiments._config import TrainConfig
+from training.experiments._data import separable_gaussian, unit_rms
+from training.experiments._report import fmt, report_table
+from training.experiments._runner import verdict
+from training.experiments._store import jsonable
 from training.experiments.digits_1_vs_5 import load_mnist_1_vs_5, read_idx
-from training.experiments.nonlinear_local import ReLUNet
-from training.models import real_dft_matrix
+from training.models import ReLUNet, real_dft_matrix
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -402,7 +404,7 @@ def test_verdict_without_polish_says_skipped_never_nan():
 
 
 def test_report_table_prints_skipped_polish():
-    from training.experiments._common import polish_status, row
+    from training.experiments._report import polish_status, row
 
     run = {"architecture": "FC", "depth": 3, "prediction": "SVM", "raw": {"ratio": 1.02, "cosine": 0.99, "kkt": 0.1},
            "polished": None, "polish": {"note": "polish skipped: 200000 parameters > 100000"},
@@ -424,7 +426,7 @@ def test_nonlinear_local_prints_skipped_when_polish_is_skipped():
     m = E.run(cfg)
     line = m["summary"][0]
     assert "nan" not in line.lower()
-    for arch in E.ARCHS:
+    for arch in E.RELU_ARCHS:
         assert f"{arch} {m['runs'][arch]['raw']['ratio']:.4f} -> skipped" in line
     table = report_table(m["rows"])
     assert "nan" not in table.lower() and "| skipped |" in table
@@ -442,7 +444,7 @@ def test_nonlinear_local_summary_line_formats_missing_values():
 
 
 def test_summarize_and_polished_cell_never_print_nan():
-    from training.experiments._common import polished_cell, summarize
+    from training.experiments._report import polished_cell, summarize
 
     nan = float("nan")
     runs = {"L=2": {"A": {"raw": {"ratio": 1.1}, "polished": {"ratio": nan}},

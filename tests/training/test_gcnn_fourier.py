@@ -1,4 +1,4 @@
-"""Tests of the Fourier-space path of the linear G-CNN and circular CNN (training._gcnn_fourier).
+"""Tests of the Fourier-space path of the linear G-CNN and circular CNN (training.models._gcnn_fourier).
 
 Expected values come from the real-space path (Cayley table, an independent computation), from
 the definition of the G-correlation written out with the Cayley table, and from finite differences.
@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 import grouptools as gt
 from training import fit
 from training._errors import ParameterError, ParameterTypeError, ShapeError
-from training._gcnn_fourier import FOURIER_MIN_ORDER, FourierPlan, GCNNFourier, resolve_method
+from training.models._gcnn_fourier import FOURIER_MIN_ORDER, FourierPlan, GCNNFourier, resolve_method
 from training.models import GCNN, CircularCNN
 
 FAST = settings(max_examples=15, deadline=None, database=None)
@@ -288,3 +288,21 @@ def test_circular_fit_agrees():
     ra, rb = fit(a, X, y, **kw), fit(b, X, y, **kw)
     assert list_rel_err(ra.model.params, a.params) > 1e-3
     assert list_rel_err(rb.model.params, ra.model.params) < 1e-10
+
+
+def test_per_group_data_lives_in_the_group_memo():
+    """The Fourier plan of the G-CNN and the Fourier operator of training.bias are built once per group and
+    kept in ``G.memo`` (released with the group), and the operator's blocks are the Fourier matrix's rows."""
+    from grouptools.fourier import fourier_matrix
+
+    from training.bias import fourier_operator
+    from training.models._gcnn_fourier import PLAN_MEMO_KEY, fourier_plan
+
+    G = gt.dihedral(5)
+    assert G.memo(PLAN_MEMO_KEY) is None and G.memo("training.fourier_operator") is None
+    assert GCNNFourier(G).plan is fourier_plan(G) is G.memo(PLAN_MEMO_KEY)
+    op = fourier_operator(G)
+    assert fourier_operator(G) is op and G.memo("training.fourier_operator") is op
+    beta = np.random.default_rng(0).standard_normal(G.order)
+    flat = np.concatenate([M.ravel() for M in op.blocks(beta)])
+    assert np.allclose(flat, fourier_matrix(G) @ beta, atol=1e-12)

@@ -58,8 +58,8 @@ def test_depth3_polished_point_is_certified(G):
     model = training.GCNN(G, depth=3, init_scale=0.7, seed=2)
     model = training.fit(model, X, y, steps=3000, lr=0.1, normalized=True, progress=False).model
     polished = training.polish(model, X, y)
-    cert = bias.kkt_residual(polished.beta, X, y, "schatten", depth=3, group=G)
+    cert = bias.predictor_kkt_residual(polished.beta, X, y, "schatten", depth=3, group=G)
     assert cert.residual < 1e-3
     # the raw iterate is not yet a certified point (asymptotic convergence)
-    raw = bias.kkt_residual(model.linearization(), X, y, "schatten", depth=3, group=G)
+    raw = bias.predictor_kkt_residual(model.linearization(), X, y, "schatten", depth=3, group=G)
     assert raw.residual > cert.residual

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog, nnls
 
-from training import NotSeparatedError, ParameterError, fit, kkt_residual, polish
+from training import NotSeparatedError, ParameterError, fit, parameter_kkt_residual, polish
 from training.models import GCNN, CircularCNN, Diagonal, FullyConnected, LinearModel
 from training.polish import rescale_to_unit_margin
 
@@ -139,7 +139,7 @@ def test_rescale_and_kkt_residual_on_hand_example():
     m = Diagonal(2, depth=2).with_params([np.array([1.0, 1.0]), np.array([1.0, 1.0])])
     s = rescale_to_unit_margin(m, X, y)
     assert np.isclose(s.forward(X)[0], 1.0) and np.allclose(s.params[0], 3**-0.5)
-    res, lam, active = kkt_residual(s, X, y)
+    res, lam, active = parameter_kkt_residual(s, X, y)
     assert active.tolist() == [True] and res > 0.1  # not stationary
     r = polish(m, X, y)
     assert np.allclose(r.beta, [0.0, 0.5], atol=1e-7)
@@ -172,4 +172,4 @@ def test_auto_polishes_a_600_parameter_gcnn_to_a_certified_point():
                 normalized=True, progress=False).model
     r = polish(model, X, y)
     assert r.success and r.kkt_residual < 1e-8
-    assert bias.kkt_residual(r.beta, X, y, "schatten", depth=3, group=G).residual < 1e-6
+    assert bias.predictor_kkt_residual(r.beta, X, y, "schatten", depth=3, group=G).residual < 1e-6

@@ -18,7 +18,7 @@ from training.__main__ import main
 from training._errors import OutputError
 from training.experiments import TINY_ENV, run_experiment
 from training.experiments import _store
-from training.experiments._common import progress_bar
+from training.experiments._report import progress_bar
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -17,7 +17,7 @@ from training._errors import (DataTypeError, DivergenceError, LabelError, Parame
                               ShapeError, TrainingError)
 from training.losses import exponential, logistic, squared
 from training.models import GCNN, CircularCNN, Diagonal, FullyConnected, TensorNetwork
-from training.polish import kkt_residual
+from training.polish import parameter_kkt_residual
 
 
 def data(seed: int = 0, N: int = 12, D: int = 4):
@@ -64,7 +64,7 @@ def test_losses_and_polish_share_the_label_check():
     with pytest.raises(LabelError, match="max-margin problem"):
         polish(m, X, (ys + 1) / 2)
     with pytest.raises(LabelError):
-        kkt_residual(m, X, 3 * ys)
+        parameter_kkt_residual(m, X, 3 * ys)
 
 
 def test_squared_loss_accepts_real_targets_but_not_nonfinite_or_complex():
@@ -175,7 +175,7 @@ def _bias_calls(X, y, beta):
 
     return {
         "max_margin": lambda: bias.max_margin(X, y, "l2", depth=1),
-        "kkt_residual": lambda: bias.kkt_residual(beta, X, y, "l2", depth=1),
+        "predictor_kkt_residual": lambda: bias.predictor_kkt_residual(beta, X, y, "l2", depth=1),
         "min_margin": lambda: metrics.min_margin(beta, X, y),
         "normalize_margin": lambda: metrics.normalize_margin(beta, X, y),
         "objective_ratio": lambda: metrics.objective_ratio(beta, beta, X, y, "l2", depth=1),

@@ -21,8 +21,8 @@ bandlimited_linear         linear band-limited G-CNNs over SO(3): the compact-gr
 spherical_local            spherical CNN: local linearizations (the poster's figure 5b)
 =========================  =====================================================================
 
-The last two modules come with the compact-group part of the toolkit (:mod:`training.compact`) and
-follow the same protocol.
+The last two modules come with the compact-group part of the toolkit (:mod:`training.models.bandlimited`,
+:mod:`training.bias.bandlimited`, :class:`training.models.SphericalCNN`) and follow the same protocol.
 
 :func:`run_experiment` runs one experiment, writes ``NAME.png``, merges its entry into
 ``metrics.json`` (the other experiments' entries are kept) and regenerates ``report.md`` from the
@@ -51,10 +51,10 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from .._errors import ParameterError
-from ._common import progress_bar, report_table
+from ._report import progress_bar, report_table
 from ._store import atomic_write_text, check_out_dir, jsonable, merge_metrics
 
-__all__ = ["EXPERIMENTS", "TINY_ENV", "get", "config_for", "run_experiment", "reproduce", "write_report"]
+__all__ = ["EXPERIMENTS", "TINY_ENV", "config_for", "get", "reproduce", "run_experiment", "write_report"]
 
 EXPERIMENTS = (
     "fc_vs_diag_vs_cnn",

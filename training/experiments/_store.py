@@ -31,8 +31,15 @@ import numpy as np
 from .._checks import clip
 from .._errors import OutputError
 
-__all__ = ["jsonable", "atomic_write", "atomic_write_text", "write_json", "check_out_dir", "read_metrics",
-           "merge_metrics"]
+__all__ = [
+    "atomic_write",
+    "atomic_write_text",
+    "check_out_dir",
+    "jsonable",
+    "merge_metrics",
+    "read_metrics",
+    "write_json",
+]
 
 
 def jsonable(obj: Any) -> Any:

@@ -21,14 +21,18 @@ from pathlib import Path
 
 import grouptools as gt
 
-from ._common import GroupConfig, TrainConfig, compare_architectures, plot_group_comparison, separable_gaussian, write_json
+from ._config import GroupConfig, TrainConfig
+from ._data import separable_gaussian
+from ._plots import plot_group_comparison
+from ._runner import compare_architectures
+from ._store import write_json
 
 NAME = "abelian_c10c10c2"
 
 
 @dataclass(frozen=True)
 class Config(GroupConfig):
-    """:class:`~training.experiments._common.GroupConfig` (N Gaussian points, depths, seed, starts,
+    """:class:`~training.experiments._config.GroupConfig` (N Gaussian points, depths, seed, starts,
     FC width, training) plus the mean shift. The quick run uses FC width 32 (the SVM prediction
     holds for every width) to keep the polish of FC cheap.
 

@@ -5,14 +5,14 @@ functions on the group in real orthonormal coordinates (:func:`grouptools.compac
 Gaussian coordinates, i.e. white noise of band limit B, alternating labels). For each depth L:
 
 1. the predicted problem ``min sum_k w_k ||beta_hat_k||_{S,2/L}^{2/L}`` s.t. margins ``>= 1``
-   (``w_k = 2l + 1`` for SO(3)) is solved by :func:`training.compact.predicted_bias`
+   (``w_k = 2l + 1`` for SO(3)) is solved by :func:`training.bias.bandlimited.bandlimited_max_margin`
    (convex for L = 2: cvxpy + Clarabel; local solver from several starts for L >= 3);
-2. :class:`training.compact.BandLimitedGCNN` is trained by normalized gradient descent on the
-   exponential loss (:func:`training.experiments._common.train`), then polished to the KKT point of
+2. :class:`training.models.BandLimitedGCNN` is trained by normalized gradient descent on the
+   exponential loss (:func:`training.experiments._runner.train`), then polished to the KKT point of
    ``min ||w||^2`` s.t. margins ``>= 1`` (:func:`training.polish`);
 3. the raw and polished predictors are compared with the prediction: objective ratio
    ``R(beta)/R(beta*)`` (both at margin 1), cosine, and the predictor-space KKT residual
-   (:func:`training.compact.kkt_certificate`); for the polished point also the identity
+   (:func:`training.bias.bandlimited.bandlimited_kkt_certificate`); for the polished point also the identity
    ``||w||^2 = L R(beta)`` (the balanced factorization is the parameter-space optimum);
 4. an FC network on the same coordinates is trained and scored on the same Schatten problem (its own
    prediction is the SVM), as in Lawrence et al.'s comparisons.
@@ -34,11 +34,17 @@ from grouptools.compact import block_space
 
 from .. import bias
 from .._errors import NotSeparatedError, ParameterError, TrainingError
-from ..compact import BandLimitedGCNN, compact_operator, schatten_objective
+from ..bias.bandlimited import bandlimited_operator, schatten_objective
 from ..metrics import cosine
+from ..models import BandLimitedGCNN
 from ..polish import polish
-from ._common import (Problem, TrainConfig, fmt, new_figure, plot_ratio_traces, polish_status, progress_bar, row,
-                      run_arch, save_figure, separable_gaussian, solve_problem, summarize, train, verdict, write_json)
+from ._config import TrainConfig
+from ._data import separable_gaussian
+from ._plots import new_figure, plot_ratio_traces, save_figure
+from ._problems import Problem, solve_problem
+from ._report import fmt, polish_status, progress_bar, row, summarize
+from ._runner import run_arch, train, verdict
+from ._store import write_json
 
 NAME = "bandlimited_linear"
 
@@ -153,7 +159,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     """
     cfg = config
     space = block_space(cfg.group, cfg.bandlimit)
-    op = compact_operator(space)
+    op = bandlimited_operator(space)
     X, y = separable_gaussian(cfg.N, space.dim, seed=cfg.seed)
     out: dict = {"name": NAME, "config": cfg,
                  "space": {"name": space.name, "bandlimit": space.bandlimit, "dim": space.dim,

@@ -26,15 +26,17 @@ import numpy as np
 import grouptools as gt
 
 from .._errors import ParameterError
-from ._common import (GroupConfig, TrainConfig, compare_architectures, irreps_of, plot_group_comparison,
-                      write_json)
+from ._config import GroupConfig, TrainConfig
+from ._plots import plot_group_comparison
+from ._runner import compare_architectures
+from ._store import write_json
 
 NAME = "d8_sparse"
 
 
 @dataclass(frozen=True)
 class Config(GroupConfig):
-    """:class:`~training.experiments._common.GroupConfig` (N is ignored: one point per coefficient) plus:
+    """:class:`~training.experiments._config.GroupConfig` (N is ignored: one point per coefficient) plus:
 
     Attributes
     ----------
@@ -56,7 +58,7 @@ class Config(GroupConfig):
             raise ParameterError("labels must be +1 or -1")
 
 
-def fourier_sparse_inputs(G: object, coefficients: tuple[tuple[int, int, int], ...]) -> np.ndarray:
+def fourier_sparse_inputs(G: gt.FiniteGroup, coefficients: tuple[tuple[int, int, int], ...]) -> np.ndarray:
     """Inputs ``x_n(g) = Re rho_k(g)[i, j]`` (columns of the group DFT matrix), one row per coefficient.
 
     Examples
@@ -64,7 +66,7 @@ def fourier_sparse_inputs(G: object, coefficients: tuple[tuple[int, int, int], .
     >>> fourier_sparse_inputs(gt.dihedral(2), ((0, 0, 0),)).tolist()  # the trivial character
     [[1.0, 1.0, 1.0, 1.0]]
     """
-    reps = irreps_of(G)
+    reps = G.irreps()
     rows = []
     for k, i, j in coefficients:
         if not (0 <= k < len(reps)) or not (0 <= i < reps[k].dim and 0 <= j < reps[k].dim):

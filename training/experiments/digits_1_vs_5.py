@@ -1,7 +1,7 @@
 """8x8 digits (or MNIST) 1 vs 5 lifted to functions on (C_n x C_n) : D4 (the poster's figure 4).
 
 Each n x n image is lifted to a function on ``G = gt.torus_p4m(n)`` (order ``8 n^2``) by
-:func:`grouptools.fourier._convolution.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
+:func:`grouptools.fourier.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
 point group D4. Three linear architectures of depth L are trained on 1 (label +1) against 5 (-1):
 
 - a G-CNN over ``G`` on the lifted functions (predicted: d_rho-weighted Schatten 2/L of the Fourier
@@ -38,11 +38,18 @@ from pathlib import Path
 import numpy as np
 
 import grouptools as gt
-from grouptools.fourier._convolution import lift_image
+from grouptools.fourier import lift_image
 
+from .. import bias
+from .._checks import check_positive_int
 from .._errors import ParameterError
-from ._common import (ARCH_COLORS, TrainConfig, _check_int, group_operator, new_figure, plot_ratio_traces,
-                      progress_bar, row, run_arch, save_figure, solve_problem, summarize, unit_rms, write_json)
+from ._config import TrainConfig
+from ._data import unit_rms
+from ._plots import ARCH_COLORS, new_figure, plot_ratio_traces, save_figure
+from ._problems import solve_problem
+from ._report import progress_bar, row, summarize
+from ._runner import run_arch
+from ._store import write_json
 
 NAME = "digits_1_vs_5"
 
@@ -134,7 +141,7 @@ def load_digits_1_vs_5(n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, 
     from sklearn.datasets import load_digits
 
     d = load_digits()
-    return _balanced_1_vs_5(d.images, d.target, _check_int("n_per_class", n_per_class), seed)
+    return _balanced_1_vs_5(d.images, d.target, check_positive_int("n_per_class", n_per_class), seed)
 
 
 def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -156,7 +163,7 @@ def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> t
     images, labels = found["images"], found["labels"]
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise ParameterError(f"{path}: MNIST images {images.shape} and labels {labels.shape} do not match")
-    return _balanced_1_vs_5(images, labels, _check_int("n_per_class", n_per_class), seed)
+    return _balanced_1_vs_5(images, labels, check_positive_int("n_per_class", n_per_class), seed)
 
 
 @dataclass(frozen=True)
@@ -194,11 +201,11 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        _check_int("n_per_class", self.n_per_class)
+        check_positive_int("n_per_class", self.n_per_class)
         for L in self.depths:
-            _check_int("depth", L)
-        _check_int("fc_width", self.fc_width)
-        _check_int("starts", self.starts)
+            check_positive_int("depth", L)
+        check_positive_int("fc_width", self.fc_width)
+        check_positive_int("starts", self.starts)
         for arch, f in self.lr_factors:
             if arch not in ("G-CNN", "CNN", "FC") or not (f > 0):
                 raise ParameterError(f"lr_factors entries must be (architecture, factor > 0), got {(arch, f)!r}")
@@ -226,7 +233,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     XG = lift_image(G, XI) / np.sqrt(nh)  # G space, also unit RMS norm: ||lift(x)||^2 = 8 ||x||^2
     embed = lambda b: lift_image(G, b) / np.sqrt(nh)  # <XG, embed(b)> = <XI, b>  # noqa: E731
     out: dict = {"name": NAME, "config": config, "source": source,
-                 "group": {"order": G.order, "irrep_dims": group_operator(G).dims}, "runs": {}, "rows": [],
+                 "group": {"order": G.order, "irrep_dims": bias.fourier_operator(G).dims}, "runs": {}, "rows": [],
                  "summary": [], "images": imgs[:2]}
     with progress_bar(3 * len(config.depths), NAME, progress) as bar:
         for L in config.depths:
@@ -254,7 +261,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["runs"][f"L={L}"] = runs
     out["summary"] += [
         f"data: {source}, {len(y)} images, G = (C{n} x C{n}) : D4 of order {G.order}, irrep degrees "
-        + ", ".join(f"{c} x {d}" for d, c in zip(*np.unique(group_operator(G).dims, return_counts=True))),
+        + ", ".join(f"{c} x {d}" for d, c in zip(*np.unique(bias.fourier_operator(G).dims, return_counts=True))),
         "own prediction (polished, else raw): " + summarize(out["runs"]),
         "Fourier: Schatten_{2/L} ratio over G (G-CNN's problem): " + summarize(out["runs"], "schatten"),
         "real space: l_{2/L} ratio over G: " + summarize(out["runs"], "lp"),

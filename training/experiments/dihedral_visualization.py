@@ -23,8 +23,15 @@ import numpy as np
 
 import grouptools as gt
 
-from ._common import (TrainConfig, _check_int, group_operator, make_model, new_figure, progress_bar, row, run_arch,
-                      save_figure, separable_gaussian, solve_problem, write_json)
+from .. import bias
+from .._checks import check_positive_int
+from ._config import TrainConfig
+from ._data import separable_gaussian
+from ._plots import new_figure, save_figure
+from ._problems import solve_problem
+from ._report import progress_bar, row
+from ._runner import make_model, run_arch
+from ._store import write_json
 
 NAME = "dihedral_visualization"
 
@@ -58,11 +65,11 @@ class Config:
 
     def __post_init__(self) -> None:
         for o in self.orders:
-            if _check_int("order", o, 2) % 2:
+            if check_positive_int("order", o, 2) % 2:
                 raise ValueError(f"a dihedral group has even order, got {o}")
-        _check_int("N", self.N)
-        _check_int("depth", self.depth)
-        _check_int("starts", self.starts)
+        check_positive_int("N", self.N)
+        check_positive_int("depth", self.depth)
+        check_positive_int("starts", self.starts)
 
 
 TINY = Config(orders=(16,), N=3, starts=2, train=TrainConfig(steps=300, lr=0.1, record_points=8))
@@ -85,7 +92,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     with progress_bar(len(config.orders), NAME, progress) as bar:
         for order in config.orders:
             G = gt.dihedral(order=order)
-            op = group_operator(G)
+            op = bias.fourier_operator(G)
             X, y = separable_gaussian(config.N, order, seed=config.seed)
             P = solve_problem(X, y, "schatten", config.depth, group=G, starts=config.starts, seed=config.seed)
             run_ = run_arch("G-CNN", X, y, P, config.train, seed=config.seed + 1, group=G)

@@ -22,8 +22,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ._common import (ARCH_KIND, TrainConfig, _check_int, summarize, new_figure, plot_ratio_traces,
-                      progress_bar, row, run_arch, save_figure, separable_gaussian, solve_problem, write_json)
+from .._checks import check_positive_int
+from ._config import TrainConfig
+from ._data import separable_gaussian
+from ._plots import new_figure, plot_ratio_traces, save_figure
+from ._problems import ARCH_KIND, solve_problem
+from ._report import progress_bar, row, summarize
+from ._runner import run_arch
+from ._store import write_json
 
 NAME = "fc_vs_diag_vs_cnn"
 ARCHS = ("FC", "diagonal", "CNN")
@@ -57,11 +63,11 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        _check_int("D", self.D)
-        _check_int("N", self.N)
+        check_positive_int("D", self.D)
+        check_positive_int("N", self.N)
         for L in self.depths:
-            _check_int("depth", L)
-        _check_int("starts", self.starts)
+            check_positive_int("depth", L)
+        check_positive_int("starts", self.starts)
 
 
 TINY = Config(D=8, N=3, depths=(1, 2), train=TrainConfig(steps=400, lr=0.1, record_points=10))

@@ -17,19 +17,15 @@ linear G-CNN's predicted predictor (the best stationary point of the Schatten ma
 The prediction (a heuristic, not a theorem) is that the ReLU G-CNN has the lowest local Schatten
 norms.
 
-The models are written here with numpy forward and backward passes. They subclass
-:class:`training.models.LinearModel` only to reuse :func:`training.polish` (the KKT point of the
-parameter-space max-margin problem, valid for homogeneous networks; Lyu & Li 2020): for these
-nonlinear models ``linearization()`` returns the mean local linearization at the training inputs.
+The networks are :class:`training.models.ReLUNet` (numpy forward and backward passes); they are
+homogeneous, so :func:`training.polish` applies (the KKT point of the parameter-space max-margin
+problem; Lyu & Li 2020).
 
 Examples
 --------
 >>> import numpy as np
->>> m = ReLUNet("FC", 4, seed=0)
->>> X = np.random.default_rng(1).standard_normal((3, 4))
->>> G = m.input_gradients(X)
->>> bool(np.allclose((G * X).sum(axis=1), m.forward(X)))  # Euler: f(x) = <x, grad f(x)> for ReLU nets
-True
+>>> summary_line({"FC": {"raw": {"ratio": 1.5}, "polished": {"ratio": 1.25}}})
+'mean local Schatten_{2/3} of unit-norm input gradients / that of the linear optimum (raw -> polished): FC 1.5000 -> 1.2500'
 """
 
 from __future__ import annotations
@@ -43,101 +39,19 @@ import numpy as np
 import grouptools as gt
 
 from .. import bias
+from .._checks import check_positive_int
 from .._errors import DivergenceError, NotSeparatedError, ParameterError, TrainingError
 from ..losses import exponential
-from ..models import LinearModel, correlation_index
+from ..models import RELU_ARCHS, ReLUNet, correlation_index
 from ..polish import polish
-from ._common import (ARCH_COLORS, TrainConfig, _check_int, fmt, group_operator, jsonable, new_figure, polish_status,
-                      polished_cell, progress_bar, save_figure, separable_gaussian, solve_problem, write_json)
+from ._config import TrainConfig
+from ._data import separable_gaussian
+from ._plots import ARCH_COLORS, new_figure, save_figure
+from ._problems import solve_problem
+from ._report import fmt, polish_status, polished_cell, progress_bar
+from ._store import jsonable, write_json
 
 NAME = "nonlinear_local"
-ARCHS = ("G-CNN", "CNN", "FC")
-
-
-class ReLUNet(LinearModel):
-    """Two ReLU layers and a dense output, no biases (degree-3 homogeneous).
-
-    Parameters
-    ----------
-    arch : {"G-CNN", "CNN", "FC"}
-        Layer type: G-correlation with index matrix ``K`` (``G-CNN`` and ``CNN``) or dense (``FC``).
-    D : int
-        Input dimension.
-    K : numpy.ndarray, optional
-        ``K[m, g]`` = index of ``g^{-1} g_m`` (:func:`training.models.correlation_index`), for the
-        convolutional architectures: a layer is ``h @ w[K]``, ``(h star w)(g) = sum_m h(m) w(g^{-1} m)``.
-    width : int, optional
-        Hidden width of FC (default D).
-    init_scale : float
-        He-style initialization ``N(0, 2 init_scale^2 / fan_in)``.
-    seed : int
-    anchors : numpy.ndarray, optional
-        Points at which :meth:`linearization` averages the input gradients.
-    """
-
-    def __init__(self, arch: str, D: int, *, K: np.ndarray | None = None, width: int | None = None,
-                 init_scale: float = 1.0, seed: int = 0, anchors: np.ndarray | None = None) -> None:
-        if arch not in ARCHS:
-            raise ParameterError(f"arch must be one of {ARCHS}, got {arch!r}")
-        if arch != "FC" and (K is None or np.shape(K) != (D, D)):
-            raise ParameterError(f"the {arch} needs the (D, D) correlation index matrix K")
-        rng = np.random.default_rng(seed)
-        s = init_scale * np.sqrt(2.0 / D)
-        if arch == "FC":
-            w = D if width is None else _check_int("width", width)
-            params = [rng.standard_normal((D, w)) * s, rng.standard_normal((w, w)) * init_scale * np.sqrt(2.0 / w),
-                      rng.standard_normal(w) * init_scale / np.sqrt(w)]
-        else:
-            params = [rng.standard_normal(D) * s for _ in range(3)]
-        super().__init__(params)
-        self.arch, self.input_dim, self.depth = arch, int(D), 3
-        self._K = None if K is None else np.asarray(K, dtype=np.intp)
-        self.anchors = np.zeros((1, D)) if anchors is None else np.asarray(anchors, dtype=float)
-
-    def _mats(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        a, b, v = self._params
-        if self.arch == "FC":
-            return a, b, v
-        return a[self._K], b[self._K], v
-
-    def _pass(self, X: np.ndarray):
-        A1, A2, v = self._mats()
-        h1 = X @ A1
-        a1 = np.maximum(h1, 0.0)
-        h2 = a1 @ A2
-        a2 = np.maximum(h2, 0.0)
-        return A1, A2, v, h1, a1, h2, a2
-
-    def forward(self, X: np.ndarray) -> np.ndarray:
-        """Outputs ``relu(relu(X A1) A2) v``."""
-        return self._pass(self._check_X(X))[-1] @ self._params[2]
-
-    def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
-        """Backpropagation (the ReLU derivative is taken as 0 at 0)."""
-        X, g = self._check_X_g(X, dL_df)
-        A1, A2, v, h1, a1, h2, a2 = self._pass(X)
-        dv = a2.T @ g
-        G2 = np.outer(g, v) * (h2 > 0)
-        dA2 = a1.T @ G2
-        G1 = (G2 @ A2.T) * (h1 > 0)
-        dA1 = X.T @ G1
-        if self.arch == "FC":
-            return [dA1, dA2, dv]
-        n = self.input_dim
-        return [np.bincount(self._K.ravel(), weights=dA1.ravel(), minlength=n),
-                np.bincount(self._K.ravel(), weights=dA2.ravel(), minlength=n), dv]
-
-    def input_gradients(self, X: np.ndarray) -> np.ndarray:
-        """Local linearizations ``grad_x f(x_n)``, one row per input."""
-        X = self._check_X(X)
-        A1, A2, v, h1, a1, h2, a2 = self._pass(X)
-        G2 = v[None, :] * (h2 > 0)
-        G1 = (G2 @ A2.T) * (h1 > 0)
-        return G1 @ A1.T
-
-    def linearization(self) -> np.ndarray:
-        """Mean local linearization at :attr:`anchors` (the network is not linear)."""
-        return self.input_gradients(self.anchors).mean(axis=0)
 
 
 @dataclass(frozen=True)
@@ -170,12 +84,12 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        if _check_int("order", self.order, 2) % 2:
+        if check_positive_int("order", self.order, 2) % 2:
             raise ParameterError(f"a dihedral group has even order, got {self.order}")
-        _check_int("N", self.N)
-        _check_int("starts", self.starts)
+        check_positive_int("N", self.N)
+        check_positive_int("starts", self.starts)
         if self.fc_width is not None:
-            _check_int("fc_width", self.fc_width)
+            check_positive_int("fc_width", self.fc_width)
 
 
 TINY = Config(order=12, N=4, starts=2, train=TrainConfig(steps=400, lr=0.2, init_scale=0.5, record_points=8))
@@ -185,7 +99,7 @@ FULL = Config(N=20, starts=8, train=TrainConfig(steps=30000, lr=0.2, init_scale=
 
 def _gd(model: ReLUNet, X: np.ndarray, y: np.ndarray, cfg: TrainConfig, metric) -> tuple[ReLUNet, dict, float]:
     """Normalized GD with log-spaced records and the step-size search of
-    :func:`training.experiments._common.train`.
+    :func:`training.experiments._runner.train`.
 
     The step is ``lr / (L(w) max(1, ||w||^2 / ||w_0||^2)^2)``: Nacson et al.'s loss normalization,
     damped as the parameters grow (the curvature of ``log L`` grows like ``||w||^4`` for degree 3);
@@ -266,7 +180,7 @@ def summary_line(runs: dict) -> str:
 def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
     """Train the three ReLU networks; return local Schatten norms over training and at the end."""
     G = gt.dihedral(order=config.order)
-    op = group_operator(G)
+    op = bias.fourier_operator(G)
     X, y = separable_gaussian(config.N, config.order, seed=config.seed)
     P = solve_problem(X, y, "schatten", 3, group=G, starts=config.starts, seed=config.seed)
     ref = bias.quasi_norm(P.optimum.beta / np.linalg.norm(P.optimum.beta), "schatten", depth=3, group=op)
@@ -283,8 +197,8 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
         vals = [abs(g @ b) / np.linalg.norm(g) for g in Gr if np.linalg.norm(g) > 0]
         return float(np.mean(vals)) if vals else float("nan")  # NaN: every input gradient is zero
 
-    with progress_bar(len(ARCHS), NAME, progress) as bar:
-        for arch in ARCHS:
+    with progress_bar(len(RELU_ARCHS), NAME, progress) as bar:
+        for arch in RELU_ARCHS:
             m0 = ReLUNet(arch, config.order, K=Ks.get(arch), width=config.fc_width, init_scale=config.train.init_scale,
                          seed=config.seed + 1, anchors=X)
             m, hist, lr = _gd(m0, X, y, config.train, local)
@@ -307,10 +221,10 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["runs"][arch] = {"architecture": arch, "lr": lr, "history": hist, "raw": raw, "polished": polished,
                                  "polish": {"note": note} if pol is None else {"note": note, "success": bool(pol.success)}}
             bar.update(1)
-    final = {a: _final_ratio(out["runs"][a]) for a in ARCHS}
-    finite = [a for a in ARCHS if np.isfinite(final[a])]
+    final = {a: _final_ratio(out["runs"][a]) for a in RELU_ARCHS}
+    finite = [a for a in RELU_ARCHS if np.isfinite(final[a])]
     low = min(finite, key=final.__getitem__) if finite else None
-    for arch in ARCHS:
+    for arch in RELU_ARCHS:
         r = out["runs"][arch]
         pol = r["polished"] or {}
         if low is None:

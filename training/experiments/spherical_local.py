@@ -13,7 +13,7 @@ up in the local linearizations ``grad_x f(x)`` of trained nonlinear networks. Th
    sizes: test accuracy 0.93, against 0.51 for the planar CNN and 0.63 for FC), and the
    linearizations of baselines that did not learn say little;
 2. trains three nonlinear networks on the same real-harmonic coordinates (logistic loss, Adam,
-   mini-batches): the spherical CNN :class:`training.compact.SphericalCNN` (S^2 -> SO(3)
+   mini-batches): the spherical CNN :class:`training.models.SphericalCNN` (S^2 -> SO(3)
    correlation, ReLU on the SO(3) grid, SO(3) -> SO(3) correlation, ReLU, invariant pooling), a
    planar CNN on the equiangular ``(beta, alpha)`` image of the function (3x3 convolutions, circular
    in ``alpha``, ReLU, global mean pooling; equivariant only to rotations about the z axis) and a
@@ -51,8 +51,10 @@ import numpy as np
 from grouptools.compact import s2_forward, s2_grid, s2_inverse, wigner_D_real
 
 from .._errors import ParameterError
-from ..compact import SphericalCNN
-from ._common import _num, new_figure, save_figure, write_json
+from ..models import SphericalCNN
+from ._plots import new_figure, save_figure
+from ._report import num
+from ._store import write_json
 
 NAME = "spherical_local"
 
@@ -360,14 +362,14 @@ def summary_lines(out: dict, cfg: Config, n_lin: int) -> list[str]:
         if zero >= n_lin or not np.isfinite(v["mean"]):
             return f"{name} n/a (all {n_lin} input gradients are zero)"
         note = f" ({zero} of {n_lin} input gradients zero, left out)" if zero else ""
-        return f"{name} {_num(v['mean'], spec)} +- {_num(v['std'], spec)}{note}"
+        return f"{name} {num(v['mean'], spec)} +- {num(v['std'], spec)}{note}"
 
-    acc = ", ".join(f"{n} {_num(a['test'], '.2f')}" for n, a in out["accuracy"].items())
+    acc = ", ".join(f"{n} {num(a['test'], '.2f')}" for n, a in out["accuracy"].items())
     return [
         f"digits {cfg.digits[0]} vs {cfg.digits[1]} on S^2, band limit {cfg.bandlimit}, "
         f"{'randomly rotated' if cfg.rotate else 'not rotated'}; test accuracy: {acc}",
         "relative output change under random rotations, mean|f(x) - f(Tx)| / mean|f(x)|: "
-        + ", ".join(f"{n} {_num(v, '.3f')}" for n, v in out["invariance"].items()),
+        + ", ".join(f"{n} {num(v, '.3f')}" for n, v in out["invariance"].items()),
         "Fourier ratio sum_l sqrt(2l+1) n_l / ||beta|| of the local linearizations (lower = fewer degrees): "
         + ", ".join(stat(n, v, ".2f") for n, v in out["fourier_ratio"].items()),
         "real-space ratio ||beta||_1 / (sqrt(4 pi) ||beta||_2) (higher = less localized): "

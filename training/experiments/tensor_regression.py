@@ -36,11 +36,17 @@ from pathlib import Path
 import numpy as np
 
 from .. import bias
+from .._checks import check_positive_int
 from .._errors import ParameterError
 from .._fit import Record, StopRule, fit
 from ..models import TensorNetwork, real_dft_matrix
-from ._common import (TrainConfig, _check_int, _check_pos, _num, new_figure, plot_ratio_traces, progress_bar, row,
-                      run_arch, save_figure, separable_gaussian, solve_problem, write_json)
+from ._config import TrainConfig, check_positive
+from ._data import separable_gaussian
+from ._plots import new_figure, plot_ratio_traces, save_figure
+from ._problems import solve_problem
+from ._report import num, progress_bar, row
+from ._runner import run_arch
+from ._store import write_json
 
 NAME = "tensor_regression"
 
@@ -87,18 +93,18 @@ class Config:
     train: TrainConfig = field(default_factory=TrainConfig)
 
     def __post_init__(self) -> None:
-        if _check_int("N", self.N) >= _check_int("D", self.D):
+        if check_positive_int("N", self.N) >= check_positive_int("D", self.D):
             raise ParameterError(f"regression must be underdetermined: N={self.N} < D={self.D}")
         for a in self.alphas:
-            _check_pos("alpha", a)
+            check_positive("alpha", a)
         if not (self.init_spread >= 0):
             raise ParameterError(f"init_spread must be >= 0, got {self.init_spread!r}")
-        _check_int("reg_steps", self.reg_steps)
-        _check_pos("reg_lr", self.reg_lr)
-        _check_pos("loss_tol", self.loss_tol)
+        check_positive_int("reg_steps", self.reg_steps)
+        check_positive("reg_lr", self.reg_lr)
+        check_positive("loss_tol", self.loss_tol)
         for L in self.depths:
-            _check_int("depth", L)
-        _check_int("starts", self.starts)
+            check_positive_int("depth", L)
+        check_positive_int("starts", self.starts)
 
 
 TINY = Config(D=8, N=3, alphas=(0.01, 10.0), reg_steps=20000, depths=(2,),
@@ -159,7 +165,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["regression"].append(entry)
             ok = entry["dist_q"] <= REG_TOL and res.stop_reason == "loss_tol"
             v = ("consistent" if ok else
-                 f"inconsistent: distance {_num(entry['dist_q'], '.1e')} to the Q_alpha minimizer ({res.stop_reason})")
+                 f"inconsistent: distance {num(entry['dist_q'], '.1e')} to the Q_alpha minimizer ({res.stop_reason})")
             out["rows"].append({
                 "experiment": NAME, "architecture": f"tensor L=2, regression, alpha={alpha:g}",
                 "prediction": "argmin Q_alpha(z) s.t. X S^T z = y", "ratio_raw": entry["q_ratio"],
@@ -177,9 +183,9 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     reg = out["regression"]
     out["summary"] += [
         "relative distance of the GD interpolant to the Q_alpha minimizer: "
-        + ", ".join(f"alpha={e['alpha']:g}: {_num(e['dist_q'], '.1e')}" for e in reg),
-        "to the (unweighted) l1 interpolant: " + ", ".join(_num(e["dist_l1"], ".2f") for e in reg)
-        + "; to the weighted l2 interpolant: " + ", ".join(_num(e["dist_weighted_l2"], ".2f") for e in reg),
+        + ", ".join(f"alpha={e['alpha']:g}: {num(e['dist_q'], '.1e')}" for e in reg),
+        "to the (unweighted) l1 interpolant: " + ", ".join(num(e["dist_l1"], ".2f") for e in reg)
+        + "; to the weighted l2 interpolant: " + ", ".join(num(e["dist_weighted_l2"], ".2f") for e in reg),
     ]
     if out_dir is not None:
         write_json(out, Path(out_dir) / f"{NAME}.json")

@@ -30,8 +30,12 @@ import numpy as np
 import grouptools as gt
 from grouptools.uncertainty import meshulam_bound, subgroup_indicator
 
+from .. import bias
+from .._checks import check_positive_int
 from .._errors import ParameterError
-from ._common import _check_int, group_operator, new_figure, progress_bar, save_figure, write_json
+from ._plots import new_figure, save_figure
+from ._report import progress_bar
+from ._store import write_json
 
 NAME = "uncertainty"
 
@@ -77,9 +81,9 @@ class Config:
         for g in self.groups:
             if g not in GROUPS:
                 raise ParameterError(f"unknown group {g!r}; choose from {', '.join(GROUPS)}")
-        _check_int("n_random", self.n_random, 0)
-        _check_int("n_fourier", self.n_fourier, 0)
-        _check_int("n_pairs", self.n_pairs, 0)
+        check_positive_int("n_random", self.n_random, 0)
+        check_positive_int("n_fourier", self.n_fourier, 0)
+        check_positive_int("n_pairs", self.n_pairs, 0)
         if not (0 <= self.tol < 1):
             raise ParameterError(f"tol must be in [0, 1), got {self.tol!r}")
 
@@ -95,7 +99,7 @@ def _fourier_sparse(op: Any, rng: np.random.Generator) -> np.ndarray:
     k = len(op.dims)
     chosen = rng.choice(k, size=int(rng.integers(1, k + 1)), replace=False)
     blocks = []
-    for g in op.groups:
+    for g in op.batches:
         B = np.zeros((g.weights.size, g.d, g.d), dtype=complex)
         for j, idx in enumerate(g.indices):
             if idx in chosen:
@@ -115,7 +119,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
         for name in config.groups:
             G = GROUPS[name]()
             n = G.order
-            op = group_operator(G)
+            op = bias.fourier_operator(G)
             pts: dict = {"random": [], "fourier": [], "subgroup": [], "coset": []}
             for _ in range(config.n_random):
                 f = np.zeros(n)

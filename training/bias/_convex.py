@@ -13,25 +13,28 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
-import cvxpy as cp
 import numpy as np
 
-from ._bias_core import BiasSolverError
-from ._bias_fourier import FourierOperator
-from ._errors import NotSeparatedError
+from .._errors import NotSeparatedError
+from ._core import BiasSolverError
+from ._fourier import FourierOperator
 
 _CLARABEL_TOLS = {"tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "max_iter": 500}
 
 
-def _nuclear_terms(op: FourierOperator, b: cp.Variable) -> list[cp.Expression]:
-    terms: list[cp.Expression] = []
+def _nuclear_terms(op: FourierOperator, b: Any) -> list[Any]:
+    """The terms ``w_k ||M_k||_*`` as cvxpy expressions of the variable ``b``."""
+    import cvxpy as cp
+
+    terms: list[Any] = []
     if op.kind == "identity":
         return [cp.norm1(b)]
     if op.kind == "dft":
         F = np.fft.fft(np.eye(op.n), axis=0)  # F @ b = fft(b)
         return [cp.sum(cp.norm(cp.vstack([F.real @ b, F.imag @ b]), 2, axis=0))]
-    for g in op.groups:
+    for g in op.batches:
         d = g.d
         for j, w in enumerate(g.weights):
             cols = slice(j * d * d, (j + 1) * d * d)  # entry (a, b) of block j is column j*d*d + a*d + b
@@ -49,7 +52,9 @@ def _nuclear_terms(op: FourierOperator, b: cp.Variable) -> list[cp.Expression]:
 
 
 def solve_nuclear(op: FourierOperator, Zv: np.ndarray, solver: str | None = None) -> tuple[np.ndarray, str]:
-    """``argmin sum_k w_k ||M_k||_* s.t. Zv b >= 1`` and the cvxpy status."""
+    """``argmin sum_k w_k ||M_k||_* s.t. Zv b >= 1`` and the cvxpy status (cvxpy is imported here, on first use)."""
+    import cvxpy as cp
+
     b = cp.Variable(op.n)
     prob = cp.Problem(cp.Minimize(cp.sum(cp.hstack(_nuclear_terms(op, b)))), [Zv @ b >= 1])
     name = solver or cp.CLARABEL

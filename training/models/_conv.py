@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
-from ._errors import ParameterError, ParameterTypeError, ShapeError
+from .._checks import check_positive_int
+from .._errors import ParameterError, ParameterTypeError, ShapeError
+from ._base import LinearModel, check_scale
 from ._gcnn_fourier import (
     DEFAULT_CACHE_BYTES,
     GCNNFourier,
@@ -15,7 +17,6 @@ from ._gcnn_fourier import (
     circular_linearization,
     resolve_method,
 )
-from ._models_base import LinearModel, _check_positive_int, _check_scale
 
 __all__ = ["CircularCNN", "GCNN", "correlation_index"]
 
@@ -78,7 +79,7 @@ class CircularCNN(LinearModel):
     method : {"auto", "real", "fourier"}
         ``"real"``: layer by layer (one FFT correlation per layer and sample, ``O(L N D log D)``).
         ``"fourier"``: end to end in Fourier space, ``f = X @ beta`` and the gradients from
-        ``z = X^T dL/df`` alone (``O(N D + L D log D)``; :mod:`training._gcnn_fourier`).
+        ``z = X^T dL/df`` alone (``O(N D + L D log D)``; :mod:`training.models._gcnn_fourier`).
         ``"auto"``: ``"fourier"`` for ``D > 64``. Both give the same values up to rounding.
 
     References
@@ -104,11 +105,11 @@ class CircularCNN(LinearModel):
     """
 
     def __init__(self, D: int, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto") -> None:
-        D = _check_positive_int("D", D)
-        depth = _check_positive_int("depth", depth)
+        D = check_positive_int("D", D)
+        depth = check_positive_int("depth", depth)
         if method not in ("real", "fourier", "auto"):
             raise ParameterError(f"method must be 'real', 'fourier' or 'auto', got {method!r}")
-        scale = _check_scale(init_scale) / np.sqrt(D)
+        scale = check_scale(init_scale) / np.sqrt(D)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(D) * scale for _ in range(depth)])
         self.input_dim = D
@@ -117,7 +118,7 @@ class CircularCNN(LinearModel):
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, D)``."""
-        H = [self._check_X(X)]
+        H = [self.check_inputs(X)]
         for w in self._params[:-1]:
             H.append(_circ_corr(H[-1], w))
         return H
@@ -125,12 +126,12 @@ class CircularCNN(LinearModel):
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``<h_{L-1}(x_n), v>``."""
         if self.method == "fourier":
-            return circular_forward(self._params, self._check_X(X))
+            return circular_forward(self._params, self.check_inputs(X))
         return self.layer_outputs(X)[-1] @ self._params[-1]
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """Backpropagation through the correlations (adjoint = circular convolution)."""
-        X, g = self._check_X_g(X, dL_df)
+        X, g = self.check_inputs_and_weights(X, dL_df)
         if self.method == "fourier":
             return circular_grad(self._params, X, g)
         H = self.layer_outputs(X)
@@ -220,7 +221,7 @@ def _group_data(G: Any) -> tuple[int, np.ndarray, np.ndarray]:
 
 def _group_order(G: Any) -> int:
     try:
-        return _check_positive_int("G.order", G.order)
+        return check_positive_int("G.order", G.order)
     except AttributeError as exc:
         raise ParameterTypeError(
             f"G must be a finite group with an order (e.g. grouptools.dihedral(4)), got {type(G).__name__}"
@@ -251,6 +252,11 @@ class _GroupData:
         if self._engine is None:
             self._engine = GCNNFourier(self.group)
         return self._engine
+
+    def clear_cache(self) -> None:
+        """Drop the engine's cached data and filter transforms (if the engine was built)."""
+        if self._engine is not None:
+            self._engine.clear_cache()
 
 
 class GCNN(LinearModel):
@@ -293,7 +299,7 @@ class GCNN(LinearModel):
         Seed of the ``numpy.random.Generator``.
     method : {"auto", "real", "fourier"}
         ``"real"``: real space with the Cayley table. ``"fourier"``: Fourier space with the irreps
-        (:mod:`training._gcnn_fourier`). ``"auto"``: ``"fourier"`` for a
+        (:mod:`training.models._gcnn_fourier`). ``"auto"``: ``"fourier"`` for a
         :class:`grouptools.FiniteGroup` of order > 64, else ``"real"``. Both paths compute the same
         function and gradients (equal up to rounding); the resolved choice is :attr:`method`.
 
@@ -354,14 +360,14 @@ class GCNN(LinearModel):
         self, G: Any, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto"
     ) -> None:
         n = _group_order(G)
-        depth = _check_positive_int("depth", depth)
+        depth = check_positive_int("depth", depth)
         resolved = resolve_method(G, n, method)
         shared = _GroupData(G)
         if resolved == "real":
             _ = shared.K  # validate the group and build the index matrix now, as before
         else:
             _ = shared.engine  # the irreps
-        scale = _check_scale(init_scale) / np.sqrt(n)
+        scale = check_scale(init_scale) / np.sqrt(n)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(n) * scale for _ in range(depth)])
         self.group = G
@@ -401,16 +407,15 @@ class GCNN(LinearModel):
         if self.method == "fourier":
             self._shared.engine.precompute(X, max_bytes=max_bytes)
         else:
-            self._check_X(X)
+            self.check_inputs(X)
 
     def clear_cache(self) -> None:
         """Drop the cached data transform of :meth:`precompute`."""
-        if self._shared._engine is not None:
-            self._shared._engine.clear_cache()
+        self._shared.clear_cache()
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
         """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, |G|)``."""
-        X = self._check_X(X)
+        X = self.check_inputs(X)
         if self.method == "fourier":
             return self._shared.engine.layer_outputs(self._params, X)
         return self._layer_outputs_real(X)
@@ -456,12 +461,12 @@ class GCNN(LinearModel):
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``<h_{L-1}(x_n), v>``."""
         if self.method == "fourier":
-            return self._forward_fourier(self._check_X(X))
+            return self._forward_fourier(self.check_inputs(X))
         return self._forward_real(X)
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """Backpropagation through the G-correlations (or its Fourier-space equivalent)."""
-        X, g = self._check_X_g(X, dL_df)
+        X, g = self.check_inputs_and_weights(X, dL_df)
         if self.method == "fourier":
             return self._grad_fourier(X, g)
         return self._grad_real(X, g)

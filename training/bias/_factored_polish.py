@@ -27,7 +27,7 @@ import warnings
 import numpy as np
 from scipy.optimize import minimize
 
-from ._bias_fourier import FourierOperator
+from ._fourier import FourierOperator
 
 
 def _herm(x: np.ndarray) -> np.ndarray:
@@ -66,12 +66,12 @@ def factor_polish(op: FourierOperator, Zv: np.ndarray, b0: np.ndarray, L: int, *
     n = op.n
     N = Zv.shape[0]
     data = op.forward(Zv)  # (N, k, d, d) per size group
-    wts = [g.weights[:, None, None] / op.c for g in op.groups]
+    wts = [g.weights[:, None, None] / op.c for g in op.batches]
 
     def beta_of(x: np.ndarray) -> np.ndarray:
         Fs = [op.forward(w) for w in x.reshape(L, n)]
         prods = []
-        for g in range(len(op.groups)):
+        for g in range(len(op.batches)):
             P = Fs[0][g]
             for l in range(1, L):
                 P = P @ Fs[l][g]

@@ -1,6 +1,6 @@
 """Numerical core of :mod:`training.bias`: regularizers, gradients, KKT certificates and solvers.
 
-Everything here works on a :class:`~training._bias_fourier.FourierOperator` ``A`` (blocks
+Everything here works on a :class:`~training.bias._fourier.FourierOperator` ``A`` (blocks
 ``M_k = (A b)_k`` with weights ``w_k`` and Plancherel constant ``c``, ``A^T W A = c I``), an exponent
 ``p`` and the rows ``z_n = y_n x_n`` of the margin constraints ``<z_n, b> >= 1``; see
 :mod:`training.bias` for the mathematics and the references.
@@ -14,9 +14,15 @@ from typing import Any
 import numpy as np
 from scipy.optimize import nnls
 
-from ._bias_fourier import FourierOperator, dft_operator, fourier_operator, identity_operator
-from ._checks import as_real, check_targets
-from ._errors import NotSeparatedError, ParameterError, ShapeError, TrainingError
+from .._checks import as_real, check_positive_int
+from .._errors import NotSeparatedError, ParameterError, ShapeError, TrainingError
+from ._fourier import (
+    FourierOperator,
+    GroupLike,
+    dft_operator,
+    fourier_operator,
+    identity_operator,
+)
 
 KINDS = ("l2", "lp", "dft", "schatten", "transformed")
 
@@ -25,54 +31,7 @@ class BiasSolverError(TrainingError, RuntimeError):
     """A numerical solver (cvxpy, NNLS) failed on a well-posed problem."""
 
 
-# -- argument checks and problem setup ----------------------------------------------------------------
-def check_depth(depth: object) -> int:
-    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 1:
-        raise ParameterError(f"depth must be an integer >= 1, got {depth!r}")
-    return int(depth)
-
-
-def check_vector(name: str, v: Any, n: int | None = None) -> np.ndarray:
-    """``v`` as a finite real vector of shape ``(n,)`` (any length >= 1 if ``n`` is None).
-
-    Raises
-    ------
-    DataTypeError
-        Complex, string, object or other non-real data (:func:`training._checks.as_real`).
-    ShapeError
-        Wrong shape, ragged or not finite.
-    """
-    a = as_real(name, v)
-    if a.ndim != 1 or (n is not None and a.shape[0] != n) or a.shape[0] == 0:
-        want = f"({n},)" if n is not None else "(D,) with D >= 1"
-        raise ShapeError(f"{name} must have shape {want}, got {a.shape}")
-    finite = np.isfinite(a)
-    if not np.all(finite):
-        i = int(np.argmin(finite))
-        raise ShapeError(f"{name} must be finite, got {name}[{i}] = {a[i]}")
-    return a
-
-
-def check_data(X: Any, y: Any, *, labels: bool = True, what: str = "the max-margin problem") -> tuple[np.ndarray, np.ndarray]:
-    """``X`` as a finite real ``(N, D)`` array and ``y`` by :func:`training._checks.check_targets`:
-    labels exactly -1 or +1 if ``labels`` (:class:`LabelError` naming the labels found), else any
-    finite real targets.
-
-    Raises
-    ------
-    DataTypeError, ShapeError, LabelError
-    """
-    X = as_real("X", X)
-    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
-        raise ShapeError(f"X must have shape (N, D) with N, D >= 1, got {X.shape}")
-    finite = np.isfinite(X)
-    if not np.all(finite):
-        i, j = np.argwhere(~finite)[0]
-        raise ShapeError(f"X must be finite, got X[{i}, {j}] = {X[i, j]}")
-    y = check_targets(y, X.shape[0], "binary" if labels else "real", what)
-    return X, y
-
-
+# -- problem setup ----------------------------------------------------------------
 @dataclass(frozen=True)
 class Setup:
     """A regularizer ``R`` on the variable space (``beta``, or ``z`` for ``"transformed"``)."""
@@ -101,11 +60,11 @@ class Setup:
         return X if self.S is None else X @ self.S.T
 
 
-def make_setup(kind: object, D: int, *, depth: object, group: Any = None, transform: Any = None) -> Setup:
+def make_setup(kind: object, D: int, *, depth: object, group: GroupLike | None = None, transform: Any = None) -> Setup:
     """Check the options of a regularizer and build its :class:`Setup` for predictors in ``R^D``."""
     if kind not in KINDS:
         raise ParameterError(f"kind must be one of {', '.join(KINDS)}, got {kind!r}")
-    L = check_depth(depth)
+    L = check_positive_int("depth", depth)
     p = 2.0 if kind == "l2" else 2.0 / L
     if kind == "schatten":
         if group is None:
@@ -156,7 +115,7 @@ def block_svd(op: FourierOperator, b: np.ndarray, rank_tol: float) -> BlockSVD:
 def regularizer(op: FourierOperator, p: float, b: np.ndarray) -> float:
     """``R(b) = sum_k w_k sum_i s_i(M_k)^p``."""
     total = 0.0
-    for g, M in zip(op.groups, op.forward(b)):
+    for g, M in zip(op.batches, op.forward(b)):
         s = np.abs(M[..., 0, 0]) if g.d == 1 else np.linalg.svd(M, compute_uv=False)
         sp = np.where(s > 0, s, 0.0) ** p if p > 0 else s
         total += float(np.sum(g.weights[:, None] * sp.reshape(g.weights.size, -1)))
@@ -178,7 +137,7 @@ def gradient(op: FourierOperator, p: float, b: np.ndarray, rank_tol: float) -> n
     """Gradient of ``R`` at ``b`` (for ``p <= 1``: on the manifold of fixed block ranks)."""
     svd = block_svd(op, b, rank_tol)
     G = gamma_blocks(svd, p)
-    return op.adjoint([g.weights[:, None, None] * Gk for g, Gk in zip(op.groups, G)])
+    return op.adjoint([g.weights[:, None, None] * Gk for g, Gk in zip(op.batches, G)])
 
 
 def tangent_projection(X: np.ndarray, U: np.ndarray, Vh: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -201,7 +160,7 @@ def vectorize(op: FourierOperator, blocks: list[np.ndarray], weighted: bool = Tr
     Real size groups contribute their real parts only; complex ones real and imaginary parts.
     """
     parts = []
-    for g, M in zip(op.groups, blocks):
+    for g, M in zip(op.batches, blocks):
         if weighted:
             M = M * np.sqrt(g.weights)[:, None, None]
         lead = M.shape[:-3]
@@ -214,7 +173,7 @@ def vectorize(op: FourierOperator, blocks: list[np.ndarray], weighted: bool = Tr
 def unvectorize(op: FourierOperator, v: np.ndarray) -> list[np.ndarray]:
     """Inverse of ``vectorize(op, ., weighted=False)`` for one vector."""
     out, pos = [], 0
-    for g in op.groups:
+    for g in op.batches:
         size = g.weights.size * g.d * g.d
         re = v[pos : pos + size]
         pos += size
@@ -257,7 +216,7 @@ def kkt(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, *, active_
     active = np.flatnonzero(margins <= 1.0 + active_tol)
     svd = block_svd(op, b, rank_tol)
     ranks = np.zeros(op.dims.size, dtype=int)
-    for g, m in zip(op.groups, svd.mask):
+    for g, m in zip(op.batches, svd.mask):
         ranks[g.indices] = m.sum(axis=-1)
     G = gamma_blocks(svd, p)
     target = vectorize(op, G)
@@ -347,7 +306,7 @@ def irls(
     Returns the last iterate and the number of iterations.
     """
     data = op.forward(Zv)  # (N, k, d, d) per group
-    sq = [np.sqrt(g.weights)[:, None, None] / op.c for g in op.groups]
+    sq = [np.sqrt(g.weights)[:, None, None] / op.c for g in op.batches]
     b = np.array(b0, dtype=float)
     ones = np.ones(Zv.shape[0])
     smax0 = None

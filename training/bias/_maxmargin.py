@@ -1,81 +1,6 @@
-r"""Predicted implicit biases of linear networks, and stationarity certificates.
+"""Max-margin solvers, regularizer values and predictor-space KKT certificates (:mod:`training.bias`).
 
-Gradient descent with exponential loss on separable data converges in direction to (a first-order
-stationary point of) a max-margin problem whose regularizer depends on the architecture
-(``docs/theory.md``). With labels ``y_n = +-1`` and ``p = 2/L`` for depth ``L``:
-
-=================  ======================================================  ===========================
-``kind``           problem (all subject to ``y_n <x_n, beta> >= 1``)        architecture, reference
-=================  ======================================================  ===========================
-``"l2"``           ``min ||beta||_2``  (any depth)                          fully connected;
-                                                                            Gunasekar et al. 2018, Thm 1
-``"lp"``           ``min ||beta||_p``                                       diagonal network
-``"dft"``          ``min ||F beta||_p``, ``F beta = numpy.fft.fft(beta)``   full-width linear CNN;
-                                                                            Gunasekar et al. 2018, Thm 2
-``"schatten"``     ``min [sum_rho d_rho ||beta_hat(rho)||_{S,p}^p]^(1/p)``  linear G-CNN;
-                                                                            Lawrence et al. 2022
-``"transformed"``  ``beta = S^T z``, ``min ||z||_p`` s.t.                   linear tensor network;
-                   ``y_n <S x_n, z> >= 1``                                  Yun, Krishnan, Mobahi 2021
-=================  ======================================================  ===========================
-
-with the group Fourier transform ``beta_hat(rho) = sum_g beta(g) rho(g)`` (unnormalized, unitary
-irreps) and the Schatten quasi-norm ``||M||_{S,p}`` (the l_p norm of the singular values). DFT
-entries are complex: ``||F beta||_p^p = sum_j |fft(beta)_j|^p``. Depth ``L = 1`` means ``p = 2``, and
-every kind reduces to the SVM (in ``z`` for ``"transformed"``), because of Plancherel's identity.
-
-Conventions. :func:`objective` returns the *sum form* ``R(beta) = sum_k w_k sum_i s_i(M_k)^p``
-(``w_k = d_rho`` for groups, 1 otherwise; for ``"l2"`` ``R = ||beta||_2^2``), :func:`quasi_norm` its
-``1/p``-th power, the quantity in the table. For an abelian group with characters as irreps the
-Schatten objective equals the DFT objective: the numpy DFT is the Fourier transform with
-characters ``exp(-2 pi i j g / D)``; with the conjugate characters (or any ordering of the
-characters) the blocks are permuted and conjugated, which leaves every modulus unchanged.
-
-Solvers. ``L <= 2`` is convex. ``p = 2``: the SVM by least-distance programming (Lawson and Hanson
-1974, an exact active-set method). ``p = 1``: cvxpy with Clarabel (l1 norm, sums of complex moduli,
-d_rho-weighted nuclear norms of the Fourier blocks; complex blocks through the real embedding
-``[[Re, -Im], [Im, Re]]``, whose nuclear norm is twice the complex one), then polished in the
-factored parameterization. ``L >= 3`` (``p < 1``) is nonconvex: from each start (the ``L = 2``
-solution, the SVM, random vectors) we run iteratively reweighted least squares on
-``sum_k w_k tr((M_k^H M_k + eps I)^(p/2))`` with ``eps -> 0`` (Mohan and Fazel 2012), then SLSQP on
-the equivalent smooth problem in the factored (network) parameterization
-``min sum_l ||w_l||^2 s.t. margins of w_1 * ... * w_L >= 1``, and keep the start with the lowest
-objective; every start is reported. Candidates are cleaned by zeroing singular values below
-``rank_tol`` times the largest one and rescaled to minimum margin exactly 1.
-
-Certificates (``docs/theory.md``). For ``beta`` with minimum
-margin 1 and active set ``A = {n : y_n <x_n, beta> <= 1 + active_tol}``, :func:`kkt_residual`
-solves ``min_{lambda >= 0} ||P_T(grad R(beta) - sum_{n in A} lambda_n y_n x_n)||`` by NNLS, where for
-``p <= 1`` ``P_T`` projects on the tangent space of the manifold of predictors whose Fourier blocks
-keep their ranks (supports for l_p) and the gradient is taken on that manifold:
-``d/dM sum_i s_i^p = p U S^(p-1) V^H`` (nonzero singular values only), pulled back by the adjoint of
-``beta -> beta_hat(rho)``, ``A(g) -> Re tr(rho(g)^H A)``. The relative residual is
-``||P_T(grad - sum lambda y x)|| / ||grad||``. For ``p = 1`` stationarity also needs the normal
-parts of ``(1/c) A(sum lambda y x)`` to have spectral norm ``<= 1`` (the subdifferential of the
-nuclear norm); :attr:`KKTResult.normal_norm` reports it.
-
-References
-----------
-S. Gunasekar, J. Lee, D. Soudry, N. Srebro. Implicit bias of gradient descent on linear
-convolutional networks. NeurIPS 2018.
-C. Yun, S. Krishnan, H. Mobahi. A unifying view on implicit bias in training linear neural networks.
-ICLR 2021.
-H. Lawrence, K. Georgiev, A. Dienes, B. T. Kiani. Implicit bias of linear equivariant networks.
-ICML 2022.
-B. Woodworth, S. Gunasekar, J. Lee, E. Moroshko, P. Savarese, I. Golan, D. Soudry, N. Srebro.
-Kernel and rich regimes in overparametrized models. COLT 2020.
-K. Mohan, M. Fazel. Iterative reweighted algorithms for matrix rank minimization. JMLR 2012.
-C. Lawson, R. Hanson. Solving Least Squares Problems. Prentice-Hall 1974.
-
-Examples
---------
->>> import numpy as np
->>> from training.bias import max_margin, kkt_residual
->>> X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0]]); y = np.array([1.0, -1.0])
->>> r = max_margin(X, y, "lp", depth=2)
->>> np.round(r.beta, 6) + 0.0, round(r.objective, 6)
-(array([ 0. ,  0.5, -0.5]), 1.0)
->>> kkt_residual(r.beta, X, y, "lp", depth=2).residual < 1e-8
-True
+The mathematics, the conventions and the references are in the docstring of :mod:`training.bias`.
 """
 
 from __future__ import annotations
@@ -86,33 +11,12 @@ from typing import Any
 
 import numpy as np
 
-from . import _bias_core as core
-from ._bias_convex import solve_nuclear
-from ._bias_fourier import FourierOperator, dft_operator, fourier_operator, identity_operator, operator_from_irreps
-from ._bias_polish import factor_polish
-from ._bias_regression import RegressionResult, q_alpha, q_alpha_minimizer, regression_min_norm
-from ._errors import NotSeparatedError, ParameterError
-
-__all__ = [
-    "KINDS",
-    "MaxMarginResult",
-    "StartInfo",
-    "KKTResult",
-    "RegressionResult",
-    "FourierOperator",
-    "max_margin",
-    "objective",
-    "quasi_norm",
-    "objective_gradient",
-    "kkt_residual",
-    "regression_min_norm",
-    "q_alpha",
-    "q_alpha_minimizer",
-    "fourier_operator",
-    "operator_from_irreps",
-    "dft_operator",
-    "identity_operator",
-]
+from .._checks import check_data, check_positive_int, check_vector
+from .._errors import NotSeparatedError, ParameterError
+from . import _core as core
+from ._convex import solve_nuclear
+from ._factored_polish import factor_polish
+from ._fourier import FourierOperator, GroupLike
 
 KINDS = core.KINDS
 STATIONARY_TOL = 1e-4
@@ -157,7 +61,7 @@ class MaxMarginResult:
         ``"optimal"`` (convex, certificate residual <= 1e-6), ``"inaccurate"`` (convex, larger
         residual), ``"stationary"`` (nonconvex, residual <= ``STATIONARY_TOL``) or ``"not_stationary"``.
     kkt_residual : float
-        Relative stationarity residual of ``beta`` (:func:`kkt_residual`).
+        Relative stationarity residual of ``beta`` (:func:`predictor_kkt_residual`).
     multipliers : numpy.ndarray
         The multipliers ``lambda_n >= 0`` of the certificate (shape ``(N,)``).
     kind : str
@@ -188,7 +92,7 @@ class MaxMarginResult:
 
 @dataclass(frozen=True)
 class KKTResult:
-    """First-order stationarity certificate (see :func:`kkt_residual`).
+    """First-order stationarity certificate (see :func:`predictor_kkt_residual`).
 
     Attributes
     ----------
@@ -245,7 +149,7 @@ def _to_kkt(raw: core.RawKKT) -> KKTResult:
 
 
 # -- regularizer values -------------------------------------------------------------------------------------
-def objective(beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None) -> float:
+def objective(beta: Any, kind: str, *, depth: int, group: GroupLike | None = None, transform: Any = None) -> float:
     """The regularizer in sum form, ``R(beta) = sum_k w_k sum_i s_i(M_k)^p``, ``p = 2/depth``.
 
     Parameters
@@ -274,12 +178,12 @@ def objective(beta: Any, kind: str, *, depth: int, group: Any = None, transform:
     >>> objective(np.array([1.0, 1.0]), "dft", depth=2)  # |fft| = (2, 0)
     2.0
     """
-    b = core.check_vector("beta", beta)
+    b = check_vector("beta", beta)
     st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
     return core.regularizer(st.op, st.p, st.to_var(b))
 
 
-def quasi_norm(beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None) -> float:
+def quasi_norm(beta: Any, kind: str, *, depth: int, group: GroupLike | None = None, transform: Any = None) -> float:
     """The (quasi-)norm ``R(beta)^(1/p)`` minimized by the max-margin problem of ``kind``.
 
     Same parameters as :func:`objective`. For ``"schatten"`` this is
@@ -291,13 +195,13 @@ def quasi_norm(beta: Any, kind: str, *, depth: int, group: Any = None, transform
     >>> quasi_norm(np.array([1.0, -4.0]), "lp", depth=4)  # (1 + 2)^2
     9.0
     """
-    b = core.check_vector("beta", beta)
+    b = check_vector("beta", beta)
     st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
     return core.regularizer(st.op, st.p, st.to_var(b)) ** (1.0 / st.p)
 
 
 def objective_gradient(
-    beta: Any, kind: str, *, depth: int, group: Any = None, transform: Any = None, rank_tol: float = 1e-6
+    beta: Any, kind: str, *, depth: int, group: GroupLike | None = None, transform: Any = None, rank_tol: float = 1e-6
 ) -> np.ndarray:
     """Gradient of :func:`objective` with respect to ``beta``.
 
@@ -313,7 +217,7 @@ def objective_gradient(
     >>> objective_gradient(np.array([4.0, -1.0]), "lp", depth=4)  # (1/2) sign(b) |b|^(-1/2)
     array([ 0.25, -0.5 ])
     """
-    b = core.check_vector("beta", beta)
+    b = check_vector("beta", beta)
     st = core.make_setup(kind, b.size, depth=depth, group=group, transform=transform)
     rank_tol = _check_tol("rank_tol", rank_tol)
     g = core.gradient(st.op, st.p, st.to_var(b), rank_tol)
@@ -323,14 +227,14 @@ def objective_gradient(
 
 
 # -- certificates -------------------------------------------------------------------------------------------
-def kkt_residual(
+def predictor_kkt_residual(
     beta: Any,
     X: Any,
     y: Any,
     kind: str,
     *,
     depth: int,
-    group: Any = None,
+    group: GroupLike | None = None,
     transform: Any = None,
     active_tol: float = 1e-6,
     rank_tol: float = 1e-6,
@@ -367,13 +271,13 @@ def kkt_residual(
     --------
     >>> import numpy as np
     >>> X = np.array([[1.0, 1.0]]); y = np.array([1.0])
-    >>> kkt_residual(np.array([0.5, 0.5]), X, y, "l2", depth=1).residual < 1e-12  # the SVM
+    >>> predictor_kkt_residual(np.array([0.5, 0.5]), X, y, "l2", depth=1).residual < 1e-12  # the SVM
     True
-    >>> round(kkt_residual(np.array([1.0, 0.0]), X, y, "l2", depth=1).residual, 6)  # not the SVM
+    >>> round(predictor_kkt_residual(np.array([1.0, 0.0]), X, y, "l2", depth=1).residual, 6)  # not the SVM
     0.707107
     """
-    X, y = core.check_data(X, y)
-    b = core.check_vector("beta", beta, X.shape[1])
+    X, y = check_data(X, y)
+    b = check_vector("beta", beta, X.shape[1])
     st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
     active_tol = _check_tol("active_tol", active_tol)
     rank_tol = _check_tol("rank_tol", rank_tol)
@@ -419,7 +323,7 @@ def max_margin(
     kind: str,
     *,
     depth: int = 2,
-    group: Any = None,
+    group: GroupLike | None = None,
     transform: Any = None,
     starts: int = 8,
     seed: int = 0,
@@ -476,10 +380,9 @@ def max_margin(
     >>> np.round(r.beta, 6) + 0.0, r.status
     (array([0.5, 0. ]), 'stationary')
     """
-    X, y = core.check_data(X, y)
+    X, y = check_data(X, y)
     st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
-    if isinstance(starts, bool) or not isinstance(starts, (int, np.integer)) or starts < 1:
-        raise ParameterError(f"starts must be an integer >= 1, got {starts!r}")
+    check_positive_int("starts", starts)
     rank_tol = _check_tol("rank_tol", rank_tol)
     op, p, L = st.op, st.p, st.depth
     Zv = st.data(y[:, None] * X)

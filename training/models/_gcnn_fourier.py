@@ -61,21 +61,27 @@ True
 from __future__ import annotations
 
 import weakref
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 import numpy as np
 
-from ._errors import ParameterError, ParameterTypeError, ShapeError
+from .._errors import ParameterError, ParameterTypeError, ShapeError
+
+if TYPE_CHECKING:
+    from grouptools import FiniteGroup
 
 __all__ = [
+    "DEFAULT_CACHE_BYTES",
     "FOURIER_MIN_ORDER",
     "FourierPlan",
     "GCNNFourier",
-    "resolve_method",
-    "supports_fourier",
+    "PLAN_MEMO_KEY",
     "circular_forward",
     "circular_grad",
     "circular_linearization",
+    "fourier_plan",
+    "resolve_method",
+    "supports_fourier",
 ]
 
 #: ``method="auto"`` of :class:`training.models.GCNN` uses the Fourier path above this order.
@@ -173,7 +179,7 @@ class FourierPlan:
     True
     """
 
-    def __init__(self, G: Any) -> None:
+    def __init__(self, G: FiniteGroup) -> None:
         if not supports_fourier(G):
             raise ParameterTypeError(f"the Fourier path needs a grouptools.FiniteGroup, got {type(G).__name__}")
         self.group = G
@@ -212,6 +218,30 @@ class FourierPlan:
         """Per degree, the ``(..., R, d, d)`` view of a flat array ``(..., |G|)``."""
         batch = flat.shape[:-1]
         return [flat[..., s : s + R * d * d].reshape(batch + (R, d, d)) for d, s, R in self.segments]
+
+
+PLAN_MEMO_KEY = "training.gcnn_fourier_plan"
+"""Key of the :class:`FourierPlan` in the memo of its group (``G.memo``)."""
+
+
+def fourier_plan(G: FiniteGroup) -> FourierPlan:
+    """The :class:`FourierPlan` of ``G``, built once and kept in the group's memo (it lives as long as ``G``).
+
+    Raises
+    ------
+    ParameterTypeError
+        ``G`` is not a :class:`grouptools.FiniteGroup`.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.dihedral(4)
+    >>> fourier_plan(G) is fourier_plan(G)
+    True
+    """
+    if not supports_fourier(G):
+        raise ParameterTypeError(f"the Fourier path needs a grouptools.FiniteGroup, got {type(G).__name__}")
+    return G.memo(PLAN_MEMO_KEY, lambda: FourierPlan(G))
 
 
 # -- data products ---------------------------------------------------------------------------------------
@@ -311,8 +341,8 @@ class GCNNFourier:
     True
     """
 
-    def __init__(self, G: Any) -> None:
-        self.plan = FourierPlan(G)
+    def __init__(self, G: FiniteGroup) -> None:
+        self.plan = fourier_plan(G)
         self._blocks_key: list[np.ndarray] | None = None
         self._blocks_val: tuple[list[np.ndarray], np.ndarray] | None = None
         self._data: _DataEntry | None = None

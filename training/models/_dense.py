@@ -6,10 +6,11 @@ from typing import Sequence
 
 import numpy as np
 
-from ._errors import ParameterError
-from ._models_base import LinearModel, _check_positive_int, _check_scale
+from .._checks import check_positive_int
+from .._errors import ParameterError
+from ._base import LinearModel, check_scale
 
-__all__ = ["FullyConnected", "Diagonal"]
+__all__ = ["Diagonal", "FullyConnected"]
 
 
 class FullyConnected(LinearModel):
@@ -59,18 +60,18 @@ class FullyConnected(LinearModel):
         init_scale: float = 1.0,
         seed: int = 0,
     ) -> None:
-        D = _check_positive_int("D", D)
+        D = check_positive_int("D", D)
         if widths is None or isinstance(widths, (int, np.integer)):
             if depth is None:
                 raise ParameterError("depth is required unless widths is a sequence of hidden widths")
-            depth = _check_positive_int("depth", depth)
-            w = D if widths is None else _check_positive_int("widths", widths)
+            depth = check_positive_int("depth", depth)
+            w = D if widths is None else check_positive_int("widths", widths)
             hidden = [w] * (depth - 1)
         else:
-            hidden = [_check_positive_int("widths[i]", w) for w in widths]
-            if depth is not None and _check_positive_int("depth", depth) != len(hidden) + 1:
+            hidden = [check_positive_int("widths[i]", w) for w in widths]
+            if depth is not None and check_positive_int("depth", depth) != len(hidden) + 1:
                 raise ParameterError(f"depth={depth} needs {depth - 1} hidden widths, got {len(hidden)}")
-        scale = _check_scale(init_scale)
+        scale = check_scale(init_scale)
         rng = np.random.default_rng(seed)
         dims = [D, *hidden, 1]
         params = [rng.standard_normal((a, b)) * (scale / np.sqrt(a)) for a, b in zip(dims[:-1], dims[1:])]
@@ -85,14 +86,14 @@ class FullyConnected(LinearModel):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``X W_1 ... W_L`` (shape ``(N,)``)."""
-        H = self._check_X(X)
+        H = self.check_inputs(X)
         for W in self._params:
             H = H @ W
         return H[:, 0]
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """Backpropagation: ``dW_l = H_{l-1}^T G_l`` with ``G_L = dL_df`` and ``G_{l-1} = G_l W_l^T``."""
-        X, g = self._check_X_g(X, dL_df)
+        X, g = self.check_inputs_and_weights(X, dL_df)
         acts = [X]
         for W in self._params[:-1]:
             acts.append(acts[-1] @ W)
@@ -138,9 +139,9 @@ class Diagonal(LinearModel):
     """
 
     def __init__(self, D: int, depth: int, *, init_scale: float = 1.0, seed: int = 0) -> None:
-        D = _check_positive_int("D", D)
-        depth = _check_positive_int("depth", depth)
-        scale = _check_scale(init_scale)
+        D = check_positive_int("D", D)
+        depth = check_positive_int("depth", depth)
+        scale = check_scale(init_scale)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(D) * scale for _ in range(depth)])
         self.input_dim = D
@@ -148,14 +149,14 @@ class Diagonal(LinearModel):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``sum_d x_d w_1[d] ... w_L[d]``, one layer at a time."""
-        H = self._check_X(X)
+        H = self.check_inputs(X)
         for w in self._params:
             H = H * w
         return H.sum(axis=1)
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """``dw_l = (X^T dL_df) * prod_{k != l} w_k`` (prefix and suffix products, no division)."""
-        X, g = self._check_X_g(X, dL_df)
+        X, g = self.check_inputs_and_weights(X, dL_df)
         z = X.T @ g
         L = self.depth
         prefix = [np.ones(self.input_dim)]

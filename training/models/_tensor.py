@@ -6,8 +6,9 @@ from typing import Sequence
 
 import numpy as np
 
-from ._errors import ParameterError, ShapeError
-from ._models_base import LinearModel, _check_positive_int, _check_scale
+from .._checks import check_positive_int
+from .._errors import ParameterError, ShapeError
+from ._base import LinearModel, check_scale
 
 __all__ = ["TensorNetwork", "real_dft_matrix"]
 
@@ -36,7 +37,7 @@ def real_dft_matrix(D: int) -> np.ndarray:
     >>> bool(np.allclose(S @ S.T, np.eye(5)))
     True
     """
-    D = _check_positive_int("D", D)
+    D = check_positive_int("D", D)
     d = np.arange(D)
     rows = [np.full(D, 1.0 / np.sqrt(D))]
     for k in range(1, (D + 1) // 2):
@@ -112,11 +113,11 @@ class TensorNetwork(LinearModel):
         if U is None:
             if depth is None:
                 raise ParameterError("depth is required when U is not given")
-            depth = _check_positive_int("depth", depth)
+            depth = check_positive_int("depth", depth)
             Us = [np.eye(m) for _ in range(depth)]
         else:
             Us = [np.array(u, dtype=float) for u in U]
-            if depth is not None and _check_positive_int("depth", depth) != len(Us):
+            if depth is not None and check_positive_int("depth", depth) != len(Us):
                 raise ParameterError(f"depth={depth} but {len(Us)} matrices U were given")
             if not Us:
                 raise ParameterError("U must contain at least one matrix")
@@ -125,7 +126,7 @@ class TensorNetwork(LinearModel):
                     raise ShapeError(f"U[{l}] must have shape ({m}, {m}), got {u.shape}")
                 if not np.allclose(u.T @ u, np.eye(m), atol=1e-10):
                     raise ParameterError(f"U[{l}] must be orthogonal (orthonormal columns u_l^j)")
-        scale = _check_scale(init_scale)
+        scale = check_scale(init_scale)
         rng = np.random.default_rng(seed)
         super().__init__([rng.standard_normal(m) * scale for _ in Us])
         self.S = S
@@ -181,14 +182,14 @@ class TensorNetwork(LinearModel):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``sum_j [S x]_j prod_l <u_l^j, v_l>``."""
-        H = self._check_X(X) @ self.S.T
+        H = self.check_inputs(X) @ self.S.T
         for c in self._coords():
             H = H * c
         return H.sum(axis=1)
 
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """``dv_l = U_l ((S X^T dL_df) * prod_{k != l} c_k)``."""
-        X, g = self._check_X_g(X, dL_df)
+        X, g = self.check_inputs_and_weights(X, dL_df)
         z = self.S @ (X.T @ g)
         cs = self._coords()
         L = self.depth

@@ -33,21 +33,28 @@ are complex conjugates, so every singular-value functional agrees.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, Union
 
 import numpy as np
 
-from ._checks import as_real
-from ._errors import ParameterTypeError, ShapeError
+from .._checks import as_real
+from .._errors import ParameterTypeError, ShapeError
 
-__all__ = ["FourierOperator", "fourier_operator", "identity_operator", "dft_operator", "operator_from_irreps"]
+if TYPE_CHECKING:
+    from grouptools import FiniteGroup
+
+__all__ = ["BlockBatch", "FourierOperator", "GroupLike", "dft_operator", "fourier_operator", "identity_operator", "operator_from_irreps"]
+
+
+GroupLike = Union["FiniteGroup", "FourierOperator", Sequence[Any]]
+"""What :func:`fourier_operator` accepts: a FiniteGroup, an operator, or the list of irrep matrices."""
 
 
 @dataclass(frozen=True)
-class _DimGroup:
-    """All blocks of one size ``d``: ``k`` blocks with weights ``weights`` (shape ``(k,)``).
+class BlockBatch:
+    """All blocks of one size ``d`` of a :class:`FourierOperator`: ``k`` blocks with weights
+    ``weights`` (shape ``(k,)``); :attr:`FourierOperator.batches` lists them by increasing ``d``.
 
     For a group operator ``re`` and ``im`` are the real matrices ``(n, k*d*d)`` of the real and
     imaginary parts of the irrep entries (column ``j*d*d + a*d + b`` holds ``rho_j(g)[a, b]`` for all
@@ -93,24 +100,25 @@ class FourierOperator:
     [(1, 1), (1, 1), (1, 1)]
     """
 
-    def __init__(self, n: int, c: float, kind: str, groups: Sequence[_DimGroup]) -> None:
+    def __init__(self, n: int, c: float, kind: str, batches: Sequence[BlockBatch]) -> None:
         self.n = int(n)
         self.c = float(c)
         self.kind = kind
-        self._groups = tuple(groups)
-        nblocks = sum(g.weights.size for g in self._groups)
+        self._batches = tuple(batches)
+        nblocks = sum(g.weights.size for g in self._batches)
         dims = np.empty(nblocks, dtype=int)
         weights = np.empty(nblocks)
-        for g in self._groups:
+        for g in self._batches:
             dims[g.indices] = g.d
             weights[g.indices] = g.weights
         self.dims = dims
         self.weights = weights
 
-    # -- internal grouped interface -----------------------------------------------------------------
+    # -- batched interface (the solvers of training.bias) ----------------------------------------------
     @property
-    def groups(self) -> tuple[_DimGroup, ...]:
-        return self._groups
+    def batches(self) -> tuple[BlockBatch, ...]:
+        """The blocks batched by size (increasing ``d``): the layout of :meth:`forward` and :meth:`adjoint`."""
+        return self._batches
 
     def forward(self, B: np.ndarray) -> list[np.ndarray]:
         """Blocks of the rows of ``B`` (shape ``(..., n)``), grouped by size: ``(..., k, d, d)`` each."""
@@ -120,7 +128,7 @@ class FourierOperator:
         if self.kind == "dft":
             return [np.fft.fft(B, axis=-1)[..., :, None, None]]
         out = []
-        for g in self._groups:
+        for g in self._batches:
             shape = B.shape[:-1] + (g.weights.size, g.d, g.d)
             M = (B @ g.re).astype(complex)
             if not g.real:
@@ -137,7 +145,7 @@ class FourierOperator:
             return np.real(self.n * np.fft.ifft(C, axis=-1))
         lead = np.shape(blocks[0])[:-3]
         out = np.zeros(lead + (self.n,))
-        for g, M in zip(self._groups, blocks):
+        for g, M in zip(self._batches, blocks):
             M = np.asarray(M)
             # contiguous copies: matmul uses BLAS only for contiguous operands (M.real is strided)
             out += np.ascontiguousarray(M.real).reshape(lead + (-1,)) @ g.re.T
@@ -147,7 +155,7 @@ class FourierOperator:
 
     def inverse(self, blocks: Sequence[np.ndarray]) -> np.ndarray:
         """Left inverse ``(1/c) A^T W``: the real vector whose blocks are (the projection of) ``blocks``."""
-        return self.adjoint([g.weights[:, None, None] * M for g, M in zip(self._groups, blocks)]) / self.c
+        return self.adjoint([g.weights[:, None, None] * M for g, M in zip(self._batches, blocks)]) / self.c
 
     # -- public per-block interface -----------------------------------------------------------------
     def blocks(self, beta: np.ndarray) -> list[np.ndarray]:
@@ -156,7 +164,7 @@ class FourierOperator:
         if beta.shape != (self.n,):
             raise ShapeError(f"beta must have shape ({self.n},), got {beta.shape}")
         out: list[np.ndarray] = [np.empty((0, 0))] * int(self.dims.size)
-        for g, M in zip(self._groups, self.forward(beta)):
+        for g, M in zip(self._batches, self.forward(beta)):
             for j, idx in enumerate(g.indices):
                 out[int(idx)] = M[j]
         return out
@@ -174,7 +182,7 @@ def identity_operator(n: int) -> FourierOperator:
     >>> identity_operator(3).c
     1.0
     """
-    return FourierOperator(n, 1.0, "identity", [_DimGroup(1, np.ones(n), True, np.arange(n))])
+    return FourierOperator(n, 1.0, "identity", [BlockBatch(1, np.ones(n), True, np.arange(n))])
 
 
 def dft_operator(n: int) -> FourierOperator:
@@ -187,7 +195,7 @@ def dft_operator(n: int) -> FourierOperator:
     >>> bool(np.allclose(op.blocks(np.arange(4.0))[1][0, 0], np.fft.fft(np.arange(4.0))[1]))
     True
     """
-    return FourierOperator(n, float(n), "dft", [_DimGroup(1, np.ones(n), False, np.arange(n))])
+    return FourierOperator(n, float(n), "dft", [BlockBatch(1, np.ones(n), False, np.arange(n))])
 
 
 def operator_from_irreps(matrices_list: Sequence[Any], *, check: bool = True) -> FourierOperator:
@@ -234,7 +242,7 @@ def operator_from_irreps(matrices_list: Sequence[Any], *, check: bool = True) ->
             eye = np.eye(m.shape[1])
             if not np.allclose(np.einsum("gji,gjk->gik", np.conj(m), m), eye, atol=1e-8):
                 raise ShapeError("irrep matrices must be unitary")
-    groups = []
+    batches = []
     for d in sorted(set(int(x) for x in dims)):
         idx = np.flatnonzero(dims == d)
         stack = np.stack([mats[i] for i in idx])  # (k, n, d, d)
@@ -242,8 +250,8 @@ def operator_from_irreps(matrices_list: Sequence[Any], *, check: bool = True) ->
         flat = np.moveaxis(stack, 1, 0).reshape(n, -1)  # column k*d*d + i*d + j: entry (i, j) of block k
         re = np.ascontiguousarray(flat.real)
         im = None if real else np.ascontiguousarray(flat.imag)
-        groups.append(_DimGroup(d, dims[idx].astype(float), real, idx, re, im))
-    op = FourierOperator(n, float(n), "group", groups)
+        batches.append(BlockBatch(d, dims[idx].astype(float), real, idx, re, im))
+    op = FourierOperator(n, float(n), "group", batches)
     if check:
         eye = np.eye(n)
         if not np.allclose(op.inverse(op.forward(eye)), eye, atol=1e-8):
@@ -251,28 +259,29 @@ def operator_from_irreps(matrices_list: Sequence[Any], *, check: bool = True) ->
     return op
 
 
-# operators built from group objects, keyed by identity (not equality: two equal groups may order
-# their elements differently); entries disappear with their group
-_CACHE: dict[int, tuple["weakref.ref[Any]", FourierOperator]] = {}
+MEMO_KEY = "training.fourier_operator"
+"""Key of the operator in the memo of a :class:`grouptools.FiniteGroup` (``G.memo``)."""
 
 
-def _cached(group: Any) -> FourierOperator | None:
-    entry = _CACHE.get(id(group))
-    if entry is not None and entry[0]() is group:
-        return entry[1]
-    return None
+def _group_operator(G: FiniteGroup) -> FourierOperator:
+    """The operator of a FiniteGroup from its Fourier matrix (:func:`grouptools.fourier.fourier_matrix`).
+
+    Row ``offset_r + i d_r + j`` of the matrix is ``g -> rho_r(g)[i, j]``, so its rows
+    ``offset_r .. offset_r + d_r^2`` are the matrices of ``rho_r`` in element order.
+    """
+    from grouptools.fourier import fourier_matrix
+
+    F = fourier_matrix(G, max_order=max(int(G.order), 1))
+    n = F.shape[1]
+    mats, start = [], 0
+    for rho in G.irreps():
+        d = int(rho.dim)
+        mats.append(F[start : start + d * d].T.reshape(n, d, d))
+        start += d * d
+    return operator_from_irreps(mats)
 
 
-def _store(group: Any, op: FourierOperator) -> None:
-    key = id(group)
-    try:
-        ref = weakref.ref(group, lambda _r, key=key: _CACHE.pop(key, None))
-    except TypeError:  # not weak-referenceable: no caching
-        return
-    _CACHE[key] = (ref, op)
-
-
-def fourier_operator(group: Any) -> FourierOperator:
+def fourier_operator(group: GroupLike) -> FourierOperator:
     """The group Fourier operator of ``group`` (``beta -> [beta_hat(rho)]``, weights ``d_rho``).
 
     Parameters
@@ -280,8 +289,9 @@ def fourier_operator(group: Any) -> FourierOperator:
     group : FiniteGroup, FourierOperator or sequence of array_like
         A group with ``irreps()`` (each irrep with ``.matrices`` of shape ``(|G|, d, d)``, unitary,
         element order; e.g. ``grouptools.dihedral(4)``), an operator (returned unchanged), or the
-        list of irrep matrices itself. Operators built from a group object are cached per object
-        (by identity, released with the object).
+        list of irrep matrices itself. The operator of a :class:`grouptools.FiniteGroup` is built
+        from :func:`grouptools.fourier.fourier_matrix` and kept in the group's memo
+        (``G.memo("training.fourier_operator")``), so it lives as long as the group.
 
     Returns
     -------
@@ -303,13 +313,12 @@ def fourier_operator(group: Any) -> FourierOperator:
     """
     if isinstance(group, FourierOperator):
         return group
+    from grouptools import FiniteGroup
+
+    if isinstance(group, FiniteGroup):
+        return group.memo(MEMO_KEY, lambda: _group_operator(group))
     if hasattr(group, "irreps"):
-        cached = _cached(group)
-        if cached is not None:
-            return cached
-        op = operator_from_irreps([np.asarray(r.matrices) for r in group.irreps()])
-        _store(group, op)
-        return op
+        return operator_from_irreps([np.asarray(r.matrices) for r in group.irreps()])
     if isinstance(group, (list, tuple)):
         return operator_from_irreps(group)
     raise ParameterTypeError(

@@ -65,9 +65,9 @@ from typing import Any
 import numpy as np
 from scipy.optimize import linprog
 
-from ._bias_core import BiasSolverError, check_data, check_depth, check_vector
-from ._checks import as_real
-from ._errors import ParameterError, ShapeError
+from .._checks import as_real, check_data, check_positive_int, check_vector
+from .._errors import ParameterError, ShapeError
+from ._core import BiasSolverError
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def _h_inv(x: np.ndarray, L: int) -> np.ndarray:
 
 def q_potential(x: Any, depth: int) -> np.ndarray:
     """``q_L(x) = int_0^x h_L^{-1}(t) dt`` (module docstring), elementwise; ``q_1(x) = x^2``."""
-    L = check_depth(depth)
+    L = check_positive_int("depth", depth)
     x = as_real("x", x)
     if L == 1:
         return x**2
@@ -180,7 +180,7 @@ def _alpha_vector(alpha: Any, m: int) -> np.ndarray:
 def q_alpha_value(z: Any, alpha: Any, depth: int) -> float:
     """``Q_alpha(z) = sum_j alpha_j^L q_L(z_j / alpha_j^L)``."""
     z = as_real("z", z)
-    L = check_depth(depth)
+    L = check_positive_int("depth", depth)
     a = _alpha_vector(alpha, z.size) ** L
     if L == 1:
         return float(np.sum(z**2))
@@ -189,7 +189,7 @@ def q_alpha_value(z: Any, alpha: Any, depth: int) -> float:
 
 # -- solvers ------------------------------------------------------------------------------------------------
 def _transformed(X: Any, y: Any, transform: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, np.ndarray]:
-    X, y = check_data(X, y, labels=False)
+    X, y = check_data(X, y, "real")
     S = None
     Xt = X
     if transform is not None:
@@ -227,7 +227,7 @@ def min_l1(X: Any, y: Any, *, weights: Any = None, transform: Any = None) -> Reg
 
 
 def min_q_alpha(X: Any, y: Any, alpha: Any, depth: int, *, transform: Any = None, tol: float = 1e-12, max_iter: int = 500) -> RegressionResult:
-    L = check_depth(depth)
+    L = check_positive_int("depth", depth)
     X, y, S, Xt = _transformed(X, y, transform)
     m = Xt.shape[1]
     a = _alpha_vector(alpha, m) ** L
@@ -352,7 +352,7 @@ def q_alpha(z: Any, alpha: Any, depth: int) -> float:
     ``q_2(u) = 2 - sqrt(4 + u^2) + u arcsinh(u/2)`` (Woodworth et al. 2020); for ``L >= 3``
     ``q_L(x) = int_0^x h_L^{-1}``, ``h_L(s) = (1 - s)^(-L/(L-2)) - (1 + s)^(-L/(L-2))``; ``Q = ||z||^2``
     for ``L = 1``. The derivation (gradient flow of ``z = u^L - v^L`` from ``u = v = alpha``) is in
-    the module docstring of ``training._bias_regression``.
+    the module docstring of ``training.bias._regression``.
 
     Parameters
     ----------
@@ -381,7 +381,7 @@ def q_alpha_minimizer(X: Any, y: Any, alpha: Any, depth: int = 2, transform: Any
     ``argmin Q_alpha(z) s.t. X S^T z = y`` (:func:`q_alpha`), the limit of gradient flow on the
     squared loss for ``z = u^L - v^L`` with ``u(0) = v(0) = alpha`` (Woodworth et al. 2020;
     Yun et al. 2021 for tensor networks in the transformed coordinates). Convex for every L; solved
-    by Newton's method on the smooth dual (see the module docstring of ``training._bias_regression``). As
+    by Newton's method on the smooth dual (see the module docstring of ``training.bias._regression``). As
     ``alpha -> 0`` the solution tends to the l1-minimal interpolant, as ``alpha -> infinity`` to the
     l2-minimal one; coordinate-dependent scales ``alpha_j`` weight these norms (for large ``alpha``:
     weights ``alpha_j^-L`` on ``z_j^2``). In double precision the dual variable must keep

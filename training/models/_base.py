@@ -8,21 +8,27 @@ from typing import Any, Callable, Sequence, TypeVar
 
 import numpy as np
 
-from ._checks import as_real
-from ._errors import ParameterError, ShapeError
+from .._checks import as_real
+from .._errors import ParameterError, ShapeError
 
-__all__ = ["LinearModel"]
+__all__ = ["LinearModel", "check_scale"]
 
 M = TypeVar("M", bound="LinearModel")
 
 
-def _check_positive_int(name: str, value: object, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ParameterError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return int(value)
+def check_scale(init_scale: object) -> float:
+    """``init_scale`` as a ``float`` if it is a finite real number ``>= 0``.
 
+    Raises
+    ------
+    ParameterError
+        Anything else.
 
-def _check_scale(init_scale: object) -> float:
+    Examples
+    --------
+    >>> check_scale(2)
+    2.0
+    """
     if isinstance(init_scale, bool) or not isinstance(init_scale, (int, float, np.floating, np.integer)):
         raise ParameterError(f"init_scale must be a real number, got {init_scale!r}")
     if not np.isfinite(init_scale) or init_scale < 0:
@@ -31,13 +37,13 @@ def _check_scale(init_scale: object) -> float:
 
 
 def _checked(method: Callable[..., Any]) -> Callable[..., Any]:
-    """Wrap ``forward(X)`` / ``grad(X, dL_df)`` of a subclass so that ``X`` is checked first (:meth:`LinearModel._check_X`)."""
+    """Wrap ``forward(X)`` / ``grad(X, dL_df)`` of a subclass so that ``X`` is checked first (:meth:`LinearModel.check_inputs`)."""
     if getattr(method, "_checks_X", False):
         return method
 
     @functools.wraps(method)
     def wrapper(self: "LinearModel", X: Any, *args: Any, **kwargs: Any) -> Any:
-        return method(self, self._check_X(X), *args, **kwargs)
+        return method(self, self.check_inputs(X), *args, **kwargs)
 
     wrapper._checks_X = True  # type: ignore[attr-defined]
     return wrapper
@@ -151,7 +157,7 @@ class LinearModel(ABC):
         return self.with_params([c * p for p in self._params])
 
     # -- data checks --------------------------------------------------------------------------------
-    def _check_X(self, X: np.ndarray) -> np.ndarray:
+    def check_inputs(self, X: np.ndarray) -> np.ndarray:
         """``X`` as a float64 array of shape ``(N, input_dim)`` (returned as is if it already is one).
 
         Raises
@@ -168,12 +174,18 @@ class LinearModel(ABC):
         if X.ndim == 2:
             raise ShapeError(f"X has width {X.shape[1]} but {name} expects width {self.input_dim}: "
                              f"X must have shape (N, {self.input_dim}), got {X.shape}")
-        hint = f"; for one sample use X.reshape(1, -1)" if X.ndim == 1 and X.size == self.input_dim else ""
+        hint = "; for one sample use X.reshape(1, -1)" if X.ndim == 1 and X.size == self.input_dim else ""
         raise ShapeError(f"X must be a 2-d array of shape (N, {self.input_dim}) for {name}, got shape "
                          f"{clip_shape(X.shape)}{hint}")
 
-    def _check_X_g(self, X: np.ndarray, dL_df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        X = self._check_X(X)
+    def check_inputs_and_weights(self, X: np.ndarray, dL_df: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The arguments of :meth:`grad`: ``X`` by :meth:`check_inputs` and ``dL_df`` as a real ``(N,)`` array.
+
+        Raises
+        ------
+        ShapeError, DataTypeError
+        """
+        X = self.check_inputs(X)
         g = as_real("dL_df", dL_df)
         if g.shape != (X.shape[0],):
             raise ShapeError(f"dL_df must have shape ({X.shape[0]},), got {g.shape}")
@@ -202,7 +214,7 @@ class LinearModel(ABC):
 
         Row n is ``flat_grad(X[n:n+1], [1])``, one backward pass per sample.
         """
-        X = self._check_X(X)
+        X = self.check_inputs(X)
         one = np.ones(1)
         if X.shape[0] == 0:
             return np.zeros((0, self.n_params))
