@@ -1,6 +1,6 @@
 """Run every benchmark script and write their markdown output to ``docs/benchmarks.md``.
 
-Usage: ``python benchmarks/run_all.py [names...]`` (names: coset, cyclotomic, chartable, irreps,
+Usage: ``python benchmarks/run_all.py [names...]`` (names: startup, coset, cyclotomic, chartable, irreps,
 fourier, convolution, gcnn, so3; default all). Each benchmark compares side by side, in one run,
 against its named baseline and reports the ratio. Sections not rerun are kept from the existing
 file, so one benchmark can be refreshed alone.
@@ -18,8 +18,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks.md"
-ORDER = ["coset", "cyclotomic", "chartable", "irreps", "fourier", "convolution", "gcnn", "so3"]
+ORDER = ["startup", "coset", "cyclotomic", "chartable", "irreps", "fourier", "convolution", "gcnn", "so3"]
 TITLES = {
+    "startup": "Start-up",
     "coset": "Coset enumeration (issue: groups)",
     "cyclotomic": "Exact cyclotomic arithmetic",
     "chartable": "Character tables",

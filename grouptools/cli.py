@@ -29,9 +29,12 @@ import json
 import math
 import re
 import sys
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
 
 from ._errors import GroupToolsError, quote
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .groups import FiniteGroup
 
 __all__ = ["main", "group_info", "version"]
 
@@ -87,7 +90,7 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def group_info(G: Any) -> dict[str, Any]:
+def group_info(G: FiniteGroup) -> dict[str, Any]:
     """Summary of a group as a JSON-serializable dict (what ``grouptools info`` prints)."""
     classes = G.conjugacy_classes()
     return {

@@ -40,7 +40,36 @@ import functools
 import types
 from typing import Any, Callable, Iterator
 
-__all__ = ["Kernel", "kernel", "prange"]
+__all__ = ["PLAIN_BUDGET", "SMALL_WORK", "Kernel", "choose_plain", "kernel", "prange"]
+
+#: Calls of about this many inner-loop iterations or fewer run faster in plain Python (~1 us an
+#: iteration) than numba's first use costs (~0.5-1 s to import it and load even a warm disk
+#: cache): :meth:`Kernel.for_work` picks the plain variant for them ...
+SMALL_WORK = 1 << 13
+#: ... until the plain calls so chosen add up to this many iterations in the process (~0.2-0.3 s):
+#: from then on the compiled variants run, so that many small calls cost at most about twice what
+#: compiling at once would have.
+PLAIN_BUDGET = 1 << 18
+
+_plain_work = 0  # iterations run so far by plain variants chosen by choose_plain
+
+
+def choose_plain(work: int) -> bool:
+    """Whether a kernel call of about ``work`` inner-loop iterations should run the plain variant:
+    ``work <= SMALL_WORK`` and less than :data:`PLAIN_BUDGET` iterations so chosen before in
+    this process (``work`` is then charged to the budget). Used by :meth:`Kernel.for_work` and by
+    drivers that call kernels repeatedly (the coset enumeration).
+
+    Examples
+    --------
+    >>> choose_plain(10**9)
+    False
+    """
+    global _plain_work
+    if work <= SMALL_WORK and _plain_work < PLAIN_BUDGET:
+        _plain_work += work
+        return True
+    return False
 
 #: Placeholder for ``numba.prange`` in kernel sources: ``range`` in the plain variant (and when a
 #: kernel source is read as ordinary Python), ``numba.prange`` in the compiled one.
@@ -90,6 +119,23 @@ class Kernel:
     def py(self) -> Callable[..., Any]:
         """The plain Python variant (``prange`` is ``range``, callees are their ``.py``)."""
         return self._variant(compiled=False)
+
+    def for_work(self, work: int) -> Callable[..., Any]:
+        """The variant for a call of about ``work`` inner-loop iterations: :attr:`py` up to
+        :data:`SMALL_WORK` (so that small inputs never import numba) while the process has run
+        fewer than :data:`PLAIN_BUDGET` iterations so, else :attr:`compiled`. Both compute the
+        same results.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from grouptools._kernels.group import tree_apply
+        >>> tree = [np.array(a, np.int32) for a in ([0, 1, 2], [-1, 0, 1], [-1, 0, 0])]
+        >>> perms = np.array([[1, 2, 0]], np.int32)              # C3, one letter
+        >>> tree_apply.for_work(3)(*tree, perms, 1).tolist()     # left multiplication by g_1
+        [1, 2, 0]
+        """
+        return self.py if choose_plain(work) else self.compiled
 
     @property
     def compiled(self) -> Callable[..., Any]:

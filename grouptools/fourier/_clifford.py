@@ -31,7 +31,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.linalg as sla
 
 from .._errors import VerificationError
 from .._kernels import convolution as kernels
@@ -169,6 +168,8 @@ class Plan:
 def _diagonalize(mats: np.ndarray, rng: np.random.Generator) -> np.ndarray | None:
     """A unitary ``Z`` with ``Z^H m Z`` diagonal for the commuting unitaries ``mats``; ``None`` if they
     are diagonal already (Schur form of a random combination, a normal matrix)."""
+    import scipy.linalg as sla  # lazily: keeps `import grouptools` free of scipy.linalg
+
     d = mats.shape[-1]
     off = mats - mats * np.eye(d)[None]
     if np.abs(off).max(initial=0.0) <= 1e-13:

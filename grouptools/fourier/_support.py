@@ -83,7 +83,8 @@ def irrep_at(rho: Any, elements: Any, G: FiniteGroup | None = None) -> np.ndarra
     For a few elements of a large group (``G`` given, at most ``|G|/8`` elements, ``rho`` with
     ``unitary_generator_images``), the products of the unitary generator images along the words
     ``G.letter_word(g)`` of the spanning tree, so that the ``(|G|, d, d)`` array ``rho.matrices``
-    is not needed; otherwise rows of ``rho.matrices``.
+    is not needed; otherwise, or when ``rho.matrices`` is built already (``rho.has_matrices``),
+    rows of ``rho.matrices``.
 
     Examples
     --------
@@ -96,7 +97,7 @@ def irrep_at(rho: Any, elements: Any, G: FiniteGroup | None = None) -> np.ndarra
     """
     els = np.asarray(elements, dtype=np.int64).ravel()
     gens = getattr(rho, "unitary_generator_images", None)
-    if G is None or gens is None or 8 * els.size > G.order:
+    if G is None or gens is None or 8 * els.size > G.order or getattr(rho, "has_matrices", False):
         return np.asarray(rho.matrices)[els].astype(np.complex128, copy=False)
     gens = np.asarray(gens, dtype=np.complex128)
     letters = np.empty((2 * gens.shape[0],) + gens.shape[1:], np.complex128)

@@ -196,7 +196,8 @@ def _homomorphism_images(source: FiniteGroup, target: FiniteGroup, images: Seque
         perms += [r, inv]
     if not perms:
         return np.zeros(source.order, np.int32)
-    return _k.tree_apply(order, parent, letter, np.stack(perms).astype(np.int32), 0)
+    apply = _k.tree_apply.for_work(source.order)
+    return apply(order, parent, letter, np.stack(perms).astype(np.int32), 0)
 
 
 def semidirect_product(

@@ -281,7 +281,10 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         Layers above use it to evaluate homomorphisms element by element along the tree.
         """
         return self.memo(
-            "tree", lambda: SpanningTree(*(readonly(a) for a in _k.bfs_tree(self.letter_perms)))
+            "tree",
+            lambda: SpanningTree(
+                *(readonly(a) for a in _k.bfs_tree.for_work(self.letter_perms.size)(self.letter_perms))
+            ),
         )
 
     def _is_regular(self) -> bool:
@@ -314,7 +317,8 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
 
         def build() -> np.ndarray:
             order, parent, letter, _ = self.spanning_tree
-            return readonly(_k.cayley_rows(order, parent, letter, self.letter_perms))
+            rows = _k.cayley_rows.for_work(n * n)
+            return readonly(rows(order, parent, letter, self.letter_perms))
 
         return self.memo("table", build)
 
@@ -399,7 +403,7 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         [1, 2, 3, 0]
         """
         order, parent, letter, _ = self.spanning_tree
-        return _k.tree_apply(order, parent, letter, self.letter_perms, s)
+        return _k.tree_apply.for_work(self.order)(order, parent, letter, self.letter_perms, s)
 
     def right_multiplication(self, s: int) -> np.ndarray:
         """Right multiplication ``x -> g_x * g_s`` as an index array of length ``|G|``."""
@@ -436,7 +440,7 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
                 inv_s = int(self.letter_perms[2 * s + 1, 0])
                 lefts[2 * s] = self.left_multiplication(inv_s)  # letter a: left-multiply by a^-1
                 lefts[2 * s + 1] = self.left_multiplication(int(self._perms[s, 0]))
-            return readonly(_k.tree_apply(order, parent, letter, lefts, 0))
+            return readonly(_k.tree_apply.for_work(self.order)(order, parent, letter, lefts, 0))
 
         return self.memo("inverse", build)
 

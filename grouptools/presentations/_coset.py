@@ -3,7 +3,9 @@
 :func:`enumerate_cosets` runs the Hasselgrove-Leech-Trotter (HLT) strategy with lookahead and
 table compaction (Holt, Eick and O'Brien, *Handbook of Computational Group Theory*, 2005,
 ch. 5) in numba kernels (:mod:`grouptools._kernels.coset`), in bounded chunks so that the
-time budget is checked from Python between them. :func:`abelian_invariants` computes the
+time budget is checked from Python between them; an enumeration starts on the kernels' plain
+Python variants and compiles them only when it proves not to be small, so that small groups
+never import numba. :func:`abelian_invariants` computes the
 invariants of ``G/G'`` from the Smith normal form of the exponent-sum matrix; the enumeration
 uses it to reject presentations of provably infinite groups at once.
 """
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from grouptools._kernels import coset as _k
+from grouptools._kernels._function import choose_plain
 from grouptools._errors import (
     EnumerationLimitError,
     GroupTooLargeError,
@@ -40,6 +43,12 @@ _LOOKAHEAD_ROWS = 1 << 16
 _MIN_FREE_FRACTION = 32
 _WORK_NUMBA = 1 << 22  # letters scanned per kernel call (a few ms)
 _WORK_PYTHON = 1 << 13
+# by default an enumeration starts on the plain kernels and moves to the compiled ones after this
+# many kernel calls of _WORK_PYTHON letters (~10-20 ms each), or earlier once the process-wide
+# allowance of plain kernel work (grouptools._kernels._function.choose_plain) is spent: small
+# groups never import numba, whose first use costs ~0.5-1 s even with warm disk caches
+_PYTHON_CALLS = 8
+_PYTHON_MAX_LOWER = 1 << 14  # ... unless the abelianization shows the index is at least this
 # canonical form (rotation/inversion class) is computed only for relators up to this length
 _CANONICAL_MAX_LEN = 256
 
@@ -406,11 +415,16 @@ def _enumerate(
     max_cosets: int,
     max_order: int,
     time_budget: float,
-    python: bool = False,
+    python: bool | None = None,
     stats: dict | None = None,
 ) -> np.ndarray:
     """Implementation of :func:`enumerate_cosets`; ``python=True`` runs the kernels
-    uncompiled (their ``.py`` variants)."""
+    uncompiled (their ``.py`` variants), ``python=False`` compiled, and the default ``None``
+    starts uncompiled and switches to the compiled kernels (on the same table) after
+    ``_PYTHON_CALLS`` kernel calls or when the process-wide plain-work allowance is spent
+    (:func:`~grouptools._kernels._function.choose_plain`), so that small enumerations never
+    import numba; it compiles at once when the index is at least ``_PYTHON_MAX_LOWER``. The result
+    does not depend on the choice: both variants run the same code."""
     start_time = time.perf_counter()
     _check_presentation(pres)
     max_cosets = _positive_int("max_cosets", max_cosets)
@@ -450,12 +464,16 @@ def _enumerate(
         )
 
     kernels = (_k.hlt_chunk, _k.lookahead, _k.compact, _k.standardize)
-    if python:
-        hlt_chunk, lookahead, compact, standardize = (k.py for k in kernels)
-    else:
+    if python is None and lower >= _PYTHON_MAX_LOWER:
+        python = False
+    if python is False:
         _k.warm_up()
         hlt_chunk, lookahead, compact, standardize = kernels
-    work = _WORK_PYTHON if python else _WORK_NUMBA
+        work = _WORK_NUMBA
+    else:
+        hlt_chunk, lookahead, compact, standardize = (k.py for k in kernels)
+        work = _WORK_PYTHON
+    plain_calls = 0 if python is None else -1  # -1: never switch
     start_time = time.perf_counter()  # compiling the kernels does not count
     rels = _prepare_relators(pres.relators)
     rcols, roff = _columns(rels)
@@ -483,15 +501,32 @@ def _enumerate(
         if elapsed() > time_budget:
             raise limit_error(f"exceeded time_budget={time_budget:g} s")
 
+    def maybe_compile() -> None:
+        # default mode: after _PYTHON_CALLS plain kernel calls, go on with the compiled kernels
+        nonlocal plain_calls, hlt_chunk, lookahead, compact, standardize, work, start_time
+        if plain_calls < 0:
+            return
+        plain_calls += 1
+        if plain_calls <= _PYTHON_CALLS and choose_plain(work):
+            return
+        plain_calls = -1
+        t = time.perf_counter()
+        _k.warm_up()
+        start_time += time.perf_counter() - t  # compiling the kernels does not count
+        hlt_chunk, lookahead, compact, standardize = kernels
+        work = _WORK_NUMBA
+
     def run_lookahead() -> None:
         pos = 0
         while pos >= 0:
+            maybe_compile()
             pos = lookahead(table, p, flags, rcols, roff, rbit, state, pos, work)
             check_time()
         counters["lookaheads"] += 1
 
     lookahead_before_growth = True
     while True:
+        maybe_compile()
         status = hlt_chunk(
             table, p, flags, rcols, roff, rbit, rroot, scols, soff, state, work
         )

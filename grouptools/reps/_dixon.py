@@ -24,7 +24,6 @@ from contextlib import nullcontext
 from typing import Any
 
 import numpy as np
-from scipy import sparse
 
 from .._errors import GroupTooLargeError, VerificationError
 from ..arith._modular import matmul_mod
@@ -36,6 +35,12 @@ __all__ = ["certify", "class_products", "compute_characters", "power_maps"]
 
 #: Attempts of the numerical stage (fresh random combinations) before giving up.
 _ATTEMPTS = 4
+#: Up to this many classes the class products are a dense array (``k^3`` entries) rather than a
+#: scipy.sparse matrix: small groups then never import scipy.sparse (~0.2-0.4 s).
+DENSE_CLASSES = 32
+
+#: The class products: ``(k^2, k)`` int64, sparse, or dense for at most DENSE_CLASSES classes.
+ClassProducts = Any
 
 
 def _blas_limit(k: int) -> Any:
@@ -85,7 +90,7 @@ def compute_characters(
         return _attempts(G, B, sizes, orders, powers, n, e)
 
 
-def _attempts(G: FiniteGroup, B: sparse.csc_matrix, sizes: np.ndarray, orders: np.ndarray,
+def _attempts(G: FiniteGroup, B: ClassProducts, sizes: np.ndarray, orders: np.ndarray,
               powers: np.ndarray, n: int, e: int) -> tuple:
     last: Exception | None = None
     for attempt in range(_ATTEMPTS):
@@ -116,8 +121,9 @@ def power_maps(G: FiniteGroup, reps: np.ndarray, e: int) -> np.ndarray:
     return readonly(out)
 
 
-def class_products(G: FiniteGroup, reps: np.ndarray) -> sparse.csc_matrix:
-    """Sparse ``(k^2, k)`` int64 matrix: entry ``(r k + s, j)`` is ``M_j[r, s]``."""
+def class_products(G: FiniteGroup, reps: np.ndarray) -> ClassProducts:
+    """``(k^2, k)`` int64 matrix, entry ``(r k + s, j)`` is ``M_j[r, s]``: a scipy.sparse CSC
+    matrix, or a numpy array for at most :data:`DENSE_CLASSES` classes (same entries)."""
     k = reps.size
     cls = np.asarray(G.class_index, dtype=np.int64)
     if G.memo("table") is not None:
@@ -131,11 +137,27 @@ def class_products(G: FiniteGroup, reps: np.ndarray) -> sparse.csc_matrix:
     nz = key[starts]
     data = np.diff(np.append(starts, key.size))
     cols = nz // k2
+    if k <= DENSE_CLASSES:
+        dense = np.zeros((k2, k), np.int64)
+        dense[nz % k2, cols] = data
+        return dense
     indptr = np.searchsorted(cols, np.arange(k + 1))
+    from scipy import sparse
+
     return sparse.csc_matrix((data.astype(np.int64), nz % k2, indptr), shape=(k2, k))
 
 
-def _numerical_characters(B: sparse.csc_matrix, sizes: np.ndarray, n: int,
+def _class_matrix(B: ClassProducts, j: int, k: int) -> Any:
+    """``M_j`` as a ``(k, k)`` matrix (sparse CSR if ``B`` is sparse)."""
+    if isinstance(B, np.ndarray):
+        return B[:, j].reshape(k, k)
+    from scipy import sparse
+
+    col = B[:, j].tocoo()
+    return sparse.csr_matrix((col.data, (col.row // k, col.row % k)), shape=(k, k))
+
+
+def _numerical_characters(B: ClassProducts, sizes: np.ndarray, n: int,
                           rng: np.random.Generator) -> np.ndarray:
     """Approximate irreducible characters, ``(k, k)`` complex (rows in arbitrary order).
 
@@ -148,7 +170,7 @@ def _numerical_characters(B: sparse.csc_matrix, sizes: np.ndarray, n: int,
     if k == 1:
         return np.ones((1, 1), complex)
     sq = np.sqrt(sizes.astype(np.float64))
-    Bc = B.tocsr().astype(np.float64)
+    Bc = B.astype(np.float64) if isinstance(B, np.ndarray) else B.tocsr().astype(np.float64)
 
     def normal(u: np.ndarray) -> np.ndarray:
         M = (Bc @ u).reshape(k, k)
@@ -282,7 +304,7 @@ def _exact_values(approx: np.ndarray, powers: np.ndarray, orders: np.ndarray, e:
 # ---------------------------------------------------------------------------------------------
 # the certificate
 # ---------------------------------------------------------------------------------------------
-def certify(G: FiniteGroup, B: sparse.csc_matrix, sizes: np.ndarray, powers: np.ndarray,
+def certify(G: FiniteGroup, B: ClassProducts, sizes: np.ndarray, powers: np.ndarray,
              degrees: tuple[int, ...], groups: tuple[np.ndarray, ...], e: int) -> tuple[int, ...]:
     """Prove that the rows are exactly the irreducible characters; return the FS indicators.
 
@@ -376,8 +398,7 @@ def certify(G: FiniteGroup, B: sparse.csc_matrix, sizes: np.ndarray, powers: np.
             S = _separating_classes(V, deg, p)
         # (e) eigen equations
         for j in S:
-            col = B[:, j].tocoo()
-            Mj = sparse.csr_matrix((col.data, (col.row // k, col.row % k)), shape=(k, k))
+            Mj = _class_matrix(B, j, k)
             lhs = np.asarray(Mj @ V.T).T % p * (deg[:, None] % p) % p  # (h, k)
             rhs = (V[:, j:j + 1] * (int(size_arr[j]) % p) % p) * V % p
             if not np.array_equal(lhs, rhs):

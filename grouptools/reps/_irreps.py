@@ -275,6 +275,24 @@ class Irrep:
         """
         return self._memo("matrices", self._build_matrices)
 
+    @property
+    def has_matrices(self) -> bool:
+        """Whether :attr:`matrices`, the ``(|G|, d, d)`` numeric images, are built already (then
+        reading them costs nothing; callers needing a few elements may use them).
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> rho = gt.dihedral(5).irreps()[-1]
+        >>> rho.has_matrices
+        False
+        >>> rho.matrices.shape
+        (10, 2, 2)
+        >>> rho.has_matrices
+        True
+        """
+        return "matrices" in self._cache
+
     def _build_matrices(self) -> np.ndarray:
         G = self._group
         n, d = G.order, self._dim

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-import scipy.linalg
 
 from ..arith._cycmatrix import CycMatrix
 from ..arith._fields import power_basis_table
@@ -280,6 +279,8 @@ def build_projection(G: FiniteGroup, chi: CharInfo, plan: ProjectionPlan) -> Cyc
         unitary = np.stack([X.to_complex() for X in images])
         change = None
     else:
+        import scipy.linalg  # lazily, to keep `import grouptools` light
+
         Wn = W.to_complex()
         _, _, piv = scipy.linalg.qr(Wn.T, pivoting=True, mode="economic")
         rows = sorted(int(x) for x in piv[:d])

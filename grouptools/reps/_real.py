@@ -12,7 +12,6 @@ factorization).
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 
 from .._errors import VerificationError
 from ..groups._group import FiniteGroup
@@ -61,6 +60,8 @@ def real_intertwiner(mats: np.ndarray, seed: int = 20240607) -> np.ndarray:
     j = int(np.argmax(gaps))
     mid = ang[j] + gaps[j] / 2
     K = K * np.exp(1j * (np.pi - mid))  # spectrum away from the branch cut of sqrt
+    import scipy.linalg  # lazily, to keep `import grouptools` light
+
     T, Z = scipy.linalg.schur(K, output="complex")
     return (Z * np.sqrt(np.diag(T))[None, :]) @ Z.conj().T
 

@@ -344,6 +344,22 @@ def test_irrep_values_from_generator_words_match_matrices():
         assert np.allclose(irrep_at(rho, els, G), np.asarray(rho.matrices)[els], atol=1e-12)
 
 
+def test_irrep_at_reuses_built_matrices():
+    """Once ``rho.matrices`` is built (``rho.has_matrices``), irrep_at reads its rows exactly."""
+    from grouptools.fourier._support import irrep_at
+
+    G = gt.torus_p4m(4)
+    rho = G.irreps()[-1]
+    els = np.array([3, 40])
+    assert not rho.has_matrices
+    words = irrep_at(rho, els, G)
+    assert not rho.has_matrices  # a few elements of a large group: no (|G|, d, d) array built
+    mats = rho.matrices
+    assert rho.has_matrices
+    assert np.array_equal(irrep_at(rho, els, G), mats[els])
+    assert np.allclose(words, mats[els], atol=1e-12)
+
+
 # -- norms ----------------------------------------------------------------------------------------
 @SETTINGS
 @given(seed=st.integers(0, 2**32 - 1), p=st.sampled_from([0.3, 0.5, 1.0, 2.0, 3.0, np.inf]),
