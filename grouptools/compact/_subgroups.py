@@ -248,8 +248,7 @@ def restriction_multiplicities(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Multiplicities of the irreps of ``H`` in ``D^l`` restricted to ``H``, and their degrees.
 
-    Uses ``H.group.irreps()`` (or ``grouptools.reps._irreps.irreps``: exact irreps of the finite layer)
-    when available, otherwise :func:`character_table_numeric`. ``method="numeric"`` forces the latter.
+    Uses the exact irreps ``H.group.irreps()``; ``method="numeric"`` uses :func:`character_table_numeric` instead.
 
     Returns
     -------
@@ -284,18 +283,7 @@ def restriction_multiplicities(
 
 
 def _characters(G: FiniteGroup) -> tuple[np.ndarray, np.ndarray]:
-    """Characters (rows, element order) and degrees: exact irreps of the finite layer, else numeric."""
-    reps = None
-    if callable(getattr(G, "irreps", None)):
-        reps = G.irreps()
-    else:
-        try:
-            from ..reps._irreps import irreps as _irreps
-        except ImportError:  # the finite layer without irreps: Burnside's algorithm
-            _irreps = None
-        if _irreps is not None:
-            reps = _irreps(G)
-    if reps is None:
-        return character_table_numeric(G)
+    """Characters (rows, element order) and degrees from the exact irreps of ``G``."""
+    reps = G.irreps()
     chars = np.array([np.trace(np.asarray(r.matrices), axis1=-2, axis2=-1) for r in reps], dtype=complex)
     return chars, np.array([int(r.dim) for r in reps])
