@@ -30,7 +30,7 @@ JUNK = [None, "x", 2.5, float("nan"), True, object(), {}, b"ab", 1j, [[1, 2], [3
 junk = st.sampled_from(JUNK) | st.floats(allow_nan=True) | st.text(max_size=5) | st.binary(max_size=3)
 
 
-def named(fn, *args, **kwargs) -> gt.GroupToolsError:
+def check_named(fn, *args, **kwargs) -> gt.GroupToolsError:
     """Call ``fn``; it must raise a GroupToolsError with a one-line, bounded message."""
     with pytest.raises(gt.GroupToolsError) as info:
         fn(*args, **kwargs)
@@ -102,14 +102,14 @@ def test_out_of_range_element_indices(x):
                  lambda: G.subgroup([x]), lambda: G.normal_closure([x]), lambda: G.multiply(x, 1),
                  lambda: G.multiply(1, [0, x]), lambda: G.power(x, 2), lambda: G.conjugate(1, x),
                  lambda: G.commutator(x, 1)):
-        err = named(call)
+        err = check_named(call)
         assert isinstance(err, gt.ElementError) and isinstance(err, IndexError)
 
 
 @FAST
 @given(st.integers(min_value=3).filter(lambda c: c < 2**62) | st.integers(max_value=-3).filter(lambda c: c > -2**62))
 def test_out_of_range_letters(c):
-    assert isinstance(named(G.element, [1, c]), gt.ElementError)
+    assert isinstance(check_named(G.element, [1, c]), gt.ElementError)
 
 
 @FAST
@@ -118,25 +118,25 @@ def test_junk_types_for_group_methods(j):
     for call in (lambda: G.word(j), lambda: G.element_order(j), lambda: G.subgroup([j]),
                  lambda: G.multiply(j, 1), lambda: G.power(1, j), lambda: G.cosets(j),
                  lambda: G.is_subgroup_normal(j), lambda: G.element([j])):
-        named(call)
+        check_named(call)
     if not isinstance(j, str):
-        named(G.element, j) if not hasattr(j, "__iter__") else None
+        check_named(G.element, j) if not hasattr(j, "__iter__") else None
 
 
 def test_reported_group_method_errors():
-    assert isinstance(named(G.element, 123), gt.ElementError)
-    assert isinstance(named(G.word, -1), gt.ElementError)
-    assert isinstance(named(G.subgroup, [99]), gt.ElementError)
-    assert isinstance(named(G.element, None), gt.ParameterTypeError)
-    assert isinstance(named(G.word, 2.5), gt.ParameterTypeError)  # no silent truncation
-    assert isinstance(named(G.power, 1, 2.5), gt.ParameterTypeError)
-    assert isinstance(named(G.subgroup, 5), gt.ParameterTypeError)
-    assert isinstance(named(G.multiply, [1, 2], [1, 2, 3]), gt.ParameterError)  # shapes
-    assert isinstance(named(G.cosets, G.centre(), side="up"), ValueError)
-    assert isinstance(named(gt.FiniteGroup, "abc"), gt.ParameterTypeError)
-    assert isinstance(named(gt.FiniteGroup, [[1.5, 0.0]]), gt.ParameterTypeError)
-    assert isinstance(named(gt.FiniteGroup, [[1, 0]], 5), gt.ParameterTypeError)
-    assert isinstance(named(gt.from_cayley_table, [[0, 1], [1]]), gt.InvalidGroupError)
+    assert isinstance(check_named(G.element, 123), gt.ElementError)
+    assert isinstance(check_named(G.word, -1), gt.ElementError)
+    assert isinstance(check_named(G.subgroup, [99]), gt.ElementError)
+    assert isinstance(check_named(G.element, None), gt.ParameterTypeError)
+    assert isinstance(check_named(G.word, 2.5), gt.ParameterTypeError)  # no silent truncation
+    assert isinstance(check_named(G.power, 1, 2.5), gt.ParameterTypeError)
+    assert isinstance(check_named(G.subgroup, 5), gt.ParameterTypeError)
+    assert isinstance(check_named(G.multiply, [1, 2], [1, 2, 3]), gt.ParameterError)  # shapes
+    assert isinstance(check_named(G.cosets, G.centre(), side="up"), ValueError)
+    assert isinstance(check_named(gt.FiniteGroup, "abc"), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.FiniteGroup, [[1.5, 0.0]]), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.FiniteGroup, [[1, 0]], 5), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.from_cayley_table, [[0, 1], [1]]), gt.InvalidGroupError)
     # still valid: ints as element indices, numpy integers, huge exponents
     assert G.element(5) == 5 and G.word(np.int64(5)) == G.word(5)
     assert G.power(G.element("r"), 10**30) == G.power(G.element("r"), 10**30 % 4)
@@ -149,8 +149,8 @@ def test_reported_group_method_errors():
 def test_catalogue_nonpositive(n):
     for fn in (gt.cyclic, gt.dihedral, gt.torus_p4m, gt.dicyclic, gt.symmetric, gt.alternating,
                gt.quaternion):
-        assert isinstance(named(fn, n), gt.InvalidGroupError)
-    assert isinstance(named(gt.abelian, [2, n]), gt.InvalidGroupError)
+        assert isinstance(check_named(fn, n), gt.InvalidGroupError)
+    assert isinstance(check_named(gt.abelian, [2, n]), gt.InvalidGroupError)
 
 
 @FAST
@@ -166,22 +166,22 @@ def test_catalogue_junk(j):
             continue  # a string is a specification: tested elsewhere
         if fn is gt.from_presentation and isinstance(j, str):
             continue
-        named(fn, j)
+        check_named(fn, j)
 
 
 def test_reported_catalogue_errors():
-    assert isinstance(named(gt.cyclic, -3), gt.InvalidGroupError)
-    assert isinstance(named(gt.cyclic, 2.5), gt.ParameterTypeError)
-    assert isinstance(named(gt.cyclic, "a"), gt.ParameterTypeError)
-    assert isinstance(named(gt.dihedral, 0), gt.InvalidGroupError)
-    assert isinstance(named(gt.torus_p4m, 0), gt.InvalidGroupError)
-    assert isinstance(named(gt.abelian, 5), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.cyclic, -3), gt.InvalidGroupError)
+    assert isinstance(check_named(gt.cyclic, 2.5), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.cyclic, "a"), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.dihedral, 0), gt.InvalidGroupError)
+    assert isinstance(check_named(gt.torus_p4m, 0), gt.InvalidGroupError)
+    assert isinstance(check_named(gt.abelian, 5), gt.ParameterTypeError)
     assert gt.abelian([]).order == 1  # the empty product is the trivial group, on purpose
-    assert isinstance(named(gt.direct_product, 5), gt.ParameterTypeError)
-    assert isinstance(named(gt.from_matrices, [[[1.5]]]), gt.ParameterTypeError)
-    assert isinstance(named(gt.from_presentation, 5), gt.ParameterTypeError)
-    assert isinstance(named(gt.from_presentation, "<a | a^2>", max_order=-1), gt.InvalidLimitError)
-    assert isinstance(named(gt.dicyclic, 10**7), gt.InvalidGroupError)
+    assert isinstance(check_named(gt.direct_product, 5), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.from_matrices, [[[1.5]]]), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.from_presentation, 5), gt.ParameterTypeError)
+    assert isinstance(check_named(gt.from_presentation, "<a | a^2>", max_order=-1), gt.InvalidLimitError)
+    assert isinstance(check_named(gt.dicyclic, 10**7), gt.InvalidGroupError)
 
 
 def test_large_catalogue_group_has_no_internal_presentation_error():
@@ -194,12 +194,12 @@ def test_large_catalogue_group_has_no_internal_presentation_error():
 # -- gt.group -----------------------------------------------------------------------------------
 def test_group_keywords_and_limits():
     for spec in ("S4", "<a | a^2>"):
-        err = named(gt.group, spec, foo=3)
+        err = check_named(gt.group, spec, foo=3)
         assert isinstance(err, gt.ParameterTypeError) and "foo" in str(err)
         for bad in (-5, 0, 2.5, "10"):
-            assert isinstance(named(gt.group, spec, max_order=bad), gt.InvalidLimitError)
-        assert isinstance(named(gt.group, spec, time_budget=-1), gt.InvalidLimitError)
-    assert isinstance(named(gt.group, None), gt.ParameterTypeError)
+            assert isinstance(check_named(gt.group, spec, max_order=bad), gt.InvalidLimitError)
+        assert isinstance(check_named(gt.group, spec, time_budget=-1), gt.InvalidLimitError)
+    assert isinstance(check_named(gt.group, None), gt.ParameterTypeError)
 
 
 # -- fourier and uncertainty --------------------------------------------------------------------
@@ -232,17 +232,17 @@ def test_fourier_and_uncertainty_junk(j):
 
 
 def test_fourier_shapes_and_indices():
-    assert isinstance(named(transform, D3, np.zeros(5)), gt.InvalidGroupError)
-    assert isinstance(named(transform, D3, [[1, 2], [3]]), gt.ParameterError)
-    assert isinstance(named(transform, D3, np.zeros(6), norm=np.zeros(3)), gt.ParameterTypeError)
-    assert isinstance(named(inverse, D3, 5), gt.ParameterTypeError)
-    assert isinstance(named(lambda: F[7]), gt.ElementError)
-    assert isinstance(named(lambda: F["x"]), gt.ParameterTypeError)
-    assert isinstance(named(lambda: F * "x"), gt.ParameterTypeError)
-    assert isinstance(named(F.scaled, [1.0, 2.0]), gt.ParameterError)
-    assert isinstance(named(U.support_size, "abc"), gt.ParameterError)
-    assert isinstance(named(U.coset_indicator, D3, [1], 2.5), gt.ParameterTypeError)
-    assert isinstance(named(U.subgroup_indicator, D3, [99]), gt.ElementError)
+    assert isinstance(check_named(transform, D3, np.zeros(5)), gt.InvalidGroupError)
+    assert isinstance(check_named(transform, D3, [[1, 2], [3]]), gt.ParameterError)
+    assert isinstance(check_named(transform, D3, np.zeros(6), norm=np.zeros(3)), gt.ParameterTypeError)
+    assert isinstance(check_named(inverse, D3, 5), gt.ParameterTypeError)
+    assert isinstance(check_named(lambda: F[7]), gt.ElementError)
+    assert isinstance(check_named(lambda: F["x"]), gt.ParameterTypeError)
+    assert isinstance(check_named(lambda: F * "x"), gt.ParameterTypeError)
+    assert isinstance(check_named(F.scaled, [1.0, 2.0]), gt.ParameterError)
+    assert isinstance(check_named(U.support_size, "abc"), gt.ParameterError)
+    assert isinstance(check_named(U.coset_indicator, D3, [1], 2.5), gt.ParameterTypeError)
+    assert isinstance(check_named(U.subgroup_indicator, D3, [99]), gt.ElementError)
     # complex functions are allowed by transform
     assert transform(D3, np.ones(6) * 1j).dims == F.dims
 
@@ -256,7 +256,7 @@ _TABLE = gt.character_table(_D4)
 @FAST
 @given(st.integers(min_value=-2**70, max_value=2**70).filter(lambda i: not 0 <= i < _D4.order))
 def test_irrep_call_out_of_range_is_element_error(i):
-    e = named(_IRREPS[2], i)
+    e = check_named(_IRREPS[2], i)
     assert isinstance(e, gt.ElementError) and isinstance(e, IndexError)
     assert "0..7" in str(e)
 
@@ -264,7 +264,7 @@ def test_irrep_call_out_of_range_is_element_error(i):
 @FAST
 @given(junk.filter(lambda j: not isinstance(j, str)))
 def test_irrep_call_junk_is_parameter_type_error(j):
-    e = named(_IRREPS[1], j)
+    e = check_named(_IRREPS[1], j)
     assert isinstance(e, gt.ParameterTypeError) and isinstance(e, TypeError)
 
 
@@ -272,7 +272,7 @@ def test_irrep_call_accepts_numpy_ints_and_words():
     rho = _IRREPS[4]
     assert np.array_equal(rho(np.int64(3)), rho.matrices[3])
     assert np.array_equal(rho(np.array(3)), rho.matrices[3])
-    assert isinstance(named(rho, "q"), gt.GroupToolsError)  # unknown letter: the group's own error
+    assert isinstance(check_named(rho, "q"), gt.GroupToolsError)  # unknown letter: the group's own error
 
 
 @FAST
@@ -285,7 +285,7 @@ def test_character_table_indices(i):
         return
     for call in (lambda: _TABLE.value(i, 0), lambda: _TABLE.value(0, i), lambda: _TABLE.eigenvalue_exponents(i),
                  lambda: _TABLE.galois_conjugate(i, 1)):
-        assert isinstance(named(call), gt.ElementError)
+        assert isinstance(check_named(call), gt.ElementError)
 
 
 @FAST
@@ -294,7 +294,7 @@ def test_character_table_junk(j):
     for call in (lambda: _TABLE.value(j, 0), lambda: _TABLE.value(0, j), lambda: _TABLE.power_map(j),
                  lambda: _TABLE.galois_conjugate(0, j), lambda: _TABLE.display(j), lambda: _TABLE.decompose(j),
                  lambda: _TABLE.inner_product(j, j)):
-        named(call)
+        check_named(call)
 
 
 def test_character_table_reported_errors():
@@ -375,9 +375,9 @@ def test_cyclotomic_reported_errors():
         Cyclotomic.from_root_coefficients(4, 7)
     with pytest.raises(gt.ParameterTypeError):
         Cyclotomic.from_root_coefficients(4, {0.5: 1})
-    e = named(Cyclotomic.from_root_coefficients, 4, ["x" * 1000])
+    e = check_named(Cyclotomic.from_root_coefficients, 4, ["x" * 1000])
     assert isinstance(e, gt.CyclotomicError)
-    e = named(Cyclotomic.from_gap, "Q" * 1000 + "(3)")
+    e = check_named(Cyclotomic.from_gap, "Q" * 1000 + "(3)")
     assert isinstance(e, gt.CyclotomicError)
 
 
@@ -394,14 +394,14 @@ def test_irreps_export_junk(j):
 
     for call in (lambda: irrep_to_json(j), lambda: irrep_to_gap(j), lambda: irreps_to_json(j),
                  lambda: format_irreps(j), lambda: irreps_from_json(j, {}), lambda: irreps_from_json(_D4, j)):
-        named(call)
+        check_named(call)
 
 
 def test_irreps_from_json_messages_are_bounded():
     from grouptools.reps._export import irreps_from_json, irreps_to_json
 
     data = irreps_to_json(_D4)
-    e = named(irreps_from_json, _D4, dict(data, order="9" * 10_000))
+    e = check_named(irreps_from_json, _D4, dict(data, order="9" * 10_000))
     assert isinstance(e, gt.InvalidGroupError)
     bad = dict(data, irreps=[dict(data["irreps"][0], dim="x" * 10_000)] + data["irreps"][1:])
-    assert isinstance(named(irreps_from_json, _D4, bad), gt.InvalidGroupError)
+    assert isinstance(check_named(irreps_from_json, _D4, bad), gt.InvalidGroupError)
