@@ -147,14 +147,7 @@ def check_targets(y: Any, n: int | None, labels: Labels = "real", what: str = "t
     ------
     DataTypeError, ShapeError, LabelError
     """
-    y = as_real("y", y)
-    if (n is not None and y.shape != (n,)) or y.ndim != 1 or y.size == 0:
-        want = f"({n},)" if n is not None else "(N,) with N >= 1"
-        raise ShapeError(f"y must have shape {want} with N >= 1, got {y.shape}")
-    finite = np.isfinite(y)
-    if not np.all(finite):
-        i = int(np.argmin(finite))
-        raise ShapeError(f"y must be finite, got y[{i}] = {y[i]}")
+    y = check_vector("y", y, n)
     if labels == "binary":
         check_binary_labels(y, what)
     elif labels != "real":

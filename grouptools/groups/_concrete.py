@@ -197,18 +197,24 @@ def special_linear(d: int, p: int) -> FiniteGroup:
     return _linear(d, p, special=True)
 
 
-def _linear(d: int, p: int, special: bool) -> FiniteGroup:
-    d = check_positive("d", d, 1)
-    p = check_positive("p", p, 2)
-    if not is_prime(p):
-        raise InvalidGroupError(f"the field size must be prime, got {p}")
-    gens = []
+def _transvections(d: int) -> list[np.ndarray]:
+    """The elementary matrices ``1 + e_ij`` (``i != j``), which generate ``SL(d, p)``."""
+    out = []
     for i in range(d):
         for j in range(d):
             if i != j:
                 E = np.eye(d, dtype=np.int64)
                 E[i, j] = 1
-                gens.append(E)
+                out.append(E)
+    return out
+
+
+def _linear(d: int, p: int, special: bool) -> FiniteGroup:
+    d = check_positive("d", d, 1)
+    p = check_positive("p", p, 2)
+    if not is_prime(p):
+        raise InvalidGroupError(f"the field size must be prime, got {p}")
+    gens = _transvections(d)
     if not special:
         prim = next(g for g in range(1, p) if len({pow(g, k, p) for k in range(1, p)}) == p - 1)
         D = np.eye(d, dtype=np.int64)
@@ -236,11 +242,5 @@ def projective_special_linear(d: int, p: int) -> FiniteGroup:
         inv = pow(int(v[k]), -1, p)
         return tuple(int(c) * inv % p for c in v)
 
-    gens = []
-    for i in range(d):
-        for j in range(d):
-            if i != j:
-                E = np.eye(d, dtype=np.int64)
-                E[i, j] = 1
-                gens.append([index[normalize(np.array(v) @ E % p)] for v in pts])
+    gens = [[index[normalize(np.array(v) @ E % p)] for v in pts] for E in _transvections(d)]
     return from_permutations(gens, name=f"PSL({d},{p})")

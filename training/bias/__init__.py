@@ -80,6 +80,7 @@ True
 
 from __future__ import annotations
 
+from ._core import KKTResult
 from ._fourier import (
     BlockBatch,
     FourierOperator,
@@ -91,7 +92,6 @@ from ._fourier import (
 )
 from ._maxmargin import (
     KINDS,
-    KKTResult,
     MaxMarginResult,
     StartInfo,
     max_margin,

@@ -188,7 +188,28 @@ def unvectorize(op: FourierOperator, v: np.ndarray) -> list[np.ndarray]:
 
 # -- KKT certificate ------------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class RawKKT:
+class KKTResult:
+    """First-order stationarity certificate (see :func:`predictor_kkt_residual`).
+
+    Attributes
+    ----------
+    residual : float
+        ``||P_T(grad R - sum_n lambda_n y_n x_n)|| / ||grad R||`` at the rescaled ``beta``.
+    multipliers : numpy.ndarray
+        Best ``lambda >= 0`` (zero outside the active set), shape ``(N,)``.
+    active : numpy.ndarray
+        Indices of the active constraints.
+    scale : float
+        Minimum margin of the given ``beta`` (it was divided by this).
+    ranks : numpy.ndarray
+        Numerical rank of every block (support indicator for ``"lp"``/``"dft"``/``"transformed"``).
+    normal_norm : float or None
+        For ``p = 1``: the largest spectral norm of the normal parts (stationary iff ``<= 1`` as
+        well); ``None`` otherwise.
+    gradient_norm : float
+        ``||grad R||`` (on the manifold) at the rescaled ``beta``.
+    """
+
     residual: float
     multipliers: np.ndarray
     active: np.ndarray
@@ -198,7 +219,7 @@ class RawKKT:
     gradient_norm: float
 
 
-def kkt(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, *, active_tol: float, rank_tol: float) -> RawKKT:
+def kkt(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, *, active_tol: float, rank_tol: float) -> KKTResult:
     """Relative residual of ``grad R(b) = sum_n lambda_n z_n`` (tangent part), best ``lambda >= 0``.
 
     ``b`` is first rescaled to minimum margin 1. In block space the condition reads
@@ -240,7 +261,7 @@ def kkt(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, *, active_
             Nk = np.tensordot(lam_a, Xb - Pb, axes=1)
             normal = max(normal, float(np.max(np.linalg.norm(Nk, ord=2, axis=(-2, -1)), initial=0.0)))
     # gradient norm in R^n: ||A^T W Gamma|| = sqrt(c) ||Gamma||_W
-    return RawKKT(rnorm / gnorm, lam, active, scale, ranks, normal, gnorm * np.sqrt(op.c))
+    return KKTResult(rnorm / gnorm, lam, active, scale, ranks, normal, gnorm * np.sqrt(op.c))
 
 
 # -- least-distance programming (Lawson & Hanson 1974, ch. 23) ----------------------------------------------

@@ -15,6 +15,7 @@ from .._checks import check_data, check_positive_int, check_vector
 from .._errors import NotSeparatedError, ParameterError
 from . import _core as core
 from ._convex import solve_nuclear
+from ._core import KKTResult
 from ._factored_polish import factor_polish
 from ._fourier import FourierOperator, GroupLike
 
@@ -90,38 +91,6 @@ class MaxMarginResult:
     z: np.ndarray | None = None
 
 
-@dataclass(frozen=True)
-class KKTResult:
-    """First-order stationarity certificate (see :func:`predictor_kkt_residual`).
-
-    Attributes
-    ----------
-    residual : float
-        ``||P_T(grad R - sum_n lambda_n y_n x_n)|| / ||grad R||`` at the rescaled ``beta``.
-    multipliers : numpy.ndarray
-        Best ``lambda >= 0`` (zero outside the active set), shape ``(N,)``.
-    active : numpy.ndarray
-        Indices of the active constraints.
-    scale : float
-        Minimum margin of the given ``beta`` (it was divided by this).
-    ranks : numpy.ndarray
-        Numerical rank of every block (support indicator for ``"lp"``/``"dft"``/``"transformed"``).
-    normal_norm : float or None
-        For ``p = 1``: the largest spectral norm of the normal parts (stationary iff ``<= 1`` as
-        well); ``None`` otherwise.
-    gradient_norm : float
-        ``||grad R||`` (on the manifold) at the rescaled ``beta``.
-    """
-
-    residual: float
-    multipliers: np.ndarray
-    active: np.ndarray
-    scale: float
-    ranks: np.ndarray
-    normal_norm: float | None
-    gradient_norm: float
-
-
 def _single_blas_thread(n: int) -> contextlib.AbstractContextManager[Any]:
     """One BLAS thread for the many small products of the local solvers (``n <= 1024``).
 
@@ -144,8 +113,6 @@ def _check_tol(name: str, value: object) -> float:
     return float(value)
 
 
-def _to_kkt(raw: core.RawKKT) -> KKTResult:
-    return KKTResult(raw.residual, raw.multipliers, raw.active, raw.scale, raw.ranks, raw.normal_norm, raw.gradient_norm)
 
 
 # -- regularizer values -------------------------------------------------------------------------------------
@@ -282,7 +249,7 @@ def predictor_kkt_residual(
     active_tol = _check_tol("active_tol", active_tol)
     rank_tol = _check_tol("rank_tol", rank_tol)
     Zv = st.data(y[:, None] * X)
-    return _to_kkt(core.kkt(st.op, st.p, Zv, st.to_var(b), active_tol=active_tol, rank_tol=rank_tol))
+    return core.kkt(st.op, st.p, Zv, st.to_var(b), active_tol=active_tol, rank_tol=rank_tol)
 
 
 # -- max-margin solvers -------------------------------------------------------------------------------------
@@ -295,14 +262,14 @@ def _finish(op: FourierOperator, Zv: np.ndarray, b: np.ndarray, rank_tol: float)
     return b / m
 
 
-def _candidate(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, rank_tol: float) -> tuple[np.ndarray, float, core.RawKKT]:
+def _candidate(op: FourierOperator, p: float, Zv: np.ndarray, b: np.ndarray, rank_tol: float) -> tuple[np.ndarray, float, KKTResult]:
     b = _finish(op, Zv, b, rank_tol)
     return b, core.regularizer(op, p, b), core.kkt(op, p, Zv, b, active_tol=1e-6, rank_tol=rank_tol)
 
 
 def _polished(
     op: FourierOperator, p: float, L: int, Zv: np.ndarray, b: np.ndarray, rank_tol: float, use: bool
-) -> tuple[np.ndarray, float, core.RawKKT, int]:
+) -> tuple[np.ndarray, float, KKTResult, int]:
     """The better of ``b`` and its SLSQP polish (lower objective, ties to the smaller residual)."""
     b, R, k = _candidate(op, p, Zv, b, rank_tol)
     if not use or k.residual <= 1e-12:
@@ -389,7 +356,7 @@ def max_margin(
     b_svm = core.svm(Zv)  # raises NotSeparatedError first
     use_polish = (L * op.n <= _POLISH_MAX_VARS) if polish is None else bool(polish)
 
-    def result(b: np.ndarray, R: float, k: core.RawKKT, status: str, convex: bool, info: tuple[StartInfo, ...]) -> MaxMarginResult:
+    def result(b: np.ndarray, R: float, k: KKTResult, status: str, convex: bool, info: tuple[StartInfo, ...]) -> MaxMarginResult:
         return MaxMarginResult(
             beta=st.to_beta(b),
             objective=R,
@@ -405,7 +372,7 @@ def max_margin(
             z=b if st.S is not None else None,
         )
 
-    def convex_status(k: core.RawKKT) -> str:
+    def convex_status(k: KKTResult) -> str:
         ok = k.residual <= 1e-6 and (k.normal_norm is None or k.normal_norm <= 1 + 1e-6)
         return "optimal" if ok else "inaccurate"
 

@@ -43,7 +43,8 @@ import numpy as np
 from .._checks import check_positive_int, check_vector
 from ..models.bandlimited import bandlimited_space
 from ._fourier import FourierOperator, operator_from_irreps
-from ._maxmargin import KKTResult, MaxMarginResult, max_margin, predictor_kkt_residual
+from ._core import KKTResult
+from ._maxmargin import MaxMarginResult, max_margin, predictor_kkt_residual
 
 __all__ = [
     "BandLimitedBias",
