@@ -99,8 +99,8 @@ def group_info(G: FiniteGroup) -> dict[str, Any]:
         "generators": list(G.generator_names),
         "exponent": G.exponent,
         "classes": len(classes),
-        "class_sizes": [c.size for c in classes],
-        "class_orders": [c.order for c in classes],
+        "class_sizes": classes.sizes.tolist(),
+        "class_orders": classes.orders.tolist(),
         "abelian": G.is_abelian,
         "solvable": G.is_solvable,
     }
@@ -136,7 +136,7 @@ def _cmd_info(args: argparse.Namespace) -> None:
 
 
 def _cmd_chartable(args: argparse.Namespace) -> None:
-    from .reps._chartable import character_table
+    from .reps._api import character_table
 
     G = _build(args)
     table = character_table(G)

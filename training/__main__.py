@@ -5,6 +5,9 @@ Usage::
     python -m training list
     python -m training run NAME [--quick] [--out DIR] [--mnist PATH] [--no-progress]
     python -m training reproduce [--quick] [--out DIR] [--mnist PATH] [--no-progress]
+    python -m training sweep SPEC --out DIR [--scheduler ADDR] [--workers N] [--dry-run] ...
+    python -m training sweep-report DIR
+    python -m training run-task DIR KEY
 
 ``run`` writes ``DIR/NAME.png``, merges the experiment into ``DIR/metrics.json`` (keeping the other
 experiments' results) and regenerates ``DIR/report.md`` from it; ``reproduce`` runs every experiment
@@ -31,6 +34,7 @@ from typing import Sequence
 from ._checks import clip
 from ._errors import ParameterError, TrainingError
 from .experiments import EXPERIMENTS, TINY_ENV, reproduce, run_experiment
+from .sweeps import CLI_COMMANDS, add_cli_parsers, run_cli_command
 
 PROG = "python -m training"
 
@@ -76,6 +80,7 @@ def _parser() -> _Parser:
                        help="directory with MNIST IDX training files (digits experiment on MNIST)")
         q.add_argument("--no-progress", action="store_true", help="no progress bars")
         q.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
+    add_cli_parsers(sub)
     return p
 
 
@@ -88,6 +93,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "list":
         print("\n".join(EXPERIMENTS))
         return 0
+    if args.command in CLI_COMMANDS:  # sweep, sweep-report, run-task (docs/sweeps.md)
+        try:
+            return run_cli_command(args)
+        except ParameterError as exc:  # a bad spec or store, an unreachable scheduler, an unwritable --out
+            return _fail(str(exc))
+        except OSError as exc:
+            return _fail(f"cannot write: {exc.strerror or type(exc).__name__}")
+        except KeyboardInterrupt:
+            sys.stderr.write(f"{PROG}: interrupted (the rows written so far are complete: rerun to resume)\n")
+            return 130
     tiny = bool(args.tiny) or os.environ.get(TINY_ENV, "") == "1"
     if args.mnist is not None and not Path(args.mnist).is_dir():
         return _fail(f"--mnist {clip(repr(args.mnist))} is not a directory")

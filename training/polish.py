@@ -19,19 +19,27 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Literal
 
 import numpy as np
 
 from ._errors import NotSeparatedError, ParameterError
 from ._training_set import check_training_set
-from .models import LinearModel
+from .bias._block_polish import augmented_lagrangian
+from .models import GCNN, LinearModel
 
 __all__ = ["PolishResult", "parameter_kkt_residual", "polish", "rescale_to_unit_margin"]
 
 SLSQP_MAX_PARAMS = 1000
 """``method="auto"`` tries SLSQP (dense, O(n^3) per iteration) first up to this many parameters,
 trust-constr first above; if the first does not reach a KKT point, it tries the other."""
+LARGE_PARAMS = 2000
+"""For G-CNNs with more parameters than this every method is replaced by the augmented Lagrangian
+(:mod:`training.bias._block_polish`, memory and time per iteration O(n), forward and backward passes
+in Fourier space), and the Newton refinement caps its MINRES iterations at ``LARGE_MINRES_ITER``
+(other models keep the requested method and ``20 (n + k)`` MINRES iterations)."""
+LARGE_MINRES_ITER = 400
 
 
 @dataclass
@@ -261,7 +269,8 @@ def _refine(
                 return np.concatenate([2.0 * dw - Hop.matvec(dw) - Jt.T @ dl, -(Jt @ dw)])
 
             K = LinearOperator((P + k, P + k), matvec=mv, dtype=float)
-            sol = minres(K, np.concatenate([-F1, F2]), rtol=1e-14, maxiter=20 * (P + k))[0]
+            its = LARGE_MINRES_ITER if isinstance(model, GCNN) and P > LARGE_PARAMS else 20 * (P + k)
+            sol = minres(K, np.concatenate([-F1, F2]), rtol=1e-14, maxiter=its)[0]
             if not np.all(np.isfinite(sol)):
                 break
             alpha, accepted = 1.0, False
@@ -301,7 +310,7 @@ def polish(
     *,
     tol: float = 1e-10,
     max_iter: int = 2000,
-    method: Literal["auto", "slsqp", "trust-constr"] = "auto",
+    method: Literal["auto", "slsqp", "trust-constr", "augmented-lagrangian"] = "auto",
     active_tol: float = 1e-6,
     kkt_tol: float = 1e-6,
     refine: bool = True,
@@ -318,13 +327,17 @@ def polish(
     tol : float
         Solver tolerance (SLSQP ``ftol``; trust-constr ``gtol`` and ``xtol``).
     max_iter : int
-        Maximum solver iterations.
-    method : {"auto", "slsqp", "trust-constr"}
+        Maximum solver iterations (augmented Lagrangian: outer iterations, at most 40).
+    method : {"auto", "slsqp", "trust-constr", "augmented-lagrangian"}
         ``"slsqp"`` (scipy SLSQP, dense quasi-Newton, O(n^3) per iteration) is tried first by
         ``"auto"`` up to ``SLSQP_MAX_PARAMS`` parameters, and the other method when the first does
         not reach a KKT point; above, ``"trust-constr"`` first (interior point, memory O(n), with
         Hessian-vector products of the constraints from a 4-point difference of backward passes,
-        exact up to rounding for depth <= 5).
+        exact up to rounding for depth <= 5). ``"augmented-lagrangian"``: L-BFGS on the augmented
+        Lagrangian (:mod:`training.bias._block_polish`), one forward and one backward pass per
+        iteration, memory O(n); for a :class:`~training.models.GCNN` with more than ``LARGE_PARAMS``
+        parameters it replaces every method (``PolishResult.method`` says so), because SLSQP's
+        dense matrices and trust-constr's iterations do not scale to the G-CNNs of large groups.
     active_tol : float
         Margin tolerance of the active set used for the multipliers.
     kkt_tol : float
@@ -366,10 +379,12 @@ def polish(
         raise ParameterError(f"tol must be a float in (0, 1), got {tol!r}")
     if isinstance(max_iter, bool) or not isinstance(max_iter, int) or max_iter < 1:
         raise ParameterError(f"max_iter must be an integer >= 1, got {max_iter!r}")
-    if method not in ("auto", "slsqp", "trust-constr"):
-        raise ParameterError(f"method must be 'auto', 'slsqp' or 'trust-constr', got {method!r}")
+    if method not in ("auto", "slsqp", "trust-constr", "augmented-lagrangian"):
+        raise ParameterError(f"method must be 'auto', 'slsqp', 'trust-constr' or 'augmented-lagrangian', got {method!r}")
     start = rescale_to_unit_margin(model, X, y)
-    if method == "auto":
+    if method == "augmented-lagrangian" or (isinstance(start, GCNN) and start.n_params > LARGE_PARAMS):
+        methods = ["augmented-lagrangian"]
+    elif method == "auto":
         first = "slsqp" if start.n_params <= SLSQP_MAX_PARAMS else "trust-constr"
         methods = [first, "trust-constr" if first == "slsqp" else "slsqp"]
     else:
@@ -390,10 +405,6 @@ def _solve_once(
     refine: bool, active_tol: float, kkt_tol: float,
 ) -> PolishResult:
     """One local solve of ``min ||w||^2 s.t. y f(x; w) >= 1`` from ``start`` with ``method``."""
-    from scipy.optimize import NonlinearConstraint, minimize
-    from scipy.sparse.linalg import LinearOperator
-
-    w0 = start.flat_params()
 
     def cons(w: np.ndarray) -> np.ndarray:
         return y * start.with_flat_params(w).forward(X) - 1.0
@@ -401,28 +412,13 @@ def _solve_once(
     def cons_jac(w: np.ndarray) -> np.ndarray:
         return start.with_flat_params(w).jacobian(X) * y[:, None]
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", category=UserWarning)  # trust-constr's "delta_grad == 0" notice
-        if method == "slsqp":
-            res = minimize(
-                lambda w: float(w @ w),
-                w0,
-                jac=lambda w: 2.0 * w,
-                method="SLSQP",
-                constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
-                options={"ftol": tol, "maxiter": max_iter},
-            )
-        else:
-            n = w0.size
-            res = minimize(
-                lambda w: float(w @ w),
-                w0,
-                jac=lambda w: 2.0 * w,
-                hess=lambda w: LinearOperator((n, n), matvec=lambda p: 2.0 * np.asarray(p).ravel(), dtype=float),
-                method="trust-constr",
-                constraints=[NonlinearConstraint(cons, 0.0, np.inf, jac=cons_jac, hess=_hvp_factory(start, X, y))],
-                options={"gtol": tol, "xtol": tol, "barrier_tol": tol, "maxiter": max_iter},
-            )
+    if method == "augmented-lagrangian":
+        _, lam0, _ = parameter_kkt_residual(start, X, y, active_tol=1e-3)
+        model, nit, message = augmented_lagrangian(start, X, y, lam0=lam0, tol=tol,
+                                                                 max_outer=min(max_iter, 40))
+        res = SimpleNamespace(x=model.flat_params(), message=message, nit=nit)
+    else:
+        res = _scipy_solve(start, X, y, method, cons, cons_jac, tol=tol, max_iter=max_iter)
     w = np.asarray(res.x, dtype=float)
     polished = start.with_flat_params(w)
     # the solver may end a hair inside or outside the feasible set: restore min margin exactly 1
@@ -451,3 +447,33 @@ def _solve_once(
         n_iter=int(getattr(res, "nit", 0) or getattr(res, "niter", 0)),
         newton_steps=newton,
     )
+
+
+def _scipy_solve(start: LinearModel, X: np.ndarray, y: np.ndarray, method: str, cons, cons_jac, *, tol: float,
+                 max_iter: int):
+    """scipy's SLSQP or trust-constr on ``min ||w||^2 s.t. cons(w) >= 0`` from ``start``."""
+    from scipy.optimize import NonlinearConstraint, minimize
+    from scipy.sparse.linalg import LinearOperator
+
+    w0 = start.flat_params()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=UserWarning)  # trust-constr's "delta_grad == 0" notice
+        if method == "slsqp":
+            return minimize(
+                lambda w: float(w @ w),
+                w0,
+                jac=lambda w: 2.0 * w,
+                method="SLSQP",
+                constraints=[{"type": "ineq", "fun": cons, "jac": cons_jac}],
+                options={"ftol": tol, "maxiter": max_iter},
+            )
+        n = w0.size
+        return minimize(
+            lambda w: float(w @ w),
+            w0,
+            jac=lambda w: 2.0 * w,
+            hess=lambda w: LinearOperator((n, n), matvec=lambda p: 2.0 * np.asarray(p).ravel(), dtype=float),
+            method="trust-constr",
+            constraints=[NonlinearConstraint(cons, 0.0, np.inf, jac=cons_jac, hess=_hvp_factory(start, X, y))],
+            options={"gtol": tol, "xtol": tol, "barrier_tol": tol, "maxiter": max_iter},
+        )

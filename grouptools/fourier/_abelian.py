@@ -181,9 +181,10 @@ def plan(G: FiniteGroup) -> AbelianPlan:
         grid = Grid.of(inv)
         gens = unit_indices(inv)
         irr = group_irreps(G)
-        if any(int(r.dim) != 1 for r in irr):
+        if any(d != 1 for d in degrees(G)):
             raise VerificationError("an abelian group has an irrep of degree > 1")
-        pos = character_exponents(G, irr, inv, gens)
+        labels = getattr(irr, "character_labels", lambda: None)()
+        pos = labels if labels is not None else character_exponents(G, irr, inv, gens)
         if np.bincount(pos, minlength=grid.size).max(initial=1) != 1 or len(irr) != grid.size:
             raise VerificationError("the characters of G.irreps() are not the distinct characters of G")
         where = np.empty(grid.size, np.int64)

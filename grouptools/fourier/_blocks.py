@@ -114,11 +114,17 @@ class FourierBlocks(Sequence):
         self._dims = dims
         self._groups = groups
         self._batch = tuple(batch)
-        where = [(0, 0)] * len(dims)
-        for g, (idx, _) in enumerate(groups):
-            for p, r in enumerate(idx.tolist()):
-                where[r] = (g, p)
-        self._where = where
+        self._where = None  # (group, position) of each irrep: built on first indexing
+
+    def _locate(self, r: int) -> tuple[int, int]:
+        if self._where is None:
+            g_of = np.zeros(len(self._dims), np.int64)
+            p_of = np.zeros(len(self._dims), np.int64)
+            for g, (idx, _) in enumerate(self._groups):
+                g_of[idx] = g
+                p_of[idx] = np.arange(len(idx))
+            self._where = (g_of, p_of)
+        return int(self._where[0][r]), int(self._where[1][r])
 
     @classmethod
     def from_groups(
@@ -144,7 +150,9 @@ class FourierBlocks(Sequence):
         """
         out = cls.__new__(cls)
         batch = groups[0][1].shape[:-3]
-        out._set(tuple(int(d) for d in dims), list(groups), batch)
+        if not (isinstance(dims, tuple) and all(type(d) is int for d in dims[:8])):
+            dims = tuple(int(d) for d in dims)
+        out._set(dims, list(groups), batch)
         return out
 
     @classmethod
@@ -200,7 +208,7 @@ class FourierBlocks(Sequence):
             r += len(self)
         if not 0 <= r < len(self):
             raise ElementError(f"block index {r} out of range for {len(self)} irreps")
-        g, p = self._where[r]
+        g, p = self._locate(r)
         return self._groups[g][1][..., p, :, :]
 
     def __iter__(self) -> Iterator[np.ndarray]:

@@ -199,6 +199,8 @@ def build_plan(G: FiniteGroup, lay: Layout) -> Plan:
     """
     grid = Grid.of(lay.invariants)
     irr = group_irreps(G)
+    if hasattr(irr, "members") and lay.index is None:
+        return _plan_from_families(G, lay, grid, irr)
     rng = np.random.default_rng(20240917)
     per: dict[int, list] = {}
     for r, rho in enumerate(irr):
@@ -238,6 +240,42 @@ def build_plan(G: FiniteGroup, lay: Layout) -> Plan:
             )
         )
     return Plan(lay, grid, degrees(G), plans)
+
+
+def _plan_from_families(G: FiniteGroup, lay: Layout, grid: Grid, irr: Any) -> Plan:
+    """The plan of irreps from the little-group method, all at once per family: ``rho(n)`` is
+    diagonal already (``Z = I``) with the characters of the orbit on the diagonal, and
+    ``Hs_t = rho(t)`` is monomial, read off the family's formula at the transversal."""
+    fams, fam_of, member = irr.members()
+    dims = np.asarray(irr.dims)
+    t_el = np.asarray(lay.t_elements, np.int64)
+    nt = t_el.size
+    plans = []
+    for d in np.unique(dims):
+        d = int(d)
+        idx = np.flatnonzero(dims == d)
+        pos = np.empty((idx.size, d), np.int64)
+        rows_l, cols_l, vals_l = [], [], []
+        for fi in np.unique(fam_of[idx]):
+            sel = np.flatnonzero(fam_of[idx] == fi)
+            fam = fams[int(fi)]
+            mem = member[idx[sel]]
+            pos[sel] = fam.diagonal_labels(mem)
+            P, E = fam.images(mem[:, None], t_el[None, :])  # (R, T, d): rho(t) e_j = w^E e_P
+            r = np.broadcast_to(sel[:, None, None], P.shape)
+            t = np.broadcast_to(np.arange(nt)[None, :, None], P.shape)
+            j = np.broadcast_to(np.arange(d)[None, None, :], P.shape)
+            rows_l.append((r * d + P).ravel())
+            cols_l.append((t * d + j).ravel())
+            vals_l.append(np.exp(2j * np.pi * (E % fam.M) / fam.M).ravel())
+        rows, cols, vals = (np.concatenate(v) for v in (rows_l, cols_l, vals_l))
+        order = np.lexsort((cols, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        ptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=idx.size * d))]).astype(np.int64)
+        z = np.zeros((0, d, d), np.complex128)
+        plans.append(DegreePlan(idx.astype(np.int64), pos, z, z.copy(), ptr, (cols // d).astype(np.int64),
+                                (cols % d).astype(np.int64), np.ascontiguousarray(vals)))
+    return Plan(lay, grid, tuple(dims.tolist()), plans)
 
 
 def plan(G: FiniteGroup) -> Plan:

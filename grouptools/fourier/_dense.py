@@ -85,6 +85,8 @@ class DensePlan:
     matrix: np.ndarray  # (|G|, |G|) complex
     dims: tuple[int, ...]
     row_degrees: np.ndarray  # (|G|,) float
+    real_t: np.ndarray | None = None  # contiguous F.real.T and F.imag.T (real input, forward)
+    imag_t: np.ndarray | None = None
 
 
 def applies(G: FiniteGroup) -> bool:
@@ -92,9 +94,15 @@ def applies(G: FiniteGroup) -> bool:
     return True
 
 
+#: How many times faster one operation of the dense product (BLAS) runs than one of the fast
+#: methods (FFTs, gathers, sparse assembly, Python overhead per call). 1.0 until the crossover
+#: is measured on a quiet machine (``benchmarks/bench_scale.py``, the crossover table).
+DENSE_SPEEDUP = 1.0
+
+
 def cost(G: FiniteGroup) -> float:
-    """``|G|^2`` operations per function."""
-    return float(G.order) ** 2
+    """``|G|^2 / DENSE_SPEEDUP``: ``|G|^2`` operations per function, at BLAS speed."""
+    return float(G.order) ** 2 / DENSE_SPEEDUP
 
 
 def plan(G: FiniteGroup) -> DensePlan:
@@ -110,7 +118,8 @@ def plan(G: FiniteGroup) -> DensePlan:
     def build() -> DensePlan:
         dims = degrees(G)
         rows = np.repeat(np.asarray(dims, dtype=float), [d * d for d in dims])
-        return DensePlan(fourier_matrix(G, max_order=G.order), dims, rows)
+        F = fourier_matrix(G, max_order=G.order)
+        return DensePlan(F, dims, rows, np.ascontiguousarray(F.real.T), np.ascontiguousarray(F.imag.T))
 
     return memo(G, "dense", build) if G.order <= DENSE_CACHE_ORDER else build()
 
@@ -148,7 +157,11 @@ def execute(
     if np.iscomplexobj(x):
         y = x @ (F if inverse else F.T)
     else:  # real functions (forward): two real products, half the work of a complex one
-        y = (x @ np.ascontiguousarray(F.real.T)) + 1j * (x @ np.ascontiguousarray(F.imag.T))
+        rt = p.real_t if p.real_t is not None else np.ascontiguousarray(F.real.T)
+        it = p.imag_t if p.imag_t is not None else np.ascontiguousarray(F.imag.T)
+        y = np.empty(x.shape[:-1] + (n,), np.complex128)
+        y.real = x @ rt
+        y.imag = x @ it
     if not inverse:
         return FourierBlocks.from_flat(p.dims, y.reshape(data.shape[:-1] + (n,)))
     y = y.reshape(data.batch_shape + (n,))

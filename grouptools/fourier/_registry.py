@@ -109,9 +109,9 @@ def choose_method(G: FiniteGroup) -> str:
     --------
     >>> import grouptools as gt
     >>> from grouptools.fourier import choose_method
-    >>> choose_method(gt.cyclic(8)), choose_method(gt.torus_p4m(3)), choose_method(gt.alternating(5))
+    >>> choose_method(gt.cyclic(1024)), choose_method(gt.torus_p4m(8)), choose_method(gt.alternating(5))
     ('abelian', 'clifford', 'dense')
-    >>> choose_method(gt.dicyclic(3))          # no structure: an abelian normal subgroup is found
+    >>> choose_method(gt.from_presentation("<a, x | a^400, x^2*a^-200, x^-1*a*x*a>"))  # no structure
     'discovered'
     """
     check_group(G)

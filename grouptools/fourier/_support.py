@@ -50,7 +50,8 @@ def group_irreps(G: FiniteGroup) -> tuple:
     >>> [rho.dim for rho in group_irreps(gt.dihedral(3))]
     [1, 1, 2]
     """
-    return tuple(G.irreps())
+    irr = G.irreps()
+    return irr if hasattr(irr, "dims") else tuple(irr)  # a lazy sequence stays lazy
 
 
 def degrees(G: FiniteGroup) -> tuple[int, ...]:
@@ -62,7 +63,11 @@ def degrees(G: FiniteGroup) -> tuple[int, ...]:
     >>> degrees(gt.dihedral(4))
     (1, 1, 1, 1, 2)
     """
-    return tuple(int(r.dim) for r in group_irreps(G))
+    irr = group_irreps(G)
+    dims = getattr(irr, "dims", None)
+    if dims is not None:
+        return tuple(dims.tolist())
+    return tuple(int(r.dim) for r in irr)
 
 
 def degree_groups(dims: tuple[int, ...]) -> list[tuple[int, np.ndarray]]:
@@ -74,7 +79,8 @@ def degree_groups(dims: tuple[int, ...]) -> list[tuple[int, np.ndarray]]:
     >>> [(d, idx.tolist()) for d, idx in degree_groups((1, 2, 1))]
     [(1, [0, 2]), (2, [1])]
     """
-    return [(d, np.array([r for r, e in enumerate(dims) if e == d], dtype=np.int64)) for d in sorted(set(dims))]
+    arr = np.asarray(dims, dtype=np.int64)
+    return [(int(d), np.flatnonzero(arr == d)) for d in np.unique(arr)]
 
 
 def irrep_at(rho: Any, elements: Any, G: FiniteGroup | None = None) -> np.ndarray:
@@ -96,6 +102,8 @@ def irrep_at(rho: Any, elements: Any, G: FiniteGroup | None = None) -> np.ndarra
     True
     """
     els = np.asarray(elements, dtype=np.int64).ravel()
+    if getattr(rho, "is_lazy", False):  # evaluated from the group's coordinates
+        return np.asarray(rho.at(els))
     gens = getattr(rho, "unitary_generator_images", None)
     if G is None or gens is None or 8 * els.size > G.order or getattr(rho, "has_matrices", False):
         return np.asarray(rho.matrices)[els].astype(np.complex128, copy=False)

@@ -35,13 +35,20 @@ from ._concrete import (
     symmetric,
 )
 from ._group import ConjugacyClass, FiniteGroup, SpanningTree, Subgroup
-from ._structures import AbelianStructure, DirectProductStructure, SemidirectStructure, Structure
+from ._structures import (
+    AbelianStructure,
+    DirectProductStructure,
+    ExtensionStructure,
+    SemidirectStructure,
+    Structure,
+)
 from ._spec import group
 
 __all__ = [
     "AbelianStructure",
     "ConjugacyClass",
     "DirectProductStructure",
+    "ExtensionStructure",
     "FiniteGroup",
     "SemidirectStructure",
     "SpanningTree",

@@ -37,7 +37,12 @@ from ._concrete import (
     from_matrices,
 )
 from ._group import FiniteGroup
-from ._structures import AbelianStructure, DirectProductStructure, SemidirectStructure
+from ._structures import (
+    AbelianStructure,
+    DirectProductStructure,
+    ExtensionStructure,
+    SemidirectStructure,
+)
 
 __all__ = [
     "affine_group",
@@ -455,7 +460,11 @@ def dicyclic(n: int) -> FiniteGroup:
     # right multiply by x: a^i x^0 x = a^i x ; a^i x x = a^(i+n)
     rx = np.where(j == 0, m + a, (a + n) % m)
     pres = presentation_from(("a", "x"), [word_power(1, m), (2, 2) + word_power(1, -n), "x^-1*a*x*a"])
-    return FiniteGroup(np.stack([ra, rx]), ("a", "x"), presentation=pres, name=f"Dic{n}")
+    # x a x^-1 = a^-1, x^2 = a^n: the cyclic extension C_2n . C_2
+    action = np.stack([np.arange(m), (-np.arange(m)) % m])
+    structure = ExtensionStructure(cyclic(m), 2, readonly(action.astype(np.int32)), n % m)
+    return FiniteGroup(np.stack([ra, rx]), ("a", "x"), presentation=pres, name=f"Dic{n}",
+                       structure=structure, _checked=True)
 
 
 def quaternion(order: int = 8) -> FiniteGroup:
@@ -465,6 +474,6 @@ def quaternion(order: int = 8) -> FiniteGroup:
         raise InvalidGroupError(f"a generalized quaternion group has order 2^k >= 8, got {order}")
     G = dicyclic(order // 4)
     return FiniteGroup(G.right_perms, G.generator_names, presentation=G.presentation,
-                       name=f"Q{order}", _checked=True)
+                       name=f"Q{order}", structure=G.structure, _checked=True)
 
 

@@ -18,6 +18,7 @@ from ..arith._numtheory import is_prime
 from ._abelian import cyclic
 from ._args import as_sequence, check_positive, int_entries, presentation_from
 from ._group import FiniteGroup
+from ._permutation import NATURAL_ACTION
 
 __all__ = [
     "alternating",
@@ -88,7 +89,9 @@ def from_permutations(
         if p.shape != (m,) or not np.array_equal(np.sort(p), np.arange(m)):
             raise InvalidGroupError("each generator must be a permutation of 0..m-1 (image list)")
     table = _closure(arrs, lambda x, g: g[x], np.arange(m), max_order, "permutations")
-    return FiniteGroup(table, names, name=name, _checked=False)
+    G = FiniteGroup(table, names, name=name, _checked=False)
+    _record_action(G, np.stack(arrs))
+    return G
 
 
 def from_matrices(
@@ -135,7 +138,38 @@ def from_matrices(
                 raise EnumerationLimitError("matrix entries grow without bound: the group is infinite")
             return y
     table = _closure(mats, mul, np.eye(d, dtype=np.int64), max_order, "matrices")
-    return FiniteGroup(table, names, name=name, _checked=True)
+    G = FiniteGroup(table, names, name=name, _checked=True)
+    _record_action(G, _vector_action(mats, mul, min(max_order, 1 << 14)))
+    return G
+
+
+def _record_action(G: FiniteGroup, action: np.ndarray | None) -> None:
+    """Keep a faithful action of the generators (image lists) for the derived arithmetic."""
+    if action is not None:
+        G.memo(NATURAL_ACTION, lambda: action)
+
+
+def _vector_action(
+    mats: Sequence[np.ndarray], mul: Callable[[np.ndarray, np.ndarray], np.ndarray], limit: int
+) -> np.ndarray | None:
+    """The action ``v -> v M`` of the generators on the orbit of the unit row vectors (faithful:
+    the images of the unit vectors are the rows of ``M``), or ``None`` past ``limit`` points."""
+    points = list(np.eye(mats[0].shape[0], dtype=np.int64))
+    index = {v.tobytes(): i for i, v in enumerate(points)}
+    images: list[list[int]] = [[] for _ in mats]
+    head = 0
+    while head < len(points):
+        v = points[head]
+        for s, M in enumerate(mats):
+            w = mul(v[None, :], M)[0]
+            j = index.setdefault(w.tobytes(), len(points))
+            if j == len(points):
+                if j >= limit:
+                    return None
+                points.append(w)
+            images[s].append(j)
+        head += 1
+    return np.array(images, dtype=np.int64)
 
 
 def symmetric(n: int) -> FiniteGroup:
@@ -163,8 +197,10 @@ def symmetric(n: int) -> FiniteGroup:
     rels = [f"a^{n}", "b^2", f"(a*b)^{n - 1}"] + [
         f"(b*a^-{j}*b*a^{j})^2" for j in range(2, n // 2 + 1)
     ]
-    return FiniteGroup(G.right_perms, ("a", "b"), presentation=presentation_from(("a", "b"), rels),
-                       name=f"S{n}", _checked=True)
+    S = FiniteGroup(G.right_perms, ("a", "b"), presentation=presentation_from(("a", "b"), rels),
+                    name=f"S{n}", _checked=True)
+    _record_action(S, G.memo(NATURAL_ACTION))
+    return S
 
 
 def alternating(n: int) -> FiniteGroup:

@@ -16,6 +16,7 @@ The public protocol other layers use: :meth:`FiniteGroup.memo` (one per-group me
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Sequence, TypeVar
 
 import numpy as np
@@ -29,6 +30,7 @@ from .._errors import (
     ParameterTypeError,
     quote,
 )
+from ._arithmetic import Arithmetic, power
 from ._arrays import default_names, integer_array, readonly
 from ._classes import ClassesMixin, ConjugacyClass
 from ._subgroups import Subgroup, SubgroupsMixin
@@ -50,8 +52,6 @@ class SpanningTree(NamedTuple):
     letter: np.ndarray
     depth: np.ndarray
 
-
-    from ..presentations import Presentation
 
 __all__ = ["FiniteGroup", "Subgroup", "ConjugacyClass", "DEFAULT_MAX_TABLE_ORDER"]
 
@@ -326,8 +326,43 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         """Whether :attr:`cayley_table` is built, or cheap enough to be built on first use."""
         return "table" in self._cache or self.order <= min(self._max_table_order, 8192)
 
+    @property
+    def arithmetic(self) -> Arithmetic | None:
+        """The element arithmetic (memoized): products, inverses, powers and orders in time
+        independent of the group's diameter (:mod:`grouptools.groups._arithmetic`).
+
+        From the construction record (:attr:`structure`), else the Cayley table (order <= 8192),
+        else derived (:func:`grouptools.groups._derived.derive_arithmetic`: abelian invariants,
+        a polycyclic presentation, base images of a permutation action), else ``None``
+        (products then walk the spanning tree).
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> type(gt.dihedral(5000).arithmetic).__name__
+        'SemidirectArithmetic'
+        """
+        cache = self._cache
+        if "arith" in cache:
+            return cache["arith"]
+        cache["arith"] = None  # while it is built, products use the table or the tree
+        try:
+            arith = self._build_arithmetic()
+        except BaseException:
+            del cache["arith"]
+            raise
+        cache["arith"] = arith
+        return arith
+
+    def _build_arithmetic(self) -> Arithmetic | None:
+        from ._derived import group_arithmetic
+
+        return group_arithmetic(self)
+
     def multiply(self, a: Any, b: Any) -> Any:
         """Index of ``g_a * g_b`` (vectorized over arrays of indices).
+
+        Uses the Cayley table when it is built, else :attr:`arithmetic`.
 
         Examples
         --------
@@ -337,18 +372,24 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         2
         """
         a_arr, b_arr = self._check_pair(a, b)
-        if self.has_cayley_table():
-            out = self.cayley_table[a_arr, b_arr]
-        else:
-            _, parent, letter, _ = self.spanning_tree
-            out = _k.multiply_pairs(
-                self.letter_perms,
-                parent,
-                letter,
-                a_arr.ravel().astype(np.int32),
-                b_arr.ravel().astype(np.int32),
-            ).reshape(a_arr.shape)
+        out = self._multiply(a_arr, b_arr)
         return int(out) if out.ndim == 0 else out
+
+    def _multiply(self, a_arr: np.ndarray, b_arr: np.ndarray) -> np.ndarray:
+        """``multiply`` on checked index arrays of the same shape."""
+        if "table" in self._cache:
+            return self._cache["table"][a_arr, b_arr]
+        arith = self.arithmetic
+        if arith is not None:
+            return arith.multiply(a_arr, b_arr)
+        _, parent, letter, _ = self.spanning_tree
+        return _k.multiply_pairs(
+            self.letter_perms,
+            parent,
+            letter,
+            a_arr.ravel().astype(np.int32),
+            b_arr.ravel().astype(np.int32),
+        ).reshape(a_arr.shape)
 
     def _check_elements(self, x: Any, what: str = "element indices") -> np.ndarray:
         """``x`` as an integer array of element indices.
@@ -402,6 +443,9 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         >>> gt.cyclic(4).left_multiplication(1).tolist()
         [1, 2, 3, 0]
         """
+        arith = None if "table" in self._cache else self.arithmetic
+        if arith is not None:
+            return arith.multiply(np.int64(s), np.arange(self.order, dtype=np.int64))
         order, parent, letter, _ = self.spanning_tree
         return _k.tree_apply.for_work(self.order)(order, parent, letter, self.letter_perms, s)
 
@@ -409,6 +453,9 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         """Right multiplication ``x -> g_x * g_s`` as an index array of length ``|G|``."""
         if "table" in self._cache:
             return self._cache["table"][:, s]
+        arith = self.arithmetic
+        if arith is not None:
+            return arith.multiply(np.arange(self.order, dtype=np.int64), np.int64(s))
         order, parent, letter, _ = self.spanning_tree
         letters = self.letter_perms
         perm = np.arange(self.order, dtype=np.int32)
@@ -432,6 +479,9 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         """Read-only array: ``inverse[i]`` is the index of ``g_i^-1``."""
 
         def build() -> np.ndarray:
+            arith = self.arithmetic
+            if arith is not None:
+                return readonly(arith.inverse(np.arange(self.order, dtype=np.int64)))
             order, parent, letter, _ = self.spanning_tree
             k = self._perms.shape[0]
             # g_x = g_p * t  =>  g_x^-1 = t^-1 * g_p^-1 : left multiplication by t^-1
@@ -449,18 +499,14 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         n = self.order
         if isinstance(e, int) and not isinstance(e, bool):
             e = e % n  # g^n = 1: also keeps huge exponents in range
-        a_arr, e_arr = self._check_pair(a, self._check_exponents(e))
-        base = a_arr.astype(np.int32)
+        a_arr = self._check_elements(a)
+        try:  # exponents are any integers, not element indices
+            a_arr, e_arr = np.broadcast_arrays(a_arr, self._check_exponents(e))
+        except ValueError as exc:
+            raise ParameterError(f"elements and exponents do not broadcast: {exc}") from None
         e_arr = np.mod(e_arr, n).astype(np.int64)
-        result = np.zeros(base.shape, np.int32)
-        while np.any(e_arr > 0):
-            odd = (e_arr & 1) == 1
-            if np.any(odd):
-                result = np.where(odd, self.multiply(result, base), result)
-            e_arr = e_arr >> 1
-            if np.any(e_arr > 0):
-                base = self.multiply(base, base)
-        return int(result) if result.ndim == 0 else result
+        out = power(SimpleNamespace(multiply=self._multiply), a_arr, e_arr)  # table, arithmetic or tree
+        return int(out) if out.ndim == 0 else out
 
     def _check_exponents(self, e: Any) -> np.ndarray:
         return integer_array(e, "exponents")
@@ -476,7 +522,6 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         inv = self.inverse
         return self.multiply(self.multiply(inv[np.asarray(a)], inv[np.asarray(b)]),
                              self.multiply(a, b))
-
 
     # -- words ----------------------------------------------------------------------------
     def word(self, i: int) -> str:
@@ -547,31 +592,14 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         """
         if self._presentation is not None:
             return self._presentation
-        return self.memo("schreier", self._schreier_presentation)
+        from ._graphs import schreier_presentation
+
+        return self.memo("schreier", lambda: schreier_presentation(self))
 
     @property
     def defining_presentation(self) -> Presentation | None:
         """The presentation the group was built from, or ``None`` (no Schreier fallback)."""
         return self._presentation
-
-    def _schreier_presentation(self) -> Presentation:
-        from ..presentations import Presentation, free_reduce
-
-        order, parent, letter, _ = self.spanning_tree
-        words: dict[int, tuple[int, ...]] = {0: ()}
-        for x in order[1:]:
-            t = int(letter[x])
-            words[int(x)] = words[int(parent[x])] + ((t // 2 + 1) * (1 if t % 2 == 0 else -1),)
-        rels: set[tuple[int, ...]] = set()
-        k = len(self._names)
-        for s in range(k):
-            for x in range(self.order):
-                y = int(self._perms[s, x])
-                rel = free_reduce(words[x] + (s + 1,) + tuple(-c for c in reversed(words[y])))
-                if rel:
-                    rels.add(_min_rotation(rel))
-        return Presentation(self._names, tuple(sorted(rels, key=lambda r: (len(r), r))))
-
 
     def cayley_graph(self) -> nx.DiGraph:
         """The right Cayley graph: an edge ``g -> g*s`` labelled ``generator=s`` per generator.
@@ -583,15 +611,9 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         >>> g.number_of_nodes(), g.number_of_edges(), g.edges[0, 1]["generator"]
         (4, 4, 'a')
         """
-        import networkx as nx
+        from ._graphs import cayley_graph
 
-        graph = nx.DiGraph()
-        graph.add_nodes_from(range(self.order))
-        for s, name in enumerate(self._names):
-            graph.add_edges_from(
-                (int(x), int(y), {"generator": name}) for x, y in enumerate(self._perms[s])
-            )
-        return graph
+        return cayley_graph(self)
 
     # -- representation theory --------------------------------------------------------------
     def character_table(self) -> Any:
@@ -603,14 +625,14 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         >>> gt.symmetric(3).character_table().degrees
         (1, 1, 2)
         """
-        from ..reps._chartable import character_table
+        from ..reps._api import character_table
 
         return character_table(self)
 
-    def irreps(self) -> tuple:
-        """The irreducible unitary representations (memoized), in character-table order;
-        see :func:`grouptools.irreps`."""
-        from ..reps._irreps import irreps
+    def irreps(self) -> Any:
+        """The irreducible unitary representations (memoized), in character-table order: a
+        sequence, lazy for large groups; see :func:`grouptools.irreps`."""
+        from ..reps._api import irreps
 
         return irreps(self)
 
@@ -635,8 +657,3 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
 
 def _rebuild(perms, names, presentation, structure, name) -> FiniteGroup:
     return FiniteGroup(perms, names, presentation=presentation, structure=structure, name=name, _checked=True)
-
-
-def _min_rotation(word: tuple[int, ...]) -> tuple[int, ...]:
-    """Canonical cyclic conjugate of a relator (for deduplication)."""
-    return min(word[i:] + word[:i] for i in range(len(word))) if word else word

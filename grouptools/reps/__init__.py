@@ -15,7 +15,8 @@ Examples
 
 from __future__ import annotations
 
-from ._chartable import CharacterTable, character_table
+from ._api import IrrepSequence, character_table, irreps
+from ._chartable import CharacterTable
 from ._export import (
     format_irreps,
     irrep_to_gap,
@@ -24,11 +25,12 @@ from ._export import (
     irreps_to_gap,
     irreps_to_json,
 )
-from ._irreps import Irrep, irreps
+from ._irrep import Irrep
 
 __all__ = [
     "CharacterTable",
     "Irrep",
+    "IrrepSequence",
     "character_table",
     "format_irreps",
     "irrep_to_gap",

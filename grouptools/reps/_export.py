@@ -28,7 +28,8 @@ from ..arith._cyclotomic import Cyclotomic
 from .._errors import CyclotomicError, InvalidGroupError, VerificationError, check_type, quote
 from ..groups._group import FiniteGroup
 from ._induce import MonomialRep, verify_monomial
-from ._irreps import Irrep, irreps
+from ._api import irreps
+from ._irrep import Irrep
 from ._project import CyclotomicRep
 from ._serialize import irrep_dict, irrep_gap
 from ._subgroups import tree_levels
@@ -60,7 +61,7 @@ def irreps_to_json(G: FiniteGroup) -> dict:
     >>> data["order"], data["generators"], [r["exact"]["a"] for r in data["irreps"]]
     (3, ['a'], [[['1']], [['E(3)']], [['E(3)^2']]])
     """
-    from ._chartable import character_table
+    from ._api import character_table
 
     reps = irreps(G)
     table = character_table(G)
@@ -134,7 +135,7 @@ def irreps_from_json(G: FiniteGroup, data: dict, *, install: bool = False) -> tu
     >>> [r.dim for r in back], back[2].generator_images[0] == irreps(G)[2].generator_images[0]
     ([1, 1, 2], True)
     """
-    from ._chartable import character_table
+    from ._api import character_table
 
     check_type("G", G, FiniteGroup, "a FiniteGroup")
     if not isinstance(data, dict) or not isinstance(data.get("irreps"), list):
@@ -242,7 +243,7 @@ def _verify_cyclotomic(G: FiniteGroup, table: Any, i: int, X: list[CycMatrix], M
                 if not mats[x] @ X[s] == mats[int(G.right_perms[s, x])]:
                     raise VerificationError("the images are not multiplicative on an edge")
     else:
-        from ._irreps import tree_products
+        from ._irrep import tree_products
 
         mats_n = tree_products(G, U)
         for s in range(len(X)):
@@ -300,7 +301,7 @@ def format_irreps(G: FiniteGroup) -> str:
       character: 1 -1
       a -> [ [ -1 ] ]
     """
-    from ._chartable import character_table
+    from ._api import character_table
 
     reps = irreps(G)  # ParameterTypeError unless G is a FiniteGroup
     table = character_table(G)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._irreps import Irrep
+    from ._irrep import Irrep
 
 __all__ = ["complex_rows", "irrep_dict", "irrep_gap"]
 

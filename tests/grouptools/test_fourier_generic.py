@@ -21,12 +21,13 @@ P128 = "<a,b,r,s | a^4, b^4, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a
 
 BUILDERS = {
     "p128": lambda: gt.group(P128),
-    "dic3": lambda: gt.dicyclic(3),
-    "dic5": lambda: gt.dicyclic(5),
+    # the catalogue's dicyclic groups carry their structure; presented, they must be discovered
+    "dic3": lambda: gt.from_presentation("<a,x | a^6, x^2*a^-3, x^-1*a*x*a>"),
+    "dic5": lambda: gt.from_presentation("<a,x | a^10, x^2*a^-5, x^-1*a*x*a>"),
     "S4": lambda: gt.symmetric(4),
     "SL(2,3)": lambda: gt.special_linear(2, 3),
     "D12": lambda: gt.from_presentation("<r,s | r^12, s^2, (s*r)^2>"),
-    "Q16": lambda: gt.quaternion(16),
+    "Q16": lambda: gt.from_presentation("<a,x | a^8, x^2*a^-4, x^-1*a*x*a>"),
 }
 GROUPS = {name: build() for name, build in BUILDERS.items()}
 NAMES = sorted(GROUPS)

@@ -80,6 +80,7 @@ True
 
 from __future__ import annotations
 
+from ._convex import solve_separable
 from ._core import KKTResult
 from ._fourier import (
     BlockBatch,
@@ -128,4 +129,5 @@ __all__ = [
     "q_alpha_minimizer",
     "quasi_norm",
     "regression_min_norm",
+    "solve_separable",
 ]

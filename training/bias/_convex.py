@@ -57,8 +57,24 @@ def solve_nuclear(op: FourierOperator, Zv: np.ndarray, solver: str | None = None
 
     b = cp.Variable(op.n)
     prob = cp.Problem(cp.Minimize(cp.sum(cp.hstack(_nuclear_terms(op, b)))), [Zv @ b >= 1])
+    return solve_separable(prob, b, solver)
+
+
+def solve_separable(prob, var, solver: str | None = None, **options: float) -> tuple[np.ndarray, str]:
+    """Solve a cvxpy max-margin problem: ``var``'s value and the status (Clarabel with tight
+    tolerances by default; ``options`` override them).
+
+    Raises
+    ------
+    NotSeparatedError
+        If the margin constraints are infeasible.
+    BiasSolverError
+        If the solver fails or ends without an (inaccurate) optimum.
+    """
+    import cvxpy as cp
+
     name = solver or cp.CLARABEL
-    kwargs = dict(_CLARABEL_TOLS) if name == cp.CLARABEL else {}
+    kwargs = {**_CLARABEL_TOLS, **options} if name == cp.CLARABEL else dict(options)
     try:
         with warnings.catch_warnings():  # "Solution may be inaccurate": the caller certifies and polishes
             warnings.simplefilter("ignore", UserWarning)
@@ -67,6 +83,6 @@ def solve_nuclear(op: FourierOperator, Zv: np.ndarray, solver: str | None = None
         raise BiasSolverError(f"cvxpy solver {name} failed: {exc}") from exc
     if prob.status in (cp.INFEASIBLE, cp.INFEASIBLE_INACCURATE):
         raise NotSeparatedError("the data are not linearly separable through the origin")
-    if b.value is None or prob.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
+    if var.value is None or prob.status not in (cp.OPTIMAL, cp.OPTIMAL_INACCURATE):
         raise BiasSolverError(f"cvxpy solver {name} returned status {prob.status}")
-    return np.asarray(b.value, dtype=float), str(prob.status)
+    return np.asarray(var.value, dtype=float), str(prob.status)

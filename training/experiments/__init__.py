@@ -51,10 +51,33 @@ from types import ModuleType
 from typing import Any, Sequence
 
 from .._errors import ParameterError
+from ._config import TrainConfig
+from ._data import separable_gaussian
+from ._problems import ARCH_KIND, KKT_TOL, RATIO_TOL, solve_problem
 from ._report import progress_bar, report_table
-from ._store import atomic_write_text, check_out_dir, jsonable, merge_metrics
+from ._runner import run_arch
+from ._store import atomic_write, atomic_write_text, check_out_dir, jsonable, merge_metrics
 
-__all__ = ["EXPERIMENTS", "TINY_ENV", "config_for", "get", "reproduce", "run_experiment", "write_report"]
+__all__ = [
+    "ARCH_KIND",
+    "EXPERIMENTS",
+    "KKT_TOL",
+    "RATIO_TOL",
+    "TINY_ENV",
+    "TrainConfig",
+    "atomic_write",
+    "atomic_write_text",
+    "check_out_dir",
+    "config_for",
+    "get",
+    "jsonable",
+    "reproduce",
+    "run_arch",
+    "run_experiment",
+    "separable_gaussian",
+    "solve_problem",
+    "write_report",
+]
 
 EXPERIMENTS = (
     "fc_vs_diag_vs_cnn",

@@ -1,4 +1,4 @@
-"""8x8 digits (or MNIST) 1 vs 5 lifted to functions on (C_n x C_n) : D4 (the poster's figure 4).
+"""Digits 1 vs 5 lifted to functions on (C_n x C_n) : D4 (the poster's figure 4), 8 x 8 or 28 x 28.
 
 Each n x n image is lifted to a function on ``G = gt.torus_p4m(n)`` (order ``8 n^2``) by
 :func:`grouptools.fourier.lift_image`: ``lift(x)(t h) = x(t)``, constant on the cosets of the
@@ -18,20 +18,28 @@ Every architecture is scored in ``G``-space on three problems: the G-CNN's Schat
 space), the real-space ``min ||beta||_{2/L}`` (real-space sparsity) and the SVM. The expected picture
 (Meshulam's trade-off): the G-CNN has the lowest Fourier (Schatten) norm, FC the lowest l2.
 
-Lawrence et al. used MNIST (28 x 28, ``|G| = 6272``); set ``mnist_path`` (CLI ``--mnist PATH``) to a directory
-with the MNIST IDX training files (raw or gzip) to run on MNIST. The reference code of Lawrence et al. hard-codes irrep
+Lawrence et al. used MNIST (28 x 28, ``|G| = 6272``), which no installed package ships. The full mode
+therefore uses a stand-in of the same size (``image_size = 28``): scikit-learn's 8 x 8 digits,
+scaled to [0, 1], upsampled by bilinear interpolation (``scipy.ndimage.zoom``, ``order=1``) and
+normalized like the MNIST images of Lawrence et al. (``(x - 0.1307) / 0.3081``; :func:`upsample_digits`).
+It has MNIST's size and group but not its content: 8 x 8 digits carry 64 pixels of information.
+Set ``mnist_path`` (CLI ``--mnist PATH``) to a directory with the MNIST IDX training files (raw or
+gzip) to run on MNIST (same normalization). Above ``|G| = 2000`` the G-CNN's Schatten problem is
+solved with the block structure (:mod:`training.experiments._large_schatten`) and the polish uses
+the augmented Lagrangian of :func:`training.polish`. The reference code of Lawrence et al. hard-codes irrep
 degrees 3136 x 1 + 784 x 2 for that group, which are those of the direct product
 C28 x C28 x D8; the semidirect product has degrees 8 x 1, 6 x 2, 78 x 4, 78 x 8 (docs/theory.md), and the toolkit computes them from the group.
 
 Examples
 --------
->>> QUICK.n_per_class, QUICK.depths
-(20, (3,))
+>>> QUICK.n_per_class, QUICK.depths, QUICK.image_size, FULL.image_size
+(20, (3,), 8, 28)
 """
 
 from __future__ import annotations
 
 import gzip
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -45,6 +53,7 @@ from .._checks import check_positive_int
 from .._errors import ParameterError
 from ._config import TrainConfig
 from ._data import unit_rms
+from ._large_schatten import lean_operator, schatten_problem
 from ._plots import ARCH_COLORS, new_figure, plot_ratio_traces, save_figure
 from ._problems import solve_problem
 from ._report import progress_bar, row, summarize
@@ -52,6 +61,11 @@ from ._runner import run_arch
 from ._store import write_json
 
 NAME = "digits_1_vs_5"
+
+SEEDS_MEAN, SEEDS_STD = 0.1307, 0.3081
+"""The MNIST normalization of Lawrence et al. (``(x - mean) / std`` for pixels in [0, 1])."""
+LARGE_ORDER = 2000
+"""Above this group order the Schatten problem and the polish use the block-structured solvers."""
 
 _IDX_TYPES = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}
 
@@ -144,8 +158,51 @@ def load_digits_1_vs_5(n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, 
     return _balanced_1_vs_5(d.images, d.target, check_positive_int("n_per_class", n_per_class), seed)
 
 
+def upsample_digits(images: np.ndarray, size: int = 28) -> np.ndarray:
+    """Bilinear upsampling of images in [0, 1] to ``size x size``, then the MNIST normalization of Lawrence et al.
+
+    Each image is zoomed by ``size / h`` with ``scipy.ndimage.zoom(order=1)`` (bilinear, corners
+    aligned, no randomness), clipped to [0, 1] and mapped to ``(x - 0.1307) / 0.3081``.
+
+    Parameters
+    ----------
+    images : numpy.ndarray
+        Shape ``(N, h, h)``, values in [0, 1].
+    size : int
+        Output side, ``h <= size <= 64``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(N, size, size)``.
+
+    Raises
+    ------
+    ParameterError
+        Bad shape or size.
+
+    Examples
+    --------
+    >>> out = upsample_digits(np.ones((1, 8, 8)), 28)
+    >>> out.shape, bool(np.allclose(out, (1 - 0.1307) / 0.3081))
+    ((1, 28, 28), True)
+    """
+    from scipy.ndimage import zoom
+
+    images = np.asarray(images, dtype=float)
+    if images.ndim != 3 or images.shape[1] != images.shape[2] or images.shape[1] < 1:
+        raise ParameterError(f"images must have shape (N, h, h), got {images.shape}")
+    if isinstance(size, bool) or not isinstance(size, int) or not images.shape[1] <= size <= 64:
+        raise ParameterError(f"size must be an integer in [{images.shape[1]}, 64], got {size!r}")
+    h = images.shape[1]
+    out = np.stack([zoom(im, size / h, order=1) for im in images]) if size != h else images.copy()
+    return (np.clip(out, 0.0, 1.0) - SEEDS_MEAN) / SEEDS_STD
+
+
 def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """MNIST 1 vs 5 from a directory with ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]``.
+
+    Pixels are scaled to [0, 1] and normalized as in Lawrence et al. (``(x - 0.1307) / 0.3081``).
 
     Raises
     ------
@@ -163,7 +220,8 @@ def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> t
     images, labels = found["images"], found["labels"]
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise ParameterError(f"{path}: MNIST images {images.shape} and labels {labels.shape} do not match")
-    return _balanced_1_vs_5(images, labels, check_positive_int("n_per_class", n_per_class), seed)
+    imgs, y = _balanced_1_vs_5(images, labels, check_positive_int("n_per_class", n_per_class), seed)
+    return (imgs - SEEDS_MEAN) / SEEDS_STD, y
 
 
 @dataclass(frozen=True)
@@ -178,9 +236,12 @@ class Config:
         Depths L (Lawrence et al. use 3).
     fc_width : int
         Hidden width of the FC network (the SVM prediction holds for every width).
+    image_size : int
+        8: scikit-learn's 8 x 8 digits in [0, 1]; 9 to 64: those digits upsampled to this size
+        (:func:`upsample_digits`, the 28 x 28 stand-in for MNIST). Ignored with ``mnist_path``.
     mnist_path : str, optional
         Directory with ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]``; without
-        it scikit-learn's 8x8 digits are used.
+        it scikit-learn's digits are used.
     seed : int
         Seed of the image selection and of the initializations.
     starts : int
@@ -194,6 +255,7 @@ class Config:
     n_per_class: int = 20
     depths: tuple[int, ...] = (3,)
     fc_width: int = 32
+    image_size: int = 8
     mnist_path: str | None = None
     seed: int = 0
     starts: int = 2
@@ -206,6 +268,8 @@ class Config:
             check_positive_int("depth", L)
         check_positive_int("fc_width", self.fc_width)
         check_positive_int("starts", self.starts)
+        if isinstance(self.image_size, bool) or not isinstance(self.image_size, int) or not 8 <= self.image_size <= 64:
+            raise ParameterError(f"image_size must be an integer in [8, 64], got {self.image_size!r}")
         for arch, f in self.lr_factors:
             if arch not in ("G-CNN", "CNN", "FC") or not (f > 0):
                 raise ParameterError(f"lr_factors entries must be (architecture, factor > 0), got {(arch, f)!r}")
@@ -213,8 +277,10 @@ class Config:
 
 TINY = Config(n_per_class=3, depths=(2,), fc_width=4, starts=1,
               train=TrainConfig(steps=150, lr=0.05, record_points=5, polish=False))
+TINY28 = Config(n_per_class=2, depths=(2,), fc_width=2, starts=1, image_size=28,
+                train=TrainConfig(steps=60, lr=0.05, init_scale=0.5, record_points=3, polish_max_iter=40))
 QUICK = Config(train=TrainConfig(steps=1000, lr=0.05, init_scale=0.5, record_points=15, polish_max_iter=50))
-FULL = Config(n_per_class=50, depths=(3, 2), fc_width=64, starts=4,
+FULL = Config(n_per_class=50, depths=(3, 2), fc_width=64, starts=4, image_size=28,
               train=TrainConfig(steps=20000, lr=0.05, init_scale=0.5, record_points=40))
 
 
@@ -223,24 +289,33 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     if config.mnist_path is None:
         imgs, y = load_digits_1_vs_5(config.n_per_class, seed=config.seed)
         source = "scikit-learn digits 8x8"
+        if config.image_size != 8:
+            imgs = upsample_digits(imgs, config.image_size)
+            k = config.image_size
+            source = f"scikit-learn digits 8x8 upsampled to {k}x{k} (bilinear; a stand-in for MNIST)"
     else:
         imgs, y = load_mnist_1_vs_5(config.mnist_path, config.n_per_class, seed=config.seed)
         source = f"MNIST 28x28 ({config.mnist_path})"
     n = imgs.shape[-1]
     G, T = gt.torus_p4m(n), gt.abelian((n, n))
+    large = G.order > LARGE_ORDER
+    op = lean_operator(G) if large else bias.fourier_operator(G)
     nh = G.order // (n * n)
     XI = unit_rms(imgs.reshape(len(y), n * n))  # image space
     XG = lift_image(G, XI) / np.sqrt(nh)  # G space, also unit RMS norm: ||lift(x)||^2 = 8 ||x||^2
     embed = lambda b: lift_image(G, b) / np.sqrt(nh)  # <XG, embed(b)> = <XI, b>  # noqa: E731
     out: dict = {"name": NAME, "config": config, "source": source,
-                 "group": {"order": G.order, "irrep_dims": bias.fourier_operator(G).dims}, "runs": {}, "rows": [],
+                 "group": {"order": G.order, "irrep_dims": op.dims}, "runs": {}, "rows": [],
                  "summary": [], "images": imgs[:2]}
     with progress_bar(3 * len(config.depths), NAME, progress) as bar:
         for L in config.depths:
-            P = {"schatten": solve_problem(XG, y, "schatten", L, group=G, starts=config.starts, seed=config.seed),
+            t0 = time.perf_counter()
+            P = {"schatten": (schatten_problem(XG, y, L, G, op) if large else
+                              solve_problem(XG, y, "schatten", L, group=G, starts=config.starts, seed=config.seed)),
                  "lp": solve_problem(XG, y, "lp", L, starts=config.starts, seed=config.seed),
                  "l2": solve_problem(XG, y, "l2", L),
                  "cnn": solve_problem(XI, y, "schatten", L, group=T, starts=config.starts, seed=config.seed)}
+            out.setdefault("seconds", {})[f"problems L={L}"] = time.perf_counter() - t0
             runs = {}
             for arch, X, prob, kw in (("G-CNN", XG, P["schatten"], {"group": G}),
                                       ("CNN", XI, P["cnn"], {"group": T, "embed": embed, "X_cross": XG}),
@@ -261,7 +336,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             out["runs"][f"L={L}"] = runs
     out["summary"] += [
         f"data: {source}, {len(y)} images, G = (C{n} x C{n}) : D4 of order {G.order}, irrep degrees "
-        + ", ".join(f"{c} x {d}" for d, c in zip(*np.unique(bias.fourier_operator(G).dims, return_counts=True))),
+        + ", ".join(f"{c} x {d}" for d, c in zip(*np.unique(op.dims, return_counts=True))),
         "own prediction (polished, else raw): " + summarize(out["runs"]),
         "Fourier: Schatten_{2/L} ratio over G (G-CNN's problem): " + summarize(out["runs"], "schatten"),
         "real space: l_{2/L} ratio over G: " + summarize(out["runs"], "lp"),

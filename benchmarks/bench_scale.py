@@ -1,0 +1,120 @@
+"""Benchmark: groups of 10^4 to 10^6 elements -- irreps, Fourier transforms, the dense crossover.
+
+Run ``python benchmarks/bench_scale.py`` (``--quick``: one repetition, the smaller groups only;
+``--escnn PYTHON``: also time escnn's irreps with that interpreter, in a subprocess limited to
+``--escnn-gb`` GB of address space and ``--escnn-timeout`` seconds). In one run, side by side:
+
+* ``irreps``: ``G.irreps()`` on a fresh group (the lazy sequence, exact relator checks included)
+  plus the last irrep at 10 elements;
+* ``FFT``: ``transform(G, x)`` (plan cached) against ``numpy.fft.fft`` (cyclic),
+  ``numpy.fft.fft2`` of the ``8 x batch`` images (``torus_p4m``) or ``numpy.fft.fft`` of the
+  same data (dihedral), and the ratio;
+* ``crossover``: ``method="auto"`` against the dense product ``x @ F.T`` for tiny groups, batch 1000;
+* ``matrices``: all numeric matrices of every irrep of ``cyclic(1024)`` and ``dihedral(2048)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+import numpy as np  # noqa: E402
+
+import grouptools as gt  # noqa: E402
+from grouptools.fourier import choose_method, fourier_matrix, transform  # noqa: E402
+
+from _timing import best  # noqa: E402
+
+TARGETS = [("cyclic(1000000)", 10), ("dihedral(2048)", 100), ("dihedral(25000)", 100),
+           ("torus_p4m(112)", 100), ("torus_p4m(224)", 10)]
+ESCNN = """
+import time, sys
+from escnn.group import dihedral_group, cyclic_group
+kind, n = sys.argv[1], int(sys.argv[2])
+t = time.perf_counter()
+G = dihedral_group(n) if kind == "dihedral" else cyclic_group(n)
+irr = G.irreps()
+t1 = time.perf_counter() - t
+t = time.perf_counter()
+for rho in irr:
+    for g in G.elements:
+        rho(g)
+print(t1, time.perf_counter() - t)
+"""
+
+
+def _irreps(spec: str) -> float:
+    t = time.perf_counter()
+    G = gt.group(spec)
+    build = time.perf_counter() - t
+    t = time.perf_counter()
+    R = G.irreps()
+    R[-1].at(np.arange(10))
+    return time.perf_counter() - t, build, len(R)
+
+
+def _baseline(spec: str, x: np.ndarray) -> float:
+    if spec.startswith("torus_p4m"):
+        n = int(spec.split("(")[1].rstrip(")"))
+        imgs = x.reshape(-1, n, n)  # the same numbers as 8 * batch images of n x n
+        return best(lambda: np.fft.fft2(imgs), 3)
+    return best(lambda: np.fft.fft(x, axis=-1), 3)
+
+
+def _escnn(python: str, kind: str, n: int, gb: float, timeout: float) -> str:
+    cmd = f"ulimit -v {int(gb * 2**20)}; exec {python} -W ignore -c '{ESCNN}' {kind} {n}"
+    try:
+        out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return f"timeout {timeout:.0f} s"
+    if out.returncode != 0:
+        return f"failed ({out.stderr.strip().splitlines()[-1][:60] if out.stderr.strip() else out.returncode})"
+    t1, t2 = out.stdout.split()
+    return f"irreps {float(t1):.2f} s, all matrices {float(t2):.2f} s"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--escnn", default=None)
+    ap.add_argument("--escnn-gb", type=float, default=8.0)
+    ap.add_argument("--escnn-timeout", type=float, default=300.0)
+    args = ap.parse_args()
+    targets = TARGETS[1:3] if args.quick else TARGETS
+    print("| group | irreps | FFT batch | ours | numpy | ratio |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    for spec, batch in targets:
+        t_irr, _, nirr = _irreps(spec)
+        G = gt.group(spec)
+        x = np.random.default_rng(0).standard_normal((batch, G.order))
+        transform(G, x)
+        ours = best(lambda: transform(G, x), 1 if args.quick else 3)
+        base = _baseline(spec, x)
+        print(f"| `{spec}` | {t_irr:.2f} s ({nirr}) | {batch} | {ours:.3f} s | {base:.3f} s | {ours / base:.2f} |")
+    print("\n| group | auto | auto time | dense product | ratio |\n| --- | --- | ---: | ---: | ---: |")
+    for spec in ["cyclic(8)", "dihedral(4)", "dihedral(8)", "torus_p4m(2)", "dihedral(16)",
+                 "cyclic(64)", "dihedral(32)", "torus_p4m(3)", "torus_p4m(4)"]:
+        G = gt.group(spec)
+        x = np.random.default_rng(1).standard_normal((1000, G.order))
+        F = fourier_matrix(G)
+        transform(G, x)
+        ours = best(lambda: transform(G, x), 20)
+        dense = best(lambda: x @ F.T, 20)
+        print(f"| `{spec}` | {choose_method(G)} | {ours * 1e3:.2f} ms | {dense * 1e3:.2f} ms | {ours / dense:.2f} |")
+    print("\n| group | all numeric matrices (ours) | escnn |\n| --- | ---: | --- |")
+    for kind, n in [("cyclic", 1024), ("dihedral", 2048)]:
+        G = gt.cyclic(n) if kind == "cyclic" else gt.dihedral(n)
+        t = time.perf_counter()
+        for rho in G.irreps():
+            rho.at(np.arange(G.order))
+        ours = time.perf_counter() - t
+        other = _escnn(args.escnn, kind, n, args.escnn_gb, args.escnn_timeout) if args.escnn else "not run"
+        print(f"| `{kind}({n})` | {ours:.2f} s | {other} |")
+
+
+if __name__ == "__main__":
+    main()

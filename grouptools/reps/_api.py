@@ -1,0 +1,299 @@
+"""The public entry points :func:`irreps` and :func:`character_table`, for groups of any size.
+
+Groups with an abelian normal subgroup given by their construction (abelian groups, ``A : H``,
+``A . C_m``: :func:`grouptools.reps._little.little_group_applies`) of order above
+:data:`LITTLE_MIN_ORDER` get their irreps by the little-group method, as a lazy
+:class:`IrrepSequence` (an irrep object is made when it is accessed; its matrices are evaluated
+from the group's coordinates); their character table is read off those irreps at the class
+representatives (exact eigenvalues of monomial matrices). Every other group, and the small ones,
+take the Dixon-Schneider table and the constructions of :mod:`grouptools.reps._irreps`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from functools import partial
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from .._errors import GroupTooLargeError, VerificationError, check_index, check_limit, check_type
+from ..groups._group import FiniteGroup
+from ._chartable import MAX_CLASS_PRODUCTS, MAX_CLASSES, CharacterTable
+from ._chartable import character_table as dixon_table
+from ._induce import MonomialRep, monomial_eigenvalues
+from ._irrep import Irrep
+from ._irreps import DEFAULT_SEARCH_LIMIT
+from ._irreps import irreps as constructed_irreps
+from ._little import DEFAULT_MAX_ACTION, Family, families, little_group_applies, relators_hold
+
+__all__ = [
+    "DEFAULT_MAX_TABLE_ENTRIES",
+    "IrrepSequence",
+    "LITTLE_MIN_ORDER",
+    "character_table",
+    "irreps",
+    "uses_little_group",
+]
+
+#: Groups of larger order that the little-group method covers use it.
+LITTLE_MIN_ORDER = 1024
+#: Default bound on ``sum_chi chi(1) * (number of classes)`` (eigenvalue exponents stored by a
+#: character table built from lazily evaluated irreps).
+DEFAULT_MAX_TABLE_ENTRIES = 50_000_000
+#: Irrep objects of a lazy sequence kept alive (least recently used first out).
+_KEEP = 4096
+
+
+def uses_little_group(G: FiniteGroup) -> bool:
+    """Whether :func:`irreps` and :func:`character_table` take the little-group route for ``G``."""
+    return G.order > LITTLE_MIN_ORDER and little_group_applies(G)
+
+
+class IrrepSequence(Sequence[Irrep]):
+    """The irreps of a group as a lazy, read-only sequence (``len``, indexing, slicing,
+    iteration): trivial first, then by degree; the order of the character table's rows.
+
+    Attributes
+    ----------
+    group : FiniteGroup
+    dims : ndarray
+        The degrees, in sequence order (read-only).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> R = gt.cyclic(10**6).irreps()
+    >>> len(R), R[0].dim, R[-1](1).shape
+    (1000000, 1, (1, 1))
+    """
+
+    __slots__ = ("group", "dims", "_fams", "_fam", "_member", "_keep")
+
+    def __init__(self, G: FiniteGroup, fams: list[Family]) -> None:
+        counts = np.array([f.count for f in fams], np.int64)
+        fam_of = np.repeat(np.arange(len(fams)), counts)
+        member = np.concatenate([np.arange(c) for c in counts]) if len(fams) else np.zeros(0, np.int64)
+        dims = np.repeat(np.array([f.dim for f in fams], np.int64), counts)
+        order = np.argsort(dims, kind="stable")
+        self.group = G
+        self._fams = fams
+        self._fam = fam_of[order]
+        self._member = member[order]
+        dims = dims[order]
+        dims.setflags(write=False)
+        self.dims = dims
+        self._keep: OrderedDict[int, Irrep] = OrderedDict()
+
+    def __len__(self) -> int:
+        return int(self.dims.size)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return tuple(self[j] for j in range(*i.indices(len(self))))
+        i = check_index("irrep index", i, len(self), negative=True) % len(self)
+        rho = self._keep.get(i)
+        if rho is None:
+            rho = self._make(i)
+            self._keep[i] = rho
+            if len(self._keep) > _KEEP:
+                self._keep.popitem(last=False)
+        else:
+            self._keep.move_to_end(i)
+        return rho
+
+    def __iter__(self) -> Iterator[Irrep]:
+        return (self[i] for i in range(len(self)))
+
+    def __repr__(self) -> str:
+        return f"<IrrepSequence of {len(self)} irreps of {self.group!r}>"
+
+    def character_labels(self) -> np.ndarray | None:
+        """For an abelian group ``C_{n1} x ... x C_{nr}``: the flat label
+        ``ravel_multi_index(k, invariants)`` of each irrep ``chi_k(a) = exp(2 pi i sum k_c a_c / n_c)``
+        (in sequence order); ``None`` for other groups."""
+        if len(self._fams) != 1 or self._fams[0].kind != "abelian":
+            return None
+        return self._member.copy()
+
+    def members(self) -> tuple[list[Family], np.ndarray, np.ndarray]:
+        """``(families, family_index, member)``: irrep ``i`` is member ``member[i]`` of
+        ``families[family_index[i]]`` (read-only arrays, sequence order)."""
+        fi, mi = self._fam.copy(), self._member.copy()
+        fi.setflags(write=False)
+        mi.setflags(write=False)
+        return list(self._fams), fi, mi
+
+    def family(self, i: int) -> tuple[Family, int]:
+        """The family of irrep ``i`` and its position in it."""
+        i = check_index("irrep index", i, len(self), negative=True) % len(self)
+        return self._fams[int(self._fam[i])], int(self._member[i])
+
+    def _make(self, i: int) -> Irrep:
+        fam, f = self.family(i)
+        G = self.group
+        P, E = fam.images(f, np.array(G.generators, np.int64))
+        mono = MonomialRep(P, E, fam.M, fam.source)
+        evaluator = partial(_evaluate, fam, f)
+        return Irrep(G, i, fam.dim, mono=mono, evaluator=evaluator,
+                     table=partial(character_table, G))
+
+
+def _evaluate(fam: Family, f: int, xs: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    P, E = fam.images(f, xs)
+    return P, E, fam.M
+
+
+def _little_irreps(G: FiniteGroup, max_action: int) -> IrrepSequence:
+    fams = families(G, max_action=max_action)
+    for fam in fams:
+        if not relators_hold(fam):
+            raise VerificationError(f"little-group irreps of {G!r} do not satisfy the relators")
+    seq = IrrepSequence(G, fams)
+    if int((seq.dims ** 2).sum()) != G.order:
+        raise VerificationError(f"the degrees of {G!r} do not satisfy sum d^2 = |G|")
+    return seq
+
+
+def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
+           max_order: int | None = None, max_action: int = DEFAULT_MAX_ACTION) -> Sequence[Irrep]:
+    """All irreducible unitary representations of ``G``, in the order of its character table.
+
+    Memoized per group (the first call's limits apply).
+
+    Groups that :func:`uses_little_group` covers (abelian groups, ``A : H`` and ``A . C_m`` with
+    ``A`` abelian, of order above :data:`LITTLE_MIN_ORDER`) get an :class:`IrrepSequence` by the
+    little-group method (:mod:`grouptools.reps._little`): orbits of the characters of ``A``
+    under the complement, irreps of the stabilisers, induced; monomial and exactly unitary,
+    every relator of the presentation checked exactly on every irrep, ``sum d^2 = |G|``
+    checked. The others get the tuple of :func:`grouptools.reps._irreps.irreps` (character
+    table, then induction from linear characters, tensor products or projection).
+
+    Parameters
+    ----------
+    G : FiniteGroup
+    search_limit : int
+        Candidate subgroups examined by the constructions of the small-group route.
+    max_order : int, optional
+        Largest group order accepted (default 200,000 for the small-group route, 10^7 for the
+        little-group route).
+    max_action : int
+        Largest ``|H| * |A|`` for the little-group route.
+
+    Raises
+    ------
+    ParameterTypeError, InvalidLimitError, GroupTooLargeError, GroupToolsError, VerificationError
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> R = irreps(gt.dihedral(2048))
+    >>> len(R), sorted(set(R.dims.tolist())), type(R).__name__
+    (1027, [1, 2], 'IrrepSequence')
+    >>> [rho.dim for rho in irreps(gt.alternating(5))]
+    [1, 3, 3, 4, 5]
+    """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    max_action = check_limit("max_action", max_action)
+    search_limit = check_limit("search_limit", search_limit)
+    if not uses_little_group(G):
+        if max_order is None:
+            return constructed_irreps(G, search_limit=search_limit)
+        return constructed_irreps(G, search_limit=search_limit, max_order=max_order)
+    limit = 10**7 if max_order is None else check_limit("max_order", max_order)
+    if G.order > limit:
+        raise GroupTooLargeError(f"group order {G.order} exceeds max_order={limit}")
+    return G.memo("irreps", lambda: _little_irreps(G, max_action))
+
+
+def character_table(G: FiniteGroup, *, max_entries: int = DEFAULT_MAX_TABLE_ENTRIES,
+                    max_class_products: int = MAX_CLASS_PRODUCTS,
+                    max_classes: int = MAX_CLASSES) -> CharacterTable:
+    """The exact character table of ``G`` (memoized on ``G``).
+
+    For groups the little-group method covers (see :func:`irreps`): the characters of those
+    irreps at the class representatives, exactly (the eigenvalues of a monomial matrix are read
+    off its cycles), in the order of :func:`irreps`; at most ``max_entries`` eigenvalue
+    exponents (``sum_chi chi(1) * classes``), refused before the work otherwise. Other groups:
+    Dixon-Schneider with an exact certificate (:func:`grouptools.reps._chartable.character_table`,
+    with its limits ``max_class_products`` and ``max_classes``).
+
+    Raises
+    ------
+    GroupTooLargeError
+        Above the limits.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> T = character_table(gt.dihedral(1500))
+    >>> len(T), T.degrees[:3], T.value(-1, 0).to_gap()
+    (753, (1, 1, 1), '2')
+    """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    max_entries = check_limit("max_entries", max_entries)
+    max_class_products = check_limit("max_class_products", max_class_products)
+    max_classes = check_limit("max_classes", max_classes)
+    if not uses_little_group(G):
+        return dixon_table(G, max_class_products=max_class_products, max_classes=max_classes)
+    known = G.memo("character_table")
+    if known is not None:
+        return known
+    seq = irreps(G)
+    classes = G.conjugacy_classes()
+    k = len(classes)
+    need = int(seq.dims.sum()) * k
+    if need > max_entries:
+        raise GroupTooLargeError(
+            f"the character table of {k} classes needs {need} eigenvalue exponents "
+            f"(max_entries={max_entries}); irreps(G) evaluates characters lazily")
+    return G.memo("character_table", lambda: _table_from(G, seq, classes))
+
+
+class _LazyPowers:
+    """``powers[t]``: the class of ``g_c^t`` for every class, computed on demand."""
+
+    def __init__(self, G: FiniteGroup, reps: np.ndarray, e: int) -> None:
+        self._G, self._reps, self._e = G, reps, e
+        self._memo: dict[int, np.ndarray] = {}
+
+    def __getitem__(self, t: int) -> np.ndarray:
+        t = int(t) % self._e
+        if t not in self._memo:
+            row = np.asarray(self._G.class_index)[np.asarray(self._G.power(self._reps, t)).reshape(-1)]
+            row = row.astype(np.int32)
+            row.setflags(write=False)
+            self._memo[t] = row
+        return self._memo[t]
+
+    def __len__(self) -> int:
+        return self._e
+
+
+def _table_from(G: FiniteGroup, seq: IrrepSequence, classes: Any) -> CharacterTable:
+    reps = np.asarray(classes.representatives, np.int64)
+    e = G.exponent
+    groups: list[np.ndarray] = []
+    fs: list[int] = []
+    powers = _LazyPowers(G, reps, e)
+    sq = powers[2]
+    sizes = np.asarray(classes.sizes, np.float64)
+    for d in np.unique(seq.dims):
+        idx = np.flatnonzero(seq.dims == d)
+        block = np.empty((idx.size, reps.size, int(d)), np.int64)
+        fam_ids = seq._fam[idx]
+        for fid in np.unique(fam_ids):
+            rows = fam_ids == fid
+            fam = seq._fams[int(fid)]
+            P, E = fam.images(seq._member[idx[rows]][:, None], reps[None, :])
+            X = monomial_eigenvalues(P[0], E, fam.M, e)
+            if X is None:
+                raise VerificationError(f"an eigenvalue of {G!r} is not an {e}-th root of unity")
+            block[rows] = X
+        groups.append(block)
+        roots = np.exp(2j * np.pi * np.arange(e) / e)
+        vals = roots[block].sum(axis=-1)  # (count, classes)
+        nu = (vals[:, sq] * sizes).sum(axis=1) / G.order
+        fs.extend(int(round(v.real)) for v in nu)
+    degrees = tuple(int(d) for d in seq.dims)
+    return CharacterTable(G, e, degrees, tuple(groups), powers, tuple(fs))

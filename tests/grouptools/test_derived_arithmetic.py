@@ -1,0 +1,357 @@
+"""The arithmetic derived for groups without a construction record (grouptools.groups._derived).
+
+Small groups (order <= 8192) are checked exactly against their Cayley table: products, inverses
+and element orders (orders by powering in the table). Large groups (10^4 .. 10^6 elements) are
+checked on random pairs against independent slow references: walking the spanning-tree word of
+the second factor (the kernel products used when there is no arithmetic), and composing the
+natural permutations of words for the symmetric group. Timings live in benchmarks/, not here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sympy import primefactors
+
+import grouptools as gt
+from grouptools._kernels import derived as kd
+from grouptools._kernels import group as kg
+from grouptools.groups._arithmetic import AbelianArithmetic, RelabelledArithmetic
+from grouptools.groups._derived import abelian_arithmetic, derive_arithmetic
+from grouptools.groups._permutation import NATURAL_ACTION, BaseImageArithmetic, permutation_arithmetic
+from grouptools.groups._polycyclic import PolycyclicArithmetic, polycyclic_arithmetic
+from grouptools.groups._regular import Budget, WorkLimitExceeded
+
+from conftest import SMALL_GROUPS
+from strategies import catalogue_groups
+
+SETTINGS = settings(max_examples=25, deadline=None)
+
+
+def bare(G: gt.FiniteGroup) -> gt.FiniteGroup:
+    """The same group without construction record or recorded action."""
+    return gt.FiniteGroup(G.right_perms, G.generator_names)
+
+
+def table_orders(T: np.ndarray) -> np.ndarray:
+    """Element orders by powering in the Cayley table."""
+    x = np.arange(T.shape[0])
+    cur, orders = x.copy(), np.ones(x.size, np.int64)
+    for _ in range(T.shape[0]):
+        moving = cur != 0
+        if not moving.any():
+            break
+        orders += moving
+        cur = np.where(moving, T[cur, x], cur)
+    return orders
+
+
+def check_against_table(G: gt.FiniteGroup, A, seed: int = 0) -> None:
+    """``A`` multiplies, inverts and computes orders exactly as the Cayley table of ``G``."""
+    T = np.asarray(G.cayley_table, np.int64)
+    n = G.order
+    assert A.order == n
+    x = np.arange(n)
+    if n <= 1500:
+        assert np.array_equal(A.multiply(x[:, None], x[None, :]), T)
+    else:
+        rng = np.random.default_rng(seed)
+        a, b = rng.integers(0, n, 20000), rng.integers(0, n, 20000)
+        assert np.array_equal(A.multiply(a, b), T[a, b])
+        for g in G.generators:
+            assert np.array_equal(A.multiply(x, g), T[:, g])
+            assert np.array_equal(A.multiply(g, x), T[g, :])
+    inv = A.inverse(x)
+    assert np.all(T[x, inv] == 0)
+    assert np.array_equal(A.orders(x), table_orders(T))
+
+
+def tree_products(G: gt.FiniteGroup, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Reference products: apply the spanning-tree word of ``b`` to ``a`` (cost: depth of b)."""
+    _, parent, letter, _ = G.spanning_tree
+    return kg.multiply_pairs(np.asarray(G.letter_perms, np.int32), parent, letter,
+                             a.astype(np.int32), b.astype(np.int32)).astype(np.int64)
+
+
+def check_large(G: gt.FiniteGroup, A, pairs: int = 300, orders: int = 20, seed: int = 1) -> None:
+    """Random products and inverses of ``A`` against the tree walk (cost: the depth of the
+    second factor per pair), and ``orders`` element orders (:func:`check_orders`)."""
+    rng = np.random.default_rng(seed)
+    n = G.order
+    a, b = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
+    assert np.array_equal(A.multiply(a, b), tree_products(G, a, b))
+    assert np.all(tree_products(G, a, A.inverse(a)) == 0)
+    check_orders(G, A, a[:orders])
+
+
+def check_orders(G: gt.FiniteGroup, A, a: np.ndarray) -> None:
+    """``|g| = o`` exactly: ``g^o = 1`` and ``g^(o/p) != 1`` for every prime ``p | o``, the
+    powers taken by the tree-walk products (square and multiply)."""
+    def power(g: np.ndarray, e: int) -> np.ndarray:
+        out, base = np.zeros_like(g), g.copy()
+        while e:
+            if e & 1:
+                out = tree_products(G, out, base)
+            e >>= 1
+            if e:
+                base = tree_products(G, base, base)
+        return out
+
+    for g, o in zip(a, A.orders(a)):
+        g, o = np.array([g]), int(o)
+        assert G.order % o == 0 and power(g, o)[0] == 0
+        for p in primefactors(o):
+            assert power(g, o // p)[0] != 0
+
+
+# -- small groups against the Cayley table ------------------------------------------------------
+@SETTINGS
+@given(catalogue_groups(max_order=300), st.integers(0, 2**32 - 1))
+def test_catalogue_groups_without_record(case, seed):
+    G0, _, _ = case
+    G = bare(G0)
+    A = derive_arithmetic(G)
+    if A is None:
+        assert not _solvable(G)
+        return
+    check_against_table(G, A, seed)
+
+
+def _solvable(G: gt.FiniteGroup) -> bool:
+    """Solvability from the Cayley table: the derived series, each term generated by all
+    commutators of the previous one."""
+    T = np.asarray(G.cayley_table, np.int64)
+    inv = np.argmin(T, axis=1)
+    D = np.arange(G.order)
+    for _ in range(G.order.bit_length() + 1):
+        if D.size == 1:
+            return True
+        comm = np.zeros(G.order, np.bool_)
+        for x in D:
+            comm[T[T[inv[x], inv[D]], T[x, D]]] = True
+        H = _generated(T, np.flatnonzero(comm))
+        if H.size == D.size:
+            return False
+        D = H
+    raise AssertionError("the derived series did not stop")
+
+
+def _generated(T: np.ndarray, elements: np.ndarray) -> np.ndarray:
+    """The subgroup generated by ``elements`` (breadth first by right multiplication)."""
+    mask = np.zeros(T.shape[0], np.bool_)
+    mask[0] = True
+    gens: list[int] = []
+    for c in elements:
+        if mask[c]:
+            continue
+        gens.append(int(c))
+        frontier = np.flatnonzero(mask)
+        while frontier.size:
+            new = np.unique(T[frontier[:, None], np.array(gens)[None, :]])
+            frontier = new[~mask[new]]
+            mask[frontier] = True
+    return np.flatnonzero(mask)
+
+
+@pytest.mark.parametrize("name", sorted(SMALL_GROUPS))
+def test_small_groups(name):
+    make, order, _, abelian, solvable = SMALL_GROUPS[name]
+    G = bare(make())
+    A = derive_arithmetic(G)
+    assert (A is not None) == solvable
+    if A is not None:
+        check_against_table(G, A)
+        assert isinstance(A.inner, AbelianArithmetic if abelian else PolycyclicArithmetic)
+        assert isinstance(A, RelabelledArithmetic)
+
+
+@st.composite
+def solvable_presentations(draw):
+    """Presentations of solvable groups of orders up to ~3000 (metacyclic, abelian, S4 x C_k,
+    dicyclic, and C_m x Q8-like products): ``(text, order)``."""
+    kind = draw(st.sampled_from(["metacyclic", "abelian3", "s4xc", "dicyclic"]))
+    if kind == "metacyclic":
+        n = draw(st.integers(2, 400))
+        order_mod_n = {r: next(k for k in range(1, n + 1) if pow(r, k, n) == 1)
+                       for r in range(1, n) if math.gcd(r, n) == 1}
+        r = draw(st.sampled_from([r for r, k in order_mod_n.items() if n * k <= 3000]))
+        m = order_mod_n[r] * draw(st.integers(1, max(1, 3000 // (n * order_mod_n[r]))))
+        return f"<a, b | a^{n}, b^{m}, b^-1*a*b = a^{r}>", n * m
+    if kind == "abelian3":
+        e = [draw(st.integers(1, 20)) for _ in range(3)]
+        return f"<a, b, c | a^{e[0]}, b^{e[1]}, c^{e[2]}, [a, b], [a, c], [b, c]>", math.prod(e)
+    if kind == "s4xc":
+        k = draw(st.integers(1, 120))
+        return (f"<a, b, c | a^4, b^2, (a*b)^3, c^{k}, [a, c], [b, c]>", 24 * k)
+    n = draw(st.integers(1, 750))
+    return f"<a, x | a^{2 * n}, x^2 = a^{n}, x^-1*a*x = a^-1>", 4 * n
+
+
+@SETTINGS
+@given(solvable_presentations(), st.integers(0, 2**32 - 1))
+def test_random_solvable_presentations(case, seed):
+    text, order = case
+    G = gt.from_presentation(text)
+    assert G.order == order
+    A = derive_arithmetic(G)
+    assert A is not None
+    check_against_table(G, A, seed)
+    if G.is_abelian:
+        assert isinstance(A.inner, AbelianArithmetic)
+        assert math.prod(A.inner.invariants) == order
+
+
+@st.composite
+def permutation_groups(draw):
+    """Groups generated by 1-3 random permutations of degree <= 6."""
+    d = draw(st.integers(2, 6))
+    perms = draw(st.lists(st.permutations(range(d)), min_size=1, max_size=3))
+    return gt.from_permutations(perms)
+
+
+@SETTINGS
+@given(permutation_groups(), st.integers(0, 2**32 - 1))
+def test_random_permutation_groups(G, seed):
+    if G.order == 1 or not G.generator_names:
+        return
+    A = derive_arithmetic(G)
+    assert A is not None  # the action is recorded
+    check_against_table(G, A, seed)
+    P = permutation_arithmetic(G, G.memo(NATURAL_ACTION))
+    assert isinstance(P, BaseImageArithmetic)
+    check_against_table(G, P, seed)
+    found = polycyclic_arithmetic(G)  # the other route, when solvable
+    if found is not None:
+        check_against_table(G, RelabelledArithmetic.of(*found), seed)
+    else:
+        assert not _solvable(G)
+
+
+def test_matrix_groups_record_a_faithful_action():
+    for G in (gt.general_linear(2, 3), gt.special_linear(2, 5), gt.general_linear(3, 2),
+              gt.from_matrices([[[0, -1], [1, 0]], [[1, 0], [0, -1]]])):
+        action = G.memo(NATURAL_ACTION)
+        assert action is not None and action.shape[0] == len(G.generator_names)
+        A = permutation_arithmetic(G, action)
+        check_against_table(G, A)
+
+
+def test_nested_extensions_agree():
+    G = gt.from_presentation("<a, b, c | a^4, b^2, (a*b)^3, c^3, [a, c], [b, c]>")
+    P, to_inner = polycyclic_arithmetic(G)
+    x = np.arange(G.order)
+    N = P.nested()
+    assert np.array_equal(N.multiply(x[:, None], x[None, :]), P.multiply(x[:, None], x[None, :]))
+    assert np.array_equal(N.inverse(x), P.inverse(x))
+    assert np.array_equal(N.orders(x), P.orders(x))
+
+
+def test_work_bound_and_non_solvable():
+    G = gt.from_presentation("<a, b | a^2, b^3, (a*b)^5>")  # A5, no record, not solvable
+    assert derive_arithmetic(G) is None
+    H = gt.from_presentation("<a, b | a^8, b^2, b*a*b^-1 = a^3>")
+    assert derive_arithmetic(H, max_work=10 * H.order) is None
+    assert derive_arithmetic(H) is not None
+    with pytest.raises(WorkLimitExceeded):
+        polycyclic_arithmetic(H, Budget(H.order))
+    with pytest.raises(WorkLimitExceeded):
+        abelian_arithmetic(gt.from_presentation("<a | a^50>"), Budget(10))
+
+
+# -- kernels: compiled == plain ---------------------------------------------------------------------
+def test_kernels_compiled_equal_plain():
+    G = gt.symmetric(4)
+    order, parent, letter, _ = G.spanning_tree
+    action = G.memo(NATURAL_ACTION)
+    letters = np.empty((4, 4), np.int16)
+    letters[0::2] = action
+    for s in range(2):
+        letters[2 * s + 1, action[s]] = np.arange(4)
+    images = kd.tree_images(order, parent, letter, letters)
+    assert np.array_equal(images, kd.tree_images.py(order, parent, letter, letters))
+    L = np.asarray(G.left_multiplication(G.generators[0]), np.int32)
+    for k in (kd.relative_order, kd.relative_order.py):
+        assert tuple(map(int, k(L, np.arange(24) == 0, 24))) == (4, 0)
+    first = np.array([0, 5, 7], np.int32)
+    assert np.array_equal(kd.iterate_blocks(L, first, 4), kd.iterate_blocks.py(L, first, 4))
+    outs = []
+    for close in (kd.close_left, kd.close_left.py):
+        members, mask = np.zeros(24, np.int32), np.zeros(24, np.bool_)
+        mask[0] = True
+        size = close(L[None, :].copy(), 1, members, 1, mask)
+        outs.append((size, members.copy(), mask.copy()))
+    assert outs[0][0] == outs[1][0] == 4 and np.array_equal(outs[0][1], outs[1][1])
+    P, _ = polycyclic_arithmetic(G)
+    a, b = np.arange(24).repeat(24), np.tile(np.arange(24), 24)
+    args = (P.sizes, P.ms, P.offsets, P.tables)
+    assert np.array_equal(kd.pc_multiply(a, b, *args), kd.pc_multiply.py(a, b, *args))
+    assert np.array_equal(kd.pc_orders(a, *args), kd.pc_orders.py(a, *args))
+    B = permutation_arithmetic(G, action)
+    hargs = (B.images, B.base, a, b, B.slot_keys, B.slot_vals)
+    assert np.array_equal(kd.perm_multiply(*hargs), kd.perm_multiply.py(*hargs))
+    assert np.array_equal(kd.perm_orders(B.images, B.base, a), kd.perm_orders.py(B.images, B.base, a))
+
+
+# -- large groups against slow references ----------------------------------------------------------
+def test_large_cyclic():
+    G = gt.from_presentation("<a | a^999999>")
+    A = derive_arithmetic(G)
+    assert A.inner.invariants == (999999,)
+    check_large(G, A, pairs=40, orders=0)  # depth up to 500000: the tree walk is slow
+    # the tree words are a^k or a^-k: exponents from depth and last letter, orders n / gcd(k, n)
+    _, _, letter, depth = G.spanning_tree
+    x = np.random.default_rng(3).integers(1, G.order, 2000)
+    k = np.where(letter[x] == 0, depth[x], -depth[x])
+    assert np.array_equal(A.orders(x), 999999 // np.gcd(k, 999999))
+
+
+def test_large_abelian():
+    G = gt.from_presentation("<a, b | a^300, b^400, a*b*a^-1*b^-1>")
+    A = derive_arithmetic(G)
+    assert A.inner.invariants == (100, 1200)  # gcd and lcm of 300 and 400
+    check_large(G, A)
+
+
+def test_large_solvable_presentations():
+    # C_12289 : C_4 (1479 has order 4 mod 12289) and S4 x C_500 (derived length 3)
+    for text, order in (("<a, b | a^12289, b^4, b^-1*a*b*a^-1479>", 49156),
+                        ("<a, b, c | a^4, b^2, (a*b)^3, c^500, [a, c], [b, c]>", 12000)):
+        G = gt.from_presentation(text)
+        assert G.order == order
+        A = derive_arithmetic(G)
+        assert isinstance(A.inner, PolycyclicArithmetic)
+        check_large(G, A)
+
+
+def test_symmetric_8_against_permutations():
+    G = gt.symmetric(8)
+    A = derive_arithmetic(G)
+    assert isinstance(A, BaseImageArithmetic)
+    gens = [np.roll(np.arange(8), -1), np.array([1, 0, 2, 3, 4, 5, 6, 7])]
+    # the permutation of every element from its tree word, composed left to right in Python
+    perms = {}
+    for x in range(G.order):
+        p = np.arange(8)
+        for t in G.letter_word(x):
+            g = gens[t // 2]
+            p = g[p] if t % 2 == 0 else np.argsort(g)[p]
+        perms[x] = p
+    index = {p.tobytes(): x for x, p in perms.items()}
+    rng = np.random.default_rng(2)
+    a, b = rng.integers(0, G.order, 2000), rng.integers(0, G.order, 2000)
+    want = [index[perms[int(y)][perms[int(x)]].tobytes()] for x, y in zip(a, b)]
+    assert A.multiply(a, b).tolist() == want
+    assert [index[np.argsort(perms[int(x)]).tobytes()] for x in a] == A.inverse(a).tolist()
+    cycles = [math.lcm(*(_cycle_length(perms[int(x)], i) for i in range(8))) for x in a[:200]]
+    assert A.orders(a[:200]).tolist() == cycles
+
+
+def _cycle_length(p: np.ndarray, i: int) -> int:
+    j, k = int(p[i]), 1
+    while j != i:
+        j, k = int(p[j]), k + 1
+    return k
