@@ -1,7 +1,7 @@
 """The public entry points :func:`irreps` and :func:`character_table`, for groups of any size.
 
 Groups with an abelian normal subgroup given by their construction (abelian groups, ``A : H``,
-``A . C_m``: :func:`grouptools.reps._little.little_group_applies`) of order above
+``A . C_m``: :func:`grouptools.reps._little.little_group_applies`) of order at least
 :data:`LITTLE_MIN_ORDER` get their irreps by the little-group method, as a lazy
 :class:`IrrepSequence` (an irrep object is made when it is accessed; its matrices are evaluated
 from the group's coordinates); their character table is read off those irreps at the class
@@ -36,7 +36,7 @@ __all__ = [
     "uses_little_group",
 ]
 
-#: Groups of larger order that the little-group method covers use it.
+#: Groups of at least this order that the little-group method covers use it.
 LITTLE_MIN_ORDER = 1024
 #: Default bound on ``sum_chi chi(1) * (number of classes)`` (eigenvalue exponents stored by a
 #: character table built from lazily evaluated irreps).
@@ -47,7 +47,7 @@ _KEEP = 4096
 
 def uses_little_group(G: FiniteGroup) -> bool:
     """Whether :func:`irreps` and :func:`character_table` take the little-group route for ``G``."""
-    return G.order > LITTLE_MIN_ORDER and little_group_applies(G)
+    return G.order >= LITTLE_MIN_ORDER and little_group_applies(G)
 
 
 class IrrepSequence(Sequence[Irrep]):
@@ -162,7 +162,7 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
     Memoized per group (the first call's limits apply).
 
     Groups that :func:`uses_little_group` covers (abelian groups, ``A : H`` and ``A . C_m`` with
-    ``A`` abelian, of order above :data:`LITTLE_MIN_ORDER`) get an :class:`IrrepSequence` by the
+    ``A`` abelian, of order at least :data:`LITTLE_MIN_ORDER`) get an :class:`IrrepSequence` by the
     little-group method (:mod:`grouptools.reps._little`): orbits of the characters of ``A``
     under the complement, irreps of the stabilisers, induced; monomial and exactly unitary,
     every relator of the presentation checked exactly on every irrep, ``sum d^2 = |G|``
