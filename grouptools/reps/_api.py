@@ -278,20 +278,21 @@ def _table_from(G: FiniteGroup, seq: IrrepSequence, classes: Any) -> CharacterTa
     powers = _LazyPowers(G, reps, e)
     sq = powers[2]
     sizes = np.asarray(classes.sizes, np.float64)
+    roots = np.exp(2j * np.pi * np.arange(e) / e)
+    fams, fam_of, member = seq.members()
     for d in np.unique(seq.dims):
         idx = np.flatnonzero(seq.dims == d)
         block = np.empty((idx.size, reps.size, int(d)), np.int64)
-        fam_ids = seq._fam[idx]
+        fam_ids = fam_of[idx]
         for fid in np.unique(fam_ids):
             rows = fam_ids == fid
-            fam = seq._fams[int(fid)]
-            P, E = fam.images(seq._member[idx[rows]][:, None], reps[None, :])
+            fam = fams[int(fid)]
+            P, E = fam.images(member[idx[rows]][:, None], reps[None, :])
             X = monomial_eigenvalues(P[0], E, fam.M, e)
             if X is None:
                 raise VerificationError(f"an eigenvalue of {G!r} is not an {e}-th root of unity")
             block[rows] = X
         groups.append(block)
-        roots = np.exp(2j * np.pi * np.arange(e) / e)
         vals = roots[block].sum(axis=-1)  # (count, classes)
         nu = (vals[:, sq] * sizes).sum(axis=1) / G.order
         fs.extend(int(round(v.real)) for v in nu)

@@ -165,13 +165,17 @@ class Irrep:
     def character_values(self) -> np.ndarray:
         """Complex character value of every element (element order)."""
         def build() -> np.ndarray:
-            if self._evaluator is not None and self._group.memo("character_table") is None:
+            if self._without_table():
                 vals = self._traces(np.arange(self._group.order))
             else:
                 vals = np.asarray(self._table().values)[self._index][self._group.class_index]
             vals.setflags(write=False)
             return vals
         return self._memo("character_values", build)
+
+    def _without_table(self) -> bool:
+        """Lazily evaluated and no character table built: characters come from the evaluator."""
+        return self._evaluator is not None and self._group.memo("character_table") is None
 
     def _traces(self, xs: np.ndarray) -> np.ndarray:
         """Character values at the elements ``xs`` from the evaluator, in chunks."""
@@ -190,7 +194,7 @@ class Irrep:
         From the character table, or for lazily evaluated irreps
         ``(1/|G|) sum_g chi(g^2)`` (an integer, rounded and checked to 1e-6).
         """
-        if self._evaluator is not None and self._group.memo("character_table") is None:
+        if self._without_table():
             def build() -> int:
                 G = self._group
                 squares = np.asarray(G.power(np.arange(G.order), 2)).ravel()

@@ -68,19 +68,17 @@ class _Dual:
 
     inv: tuple[int, ...]
     N: int = field(init=False)
+    size: int = field(init=False)
     scale: np.ndarray = field(init=False, repr=False)
     strides: np.ndarray = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         N = math.lcm(*self.inv)
         object.__setattr__(self, "N", N)
+        object.__setattr__(self, "size", math.prod(self.inv))  # read on every evaluation
         object.__setattr__(self, "scale", np.array([N // n for n in self.inv], np.int64))
         strides = np.cumprod((1,) + self.inv[::-1])[:-1][::-1]
         object.__setattr__(self, "strides", strides.astype(np.int64))
-
-    @property
-    def size(self) -> int:
-        return int(np.prod(self.inv))
 
     def coords(self, idx: np.ndarray) -> np.ndarray:
         """``(..., r)`` coordinates of element (or label) indices."""
