@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import grouptools as gt  # noqa: E402
-from grouptools.reps._chartable import character_table
+from grouptools.reps import character_table  # noqa: E402
 
 TORUS = ("F1^28, F2^28, Comm(F1,F2), F3^4, F4^2, (F4*F3)^2, F3^-1*F1*F3*F2^-1, "
          "F3^-1*F2*F3*F1, F4^-1*F1*F4*F1^-1, F4^-1*F2*F4*F2")

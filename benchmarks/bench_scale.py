@@ -1,22 +1,25 @@
 """Benchmark: groups of 10^4 to 10^6 elements -- irreps, Fourier transforms, the dense crossover.
 
 Run ``python benchmarks/bench_scale.py`` (``--quick``: one repetition, the smaller groups only;
-``--escnn PYTHON``: also time escnn's irreps with that interpreter, in a subprocess limited to
-``--escnn-gb`` GB of address space and ``--escnn-timeout`` seconds). In one run, side by side:
+``--escnn PYTHON``: also time escnn (group, irreps, all matrices) with that interpreter, in a subprocess killed above
+``--escnn-gb`` GiB resident (default 14) or after ``--escnn-timeout`` seconds). In one run, side by side:
 
 * ``irreps``: ``G.irreps()`` on a fresh group (the lazy sequence, exact relator checks included)
-  plus the last irrep at 10 elements;
+  plus the last irrep at 10 elements; each group runs in its own process, whose peak resident
+  memory (``ru_maxrss``: group, irreps, plan, data and transform together) is reported;
 * ``FFT``: ``transform(G, x)`` (plan cached) against ``numpy.fft.fft`` (cyclic),
   ``numpy.fft.fft2`` of the ``8 x batch`` images (``torus_p4m``) or ``numpy.fft.fft`` of the
   same data (dihedral), and the ratio;
 * ``crossover``: ``method="auto"`` against the dense product ``x @ F.T`` for tiny groups, batch 1000;
-* ``matrices``: all numeric matrices of every irrep of ``cyclic(1024)`` and ``dihedral(2048)``.
+* ``matrices``: group + irreps and all numeric matrices of every irrep of ``cyclic(1024)``,
+  ``dihedral(512)`` and ``dihedral(2048)``, against escnn when ``--escnn`` is given.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -40,9 +43,10 @@ t = time.perf_counter()
 G = dihedral_group(n) if kind == "dihedral" else cyclic_group(n)
 irr = G.irreps()
 t1 = time.perf_counter() - t
+els = list(G.elements)
 t = time.perf_counter()
 for rho in irr:
-    for g in G.elements:
+    for g in els:
         rho(g)
 print(t1, time.perf_counter() - t)
 """
@@ -67,34 +71,60 @@ def _baseline(spec: str, x: np.ndarray) -> float:
 
 
 def _escnn(python: str, kind: str, n: int, gb: float, timeout: float) -> str:
-    cmd = f"ulimit -v {int(gb * 2**20)}; exec {python} -W ignore -c '{ESCNN}' {kind} {n}"
-    try:
-        out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=timeout)
-    except subprocess.TimeoutExpired:
-        return f"timeout {timeout:.0f} s"
-    if out.returncode != 0:
-        return f"failed ({out.stderr.strip().splitlines()[-1][:60] if out.stderr.strip() else out.returncode})"
-    t1, t2 = out.stdout.split()
-    return f"irreps {float(t1):.2f} s, all matrices {float(t2):.2f} s"
+    """escnn's group + irreps and all matrices, in a child process killed above ``gb`` GiB resident
+    (``ulimit -v`` cannot be used: torch reserves tens of GiB of address space) or ``timeout`` s."""
+    import psutil  # a dependency of dask.distributed
+
+    t0 = time.perf_counter()
+    p = subprocess.Popen([python, "-W", "ignore", "-c", ESCNN, kind, str(n)], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    proc, peak = psutil.Process(p.pid), 0
+    while p.poll() is None:
+        try:
+            peak = max(peak, proc.memory_info().rss)
+        except psutil.Error:
+            pass
+        elapsed = time.perf_counter() - t0
+        if peak > gb * 2**30 or elapsed > timeout:
+            p.kill()
+            p.wait()
+            return f"killed above {gb:.0f} GiB resident after {elapsed:.0f} s" if peak > gb * 2**30 else f"timeout {timeout:.0f} s"
+        time.sleep(0.1)
+    out, err = p.communicate()
+    if p.returncode != 0:
+        return f"failed ({err.strip().splitlines()[-1][:60] if err.strip() else p.returncode})"
+    t1, t2 = (float(v) for v in out.split())
+    return f"group + irreps {t1:.2f} s, all matrices {t2:.2f} s, peak {peak / 2**30:.1f} GiB"
+
+def _one(spec: str, batch: int, repeat: int) -> None:
+    """One row of the first table, measured in this (fresh) process."""
+    t_irr, _, nirr = _irreps(spec)
+    G = gt.group(spec)
+    x = np.random.default_rng(0).standard_normal((batch, G.order))
+    transform(G, x)
+    ours = best(lambda: transform(G, x), repeat)
+    base = _baseline(spec, x)
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20  # KiB -> GiB
+    print(f"| `{spec}` | {t_irr:.2f} s ({nirr}) | {batch} | {ours:.3f} s | {base:.3f} s | {ours / base:.2f} | {rss:.2f} GiB |")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--escnn", default=None)
-    ap.add_argument("--escnn-gb", type=float, default=8.0)
+    ap.add_argument("--escnn-gb", type=float, default=14.0)
     ap.add_argument("--escnn-timeout", type=float, default=300.0)
+    ap.add_argument("--one", nargs=2, default=None, help=argparse.SUPPRESS)  # SPEC BATCH, in a child
     args = ap.parse_args()
+    if args.one:
+        _one(args.one[0], int(args.one[1]), 1 if args.quick else 3)
+        return
     targets = TARGETS[1:3] if args.quick else TARGETS
-    print("| group | irreps | FFT batch | ours | numpy | ratio |\n| --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| group | irreps | FFT batch | ours | numpy | ratio | peak RSS |\n| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     for spec, batch in targets:
-        t_irr, _, nirr = _irreps(spec)
-        G = gt.group(spec)
-        x = np.random.default_rng(0).standard_normal((batch, G.order))
-        transform(G, x)
-        ours = best(lambda: transform(G, x), 1 if args.quick else 3)
-        base = _baseline(spec, x)
-        print(f"| `{spec}` | {t_irr:.2f} s ({nirr}) | {batch} | {ours:.3f} s | {base:.3f} s | {ours / base:.2f} |")
+        cmd = [sys.executable, os.path.abspath(__file__), "--one", spec, str(batch)] + (["--quick"] if args.quick else [])
+        out = subprocess.run(cmd, capture_output=True, text=True)
+        print(out.stdout.strip() if out.returncode == 0 else f"| `{spec}` | failed: {out.stderr.strip()[-200:]} |")
     print("\n| group | auto | auto time | dense product | ratio |\n| --- | --- | ---: | ---: | ---: |")
     for spec in ["cyclic(8)", "dihedral(4)", "dihedral(8)", "torus_p4m(2)", "dihedral(16)",
                  "cyclic(64)", "dihedral(32)", "torus_p4m(3)", "torus_p4m(4)"]:
@@ -105,15 +135,18 @@ def main() -> None:
         ours = best(lambda: transform(G, x), 20)
         dense = best(lambda: x @ F.T, 20)
         print(f"| `{spec}` | {choose_method(G)} | {ours * 1e3:.2f} ms | {dense * 1e3:.2f} ms | {ours / dense:.2f} |")
-    print("\n| group | all numeric matrices (ours) | escnn |\n| --- | ---: | --- |")
-    for kind, n in [("cyclic", 1024), ("dihedral", 2048)]:
-        G = gt.cyclic(n) if kind == "cyclic" else gt.dihedral(n)
+    print("\n| group | ours: group + irreps | ours: all numeric matrices | escnn |\n| --- | ---: | ---: | --- |")
+    for kind, n in [("cyclic", 1024), ("dihedral", 512), ("dihedral", 2048)]:
         t = time.perf_counter()
-        for rho in G.irreps():
+        G = gt.cyclic(n) if kind == "cyclic" else gt.dihedral(n)
+        R = G.irreps()
+        build = time.perf_counter() - t
+        t = time.perf_counter()
+        for rho in R:
             rho.at(np.arange(G.order))
         ours = time.perf_counter() - t
         other = _escnn(args.escnn, kind, n, args.escnn_gb, args.escnn_timeout) if args.escnn else "not run"
-        print(f"| `{kind}({n})` | {ours:.2f} s | {other} |")
+        print(f"| `{kind}({n})` | {build:.2f} s | {ours:.2f} s | {other} |")
 
 
 if __name__ == "__main__":

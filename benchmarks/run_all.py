@@ -1,7 +1,7 @@
 """Run every benchmark script and write their markdown output to ``docs/benchmarks.md``.
 
 Usage: ``python benchmarks/run_all.py [names...]`` (names: startup, coset, cyclotomic, chartable, irreps,
-fourier, convolution, gcnn, so3; default all). Each benchmark compares side by side, in one run,
+fourier, convolution, gcnn, so3, sweep, scale; default all). Each benchmark compares side by side, in one run,
 against its named baseline and reports the ratio. Sections not rerun are kept from the existing
 file, so one benchmark can be refreshed alone.
 """
@@ -18,7 +18,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "docs" / "benchmarks.md"
-ORDER = ["startup", "coset", "cyclotomic", "chartable", "irreps", "fourier", "convolution", "gcnn", "so3"]
+ORDER = ["startup", "coset", "cyclotomic", "chartable", "irreps", "fourier", "convolution", "gcnn", "so3",
+         "sweep", "scale"]
 TITLES = {
     "startup": "Start-up",
     "coset": "Coset enumeration (issue: groups)",
@@ -29,6 +30,8 @@ TITLES = {
     "convolution": "Group convolution",
     "gcnn": "Linear G-CNN training steps",
     "so3": "SO(3) transforms",
+    "sweep": "Sweeps on Dask (issue 16)",
+    "scale": "Groups at scale (issue 12)",
 }
 
 

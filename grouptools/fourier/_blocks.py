@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Iterator, Sequence
 
+import functools
+from dataclasses import dataclass
+
 import numpy as np
 
 from .._errors import ElementError, InvalidGroupError, ParameterTypeError, quote
@@ -156,7 +159,7 @@ class FourierBlocks(Sequence):
         return out
 
     @classmethod
-    def from_flat(cls, G: FiniteGroup | Sequence[int], vec: Any) -> FourierBlocks:
+    def from_flat(cls, G: FiniteGroup | Sequence[int], vec: Any, *, copy: bool = True) -> FourierBlocks:
         """Inverse of :meth:`flatten`.
 
         Parameters
@@ -164,6 +167,9 @@ class FourierBlocks(Sequence):
         G : FiniteGroup or sequence of int
             The group (its ``irreps()`` give the degrees) or the degrees themselves.
         vec : array_like, shape (..., sum d^2)
+        copy : bool
+            ``False``: the blocks may be views of ``vec`` (when it is complex128 and the blocks of
+            each degree are contiguous), for callers that own a freshly computed ``vec``.
 
         Examples
         --------
@@ -173,25 +179,23 @@ class FourierBlocks(Sequence):
         array([[1., 2.],
                [3., 4.]])
         """
-        dims = tuple(int(d) for d in (G if _is_int_sequence(G) else (r.dim for r in check_group(G).irreps())))
+        if type(G) is tuple and all(type(d) is int for d in G):
+            dims = G  # the degrees as the methods pass them (checked when they were built)
+        else:
+            dims = tuple(int(d) for d in (G if _is_int_sequence(G) else (r.dim for r in check_group(G).irreps())))
         if not dims or min(dims) < 1:
             raise InvalidGroupError(
                 f"degrees must be a non-empty sequence of positive integers, got {quote(dims)}"
             )
-        v = numeric_array(vec, "a flat Fourier vector")
-        total = sum(d * d for d in dims)
-        if v.ndim < 1 or v.shape[-1] != total:
-            raise InvalidGroupError(f"a flat Fourier vector needs {total} entries, got shape {v.shape}")
-        offsets = np.concatenate([[0], np.cumsum([d * d for d in dims])])
+        v = vec if type(vec) is np.ndarray and vec.dtype == np.complex128 else numeric_array(vec, "a flat Fourier vector")
+        layout = _flat_layout(dims)
+        if v.ndim < 1 or v.shape[-1] != layout.total:
+            raise InvalidGroupError(f"a flat Fourier vector needs {layout.total} entries, got shape {v.shape}")
         batch = v.shape[:-1]
         groups = []
-        for d in sorted(set(dims)):
-            idx = np.array([r for r, e in enumerate(dims) if e == d], dtype=np.int64)
-            if idx[-1] - idx[0] == idx.size - 1:
-                part = v[..., offsets[idx[0]] : offsets[idx[-1] + 1]]
-            else:
-                part = v[..., (offsets[idx][:, None] + np.arange(d * d)[None, :]).ravel()]
-            groups.append((idx, part.reshape(batch + (idx.size, d, d)).astype(np.complex128)))
+        for d, idx, columns in layout.parts:
+            part = v[..., columns] if isinstance(columns, np.ndarray) else v[..., columns[0] : columns[1]]
+            groups.append((idx, part.reshape(batch + (idx.size, d, d)).astype(np.complex128, copy=copy)))
         return cls.from_groups(dims, groups)
 
     # -- sequence protocol ----------------------------------------------------------------------
@@ -336,6 +340,29 @@ class FourierBlocks(Sequence):
         if not isinstance(other, FourierBlocks) or other._dims != self._dims:
             return False
         return all(np.allclose(a, b, rtol=rtol, atol=atol) for (_, a), (_, b) in zip(self._groups, other._groups))
+
+
+@dataclass(frozen=True)
+class _FlatLayout:
+    total: int
+    parts: tuple  # per degree d: (d, irrep indices, (start, stop) or column indices)
+
+
+@functools.lru_cache(maxsize=256)
+def _flat_layout(dims: tuple[int, ...]) -> _FlatLayout:
+    """Where the blocks of each degree sit in a flat vector (cached per tuple of degrees)."""
+    offsets = np.concatenate([[0], np.cumsum([d * d for d in dims])]).astype(np.int64)
+    parts = []
+    for d in sorted(set(dims)):
+        idx = np.array([r for r, e in enumerate(dims) if e == d], dtype=np.int64)
+        idx.setflags(write=False)
+        if idx[-1] - idx[0] == idx.size - 1:
+            columns: tuple[int, int] | np.ndarray = (int(offsets[idx[0]]), int(offsets[idx[-1] + 1]))
+        else:
+            columns = (offsets[idx][:, None] + np.arange(d * d)[None, :]).ravel()
+            columns.setflags(write=False)
+        parts.append((d, idx, columns))
+    return _FlatLayout(int(offsets[-1]), tuple(parts))
 
 
 def _is_int_sequence(x: Any) -> bool:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from .._errors import InvalidGroupError
 from . import _abelian, _clifford, _dense, _discovered
 from ._blocks import check_choice, check_group
+from ._support import memo
 
 if TYPE_CHECKING:
     from ..groups import FiniteGroup
@@ -115,12 +116,16 @@ def choose_method(G: FiniteGroup) -> str:
     'discovered'
     """
     check_group(G)
-    best, best_cost = "dense", math.inf
-    for name, m in METHODS.items():
-        c = m.cost(G)
-        if c < best_cost and m.applies(G):
-            best, best_cost = name, c
-    return best
+
+    def cheapest() -> str:
+        best, best_cost = "dense", math.inf
+        for name, m in METHODS.items():
+            c = m.cost(G)
+            if c < best_cost and m.applies(G):
+                best, best_cost = name, c
+        return best
+
+    return memo(G, "auto", cheapest)
 
 
 def get_method(G: FiniteGroup, method: str) -> FourierMethod:
@@ -137,8 +142,8 @@ def get_method(G: FiniteGroup, method: str) -> FourierMethod:
     Examples
     --------
     >>> import grouptools as gt
-    >>> get_method(gt.cyclic(3), "auto").name
-    'abelian'
+    >>> get_method(gt.cyclic(3), "auto").name, get_method(gt.cyclic(4096), "auto").name
+    ('dense', 'abelian')
     >>> get_method(gt.cyclic(3), "fft")
     Traceback (most recent call last):
     ...

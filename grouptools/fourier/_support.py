@@ -143,6 +143,8 @@ def check_function(G: FiniteGroup, f: Any) -> np.ndarray:
     dtype('float64')
     """
     check_group(G)
+    if type(f) is np.ndarray and f.dtype.kind in "fc" and f.itemsize in (8, 16) and f.ndim and f.shape[-1] == G.order:
+        return f  # float64 or complex128 already
     try:
         arr = np.asarray(f)
     except (TypeError, ValueError):  # ragged nested sequences

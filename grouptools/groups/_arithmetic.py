@@ -26,6 +26,7 @@ over the protocol; arithmetics with a quotient (semidirect, extension) compute o
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
@@ -139,7 +140,7 @@ class AbelianArithmetic:
             s *= n
         object.__setattr__(self, "strides", tuple(reversed(strides)))
 
-    @property
+    @functools.cached_property
     def order(self) -> int:
         return int(np.prod(self.invariants, dtype=object))
 
@@ -191,7 +192,7 @@ class ProductArithmetic:
     def __post_init__(self) -> None:
         object.__setattr__(self, "orders_", tuple(f.order for f in self.factors))
 
-    @property
+    @functools.cached_property
     def order(self) -> int:
         return int(np.prod(self.orders_, dtype=object))
 
@@ -244,7 +245,7 @@ class SemidirectArithmetic(_OverNormal):
     complement: Arithmetic
     action: np.ndarray = field(repr=False)
 
-    @property
+    @functools.cached_property
     def order(self) -> int:
         return self.normal.order * self.complement.order
 
@@ -279,7 +280,7 @@ class ExtensionArithmetic(_OverNormal):
     action: np.ndarray = field(repr=False)
     c: int = 0
 
-    @property
+    @functools.cached_property
     def order(self) -> int:
         return self.normal.order * self.m
 

@@ -79,7 +79,7 @@ class ClassList(Sequence[ConjugacyClass]):
         if not -k <= c < k:
             raise IndexError(f"class index {int(c)} out of range for {k} classes")
         c = int(c) % k
-        els = readonly(np.sort(self._by_class[self._bounds[c] : self._bounds[c + 1]]))
+        els = readonly(self._by_class[self._bounds[c] : self._bounds[c + 1]])  # sorted: stable argsort
         return ConjugacyClass(int(self.representatives[c]), int(self.sizes[c]), els, int(self.orders[c]))
 
     def __eq__(self, other: object) -> bool:

@@ -209,9 +209,14 @@ def test_fast_paths_agree_with_dense(method, make, complex_):
 
 
 def test_auto_method_choice():
-    assert choose_method(gt.cyclic(5)) == "abelian"
-    assert choose_method(gt.torus_p4m(2)) == "clifford"
+    # tiny groups: the dense product (one BLAS call) beats every fast route; large ones: the FFTs
+    assert choose_method(gt.cyclic(5)) == "dense"
+    assert choose_method(gt.torus_p4m(2)) == "dense"
     assert choose_method(gt.symmetric(3)) == "dense"
+    assert choose_method(gt.cyclic(1024)) == "abelian"
+    assert choose_method(gt.abelian((32, 32))) == "abelian"
+    assert choose_method(gt.torus_p4m(12)) == "clifford"
+    assert choose_method(gt.dihedral(1000)) == "clifford"
     with pytest.raises(gt.InvalidGroupError):
         transform(gt.symmetric(3), np.zeros(6), method="clifford")
     with pytest.raises(gt.InvalidGroupError):
