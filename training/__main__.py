@@ -3,8 +3,8 @@
 Usage::
 
     python -m training list
-    python -m training run NAME [--quick] [--out DIR] [--mnist PATH] [--no-progress]
-    python -m training reproduce [--quick] [--out DIR] [--mnist PATH] [--no-progress]
+    python -m training run NAME [--quick] [--out DIR] [--mnist PATH] [--n-per-class N] [--no-progress]
+    python -m training reproduce [--quick] [--out DIR] [--mnist PATH] [--n-per-class N] [--no-progress]
     python -m training sweep SPEC --out DIR [--scheduler ADDR] [--workers N] [--dry-run] ...
     python -m training sweep-report DIR
     python -m training run-task DIR KEY
@@ -14,8 +14,11 @@ experiments' results) and regenerates ``DIR/report.md`` from it; ``reproduce`` r
 of :data:`training.experiments.EXPERIMENTS` the same way (default ``DIR = results``). Files are
 written atomically. ``--quick`` uses the small configurations (the whole quick
 reproduction takes a few minutes on 2 cores), the default the full ones (Lawrence et al.'s sizes or larger).
-``--mnist PATH`` runs the digits experiment on MNIST (a directory with the IDX training files).
-Bad arguments (unknown experiment or option, a malformed MNIST directory, an output directory that
+``--mnist PATH`` runs the digits experiment on MNIST (a directory with the IDX training files);
+``--n-per-class N`` sets its number of images of each digit (default: 50 in the full mode, 20 in the
+quick one; at most the number of ones and fives available, 182 in scikit-learn's digits; only
+``digits_1_vs_5`` takes it).
+Bad arguments (unknown experiment or option, a bad ``--n-per-class``, a malformed MNIST directory, an output directory that
 cannot be written or holds a corrupt ``metrics.json``) exit with status 2 and one line on stderr,
 quoting at most 80 characters of the input; a training failure exits with status 1, also with one
 line. Progress bars are shown only when stderr is a terminal. Tests set the environment variable
@@ -59,6 +62,17 @@ def _short(message: str) -> str:
     return re.sub(r"'([^']*)'", lambda q: repr(clip(q.group(1))), message)
 
 
+def _positive_int(text: str) -> int:
+    """argparse type of ``--n-per-class``: an integer >= 1 (else a one-line error, exit status 2)."""
+    try:
+        value = int(text, 10)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, got {clip(repr(text))}")
+    return value
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors (``python -m training: error: ...``, no usage) and exit status 2."""
 
@@ -78,6 +92,8 @@ def _parser() -> _Parser:
         q.add_argument("--out", default="results", metavar="DIR", help="output directory (default: results)")
         q.add_argument("--mnist", metavar="PATH", default=None,
                        help="directory with MNIST IDX training files (digits experiment on MNIST)")
+        q.add_argument("--n-per-class", type=_positive_int, default=None, metavar="N",
+                       help="digits_1_vs_5: images of each digit (default 50 full, 20 quick)")
         q.add_argument("--no-progress", action="store_true", help="no progress bars")
         q.add_argument("--tiny", action="store_true", help=argparse.SUPPRESS)
     add_cli_parsers(sub)
@@ -106,13 +122,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     tiny = bool(args.tiny) or os.environ.get(TINY_ENV, "") == "1"
     if args.mnist is not None and not Path(args.mnist).is_dir():
         return _fail(f"--mnist {clip(repr(args.mnist))} is not a directory")
+    if args.n_per_class is not None and args.command == "run" and args.name != "digits_1_vs_5":
+        return _fail(f"--n-per-class applies to digits_1_vs_5 only, not to {args.name}")
     out = Path(args.out)
     progress = not args.no_progress
     try:
         if args.command == "run":
-            run_experiment(args.name, out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress)
+            run_experiment(args.name, out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress,
+                           n_per_class=args.n_per_class)
         else:
-            reproduce(out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress)
+            reproduce(out, quick=args.quick, tiny=tiny, mnist=args.mnist, progress=progress,
+                      n_per_class=args.n_per_class)
     except ParameterError as exc:  # a malformed MNIST directory, an unusable --out, a corrupt metrics.json
         return _fail(str(exc))
     except TrainingError as exc:

@@ -16,6 +16,7 @@ rotations, Wigner      :func:`rotation_matrix`, :func:`euler_angles`, :func:`wig
                        :func:`wigner_d_matrices`, :func:`wigner_D`, :func:`wigner_D_real`,
                        :func:`real_basis_change`, :func:`spherical_harmonics`,
                        :func:`real_spherical_harmonics`
+Clebsch-Gordan         :func:`clebsch_gordan_so3`, :func:`wigner_3j`, :func:`so3_coupling_matrix`
 quadrature             :func:`so3_grid`, :func:`s2_grid` (SOFT / Driscoll-Healy, Gauss-Legendre)
 SO(3) transforms       :func:`so3_forward`, :func:`so3_inverse`, :func:`so3_evaluate`,
                        :func:`so3_convolve`, :func:`so3_correlate`, :func:`so3_real_blocks`,
@@ -46,6 +47,7 @@ True
 
 from __future__ import annotations
 
+from ._clebsch import CG_BASES, MAX_CG_DEGREE, clebsch_gordan_so3, so3_coupling_matrix, wigner_3j
 from ._quadrature import GRID_KINDS, MAX_BANDLIMIT, S2Grid, SO3Grid, s2_grid, so3_grid
 from ._so2 import (
     o2_convolve,
@@ -102,14 +104,17 @@ from ._wigner import (
 __all__ = [
     "BlockSpace",
     "BlockSpec",
+    "CG_BASES",
     "GRID_KINDS",
     "MAX_BANDLIMIT",
+    "MAX_CG_DEGREE",
     "RotationGroup",
     "S2Grid",
     "SO3Grid",
     "axis_angle_matrix",
     "block_space",
     "character_table_numeric",
+    "clebsch_gordan_so3",
     "euler_angles",
     "iter_wigner_d",
     "o2_convolve",
@@ -142,6 +147,7 @@ __all__ = [
     "so3_complex_blocks",
     "so3_convolve",
     "so3_correlate",
+    "so3_coupling_matrix",
     "so3_evaluate",
     "so3_forward",
     "so3_grid",
@@ -149,6 +155,7 @@ __all__ = [
     "so3_real_blocks",
     "so3_space",
     "spherical_harmonics",
+    "wigner_3j",
     "wigner_D",
     "wigner_D_real",
     "wigner_d",

@@ -3,8 +3,8 @@
 A finite group is stored as its right-regular permutation representation on the generators: the
 coset table of the trivial subgroup, as Todd-Coxeter produces it. Everything else (words, the
 Cayley table, inverses, classes, subgroups) is derived from it on demand and memoized. Element
-orders and conjugacy classes come from :mod:`._classes`, subgroups from :mod:`._subgroups`, both
-as mixins of :class:`FiniteGroup`; building a group from a Cayley table from :mod:`._tables`.
+orders and conjugacy classes come from :mod:`._classes`, subgroups from :mod:`._subgroups`, words
+and presentations from :mod:`._words`, all as mixins of :class:`FiniteGroup`; building a group from a Cayley table from :mod:`._tables`.
 
 The public protocol other layers use: :meth:`FiniteGroup.memo` (one per-group memo),
 :attr:`~FiniteGroup.spanning_tree`, :attr:`~FiniteGroup.letter_perms`,
@@ -34,10 +34,9 @@ from ._arithmetic import Arithmetic, power
 from ._arrays import default_names, integer_array, readonly
 from ._classes import ClassesMixin, ConjugacyClass
 from ._subgroups import Subgroup, SubgroupsMixin
+from ._words import WordsMixin
 
 if TYPE_CHECKING:  # pragma: no cover
-    import networkx as nx
-
     from ..presentations import Presentation
 
 T = TypeVar("T")
@@ -59,7 +58,7 @@ __all__ = ["FiniteGroup", "Subgroup", "ConjugacyClass", "DEFAULT_MAX_TABLE_ORDER
 DEFAULT_MAX_TABLE_ORDER = 16384
 
 
-class FiniteGroup(ClassesMixin, SubgroupsMixin):
+class FiniteGroup(ClassesMixin, SubgroupsMixin, WordsMixin):
     """An immutable finite group on the elements ``0..n-1`` with the identity at ``0``.
 
     Parameters
@@ -523,98 +522,6 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         return self.multiply(self.multiply(inv[np.asarray(a)], inv[np.asarray(b)]),
                              self.multiply(a, b))
 
-    # -- words ----------------------------------------------------------------------------
-    def word(self, i: int) -> str:
-        """Shortlex normal form of element ``i`` as a word in the generators (GAP syntax).
-
-        Words are minimal length over ``a, a^-1, b, b^-1, ...`` and shortlex least among those.
-        The identity is ``'1'``.
-        """
-        from ..presentations import format_word
-
-        i = self._index(i)
-        word = [(t // 2 + 1) * (1 if t % 2 == 0 else -1) for t in self.letter_word(i)]
-        return format_word(word, self._names)
-
-    def element(self, word: str | Sequence[int] | int) -> int:
-        """Index of the element given by a word: a string in GAP syntax, or a sequence of
-        letters (``s + 1`` for generator ``s``, ``-(s + 1)`` for its inverse). An int is taken
-        as an element index and returned after a range check.
-
-        Raises
-        ------
-        PresentationSyntaxError
-            If the word does not parse or names an unknown generator.
-        ElementError
-            If a letter or an element index is out of range (an :class:`IndexError`).
-        ParameterTypeError
-            If ``word`` is neither a str, a sequence of ints nor an int.
-
-        Examples
-        --------
-        >>> import grouptools as gt
-        >>> G = gt.dihedral(4)
-        >>> G.element("r*s"), G.element([1, 2]), G.element(5)
-        (5, 5, 5)
-        """
-        from ..presentations import parse_word
-
-        if isinstance(word, (int, np.integer)) and not isinstance(word, (bool, np.bool_)):
-            return self._index(word)
-        if isinstance(word, str):
-            letters: Sequence[Any] = parse_word(word, self._names)
-        elif isinstance(word, bytes) or not hasattr(word, "__iter__"):
-            raise ParameterTypeError(
-                f"a word must be a str or a sequence of ints, got {quote(word)}"
-            )
-        else:
-            letters = list(np.asarray(word).ravel()) if isinstance(word, np.ndarray) else list(word)
-        x = 0
-        lt = self.letter_perms
-        k = len(self._names)
-        for c in letters:
-            if isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)):
-                raise ParameterTypeError(f"a letter must be a nonzero int, got {quote(c)}")
-            c = int(c)
-            if c == 0 or abs(c) > k:
-                raise ElementError(
-                    f"letter {c} out of range for {k} generators (1 <= |letter| <= {k})"
-                )
-            x = int(lt[2 * (abs(c) - 1) + (0 if c > 0 else 1), x])
-        return x
-
-    @property
-    def presentation(self) -> Presentation:
-        """A presentation on :attr:`generator_names` that defines this group.
-
-        Either the one the group was built from, or Schreier's presentation read off a spanning
-        tree of the Cayley graph (one relator per non-tree edge: correct, not short).
-        """
-        if self._presentation is not None:
-            return self._presentation
-        from ._graphs import schreier_presentation
-
-        return self.memo("schreier", lambda: schreier_presentation(self))
-
-    @property
-    def defining_presentation(self) -> Presentation | None:
-        """The presentation the group was built from, or ``None`` (no Schreier fallback)."""
-        return self._presentation
-
-    def cayley_graph(self) -> nx.DiGraph:
-        """The right Cayley graph: an edge ``g -> g*s`` labelled ``generator=s`` per generator.
-
-        Examples
-        --------
-        >>> import grouptools as gt
-        >>> g = gt.cyclic(4).cayley_graph()
-        >>> g.number_of_nodes(), g.number_of_edges(), g.edges[0, 1]["generator"]
-        (4, 4, 'a')
-        """
-        from ._graphs import cayley_graph
-
-        return cayley_graph(self)
-
     # -- representation theory --------------------------------------------------------------
     def character_table(self) -> Any:
         """The exact character table (memoized); see :func:`grouptools.character_table`.
@@ -635,6 +542,35 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin):
         from ..reps._api import irreps
 
         return irreps(self)
+
+    def real_irreps(self) -> Any:
+        """The irreducible real representations (memoized), each with its type ``"real"``,
+        ``"complex"`` or ``"quaternionic"``; see :func:`grouptools.reps._api.real_irreps`."""
+        from ..reps._api import real_irreps
+
+        return real_irreps(self)
+
+    def regular_representation(self) -> Any:
+        """The left regular representation as a :class:`~grouptools.Representation` (exact,
+        a permutation of the elements); see :func:`grouptools.reps._api.regular_representation`.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> gt.cyclic(3).regular_representation().dim
+        3
+        """
+        from ..reps._api import regular_representation
+
+        return regular_representation(self)
+
+    def permutation_representation(self, subgroup: Subgroup) -> Any:
+        """The permutation representation on the left cosets of ``subgroup`` (the homogeneous
+        space ``G/H``, points labelled by coset representatives); see
+        :func:`grouptools.reps._api.permutation_representation`."""
+        from ..reps._api import permutation_representation
+
+        return permutation_representation(self, subgroup)
 
     @classmethod
     def from_cayley_table(

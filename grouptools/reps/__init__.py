@@ -16,6 +16,8 @@ Examples
 from __future__ import annotations
 
 from ._api import IrrepSequence, character_table, irreps
+from ._decompose import Decomposition
+from ._equivariant import clebsch_gordan, equivariant_basis
 from ._chartable import CharacterTable
 from ._export import (
     format_irreps,
@@ -26,17 +28,22 @@ from ._export import (
     irreps_to_json,
 )
 from ._irrep import Irrep
+from ._representation import Representation, induce
+from ._realirreps import RealIrrep, real_irreps
 
 __all__ = [
     "CharacterTable",
     "Irrep",
     "IrrepSequence",
+    "RealIrrep",
     "character_table",
     "format_irreps",
+    "induce",
     "irrep_to_gap",
     "irrep_to_json",
     "irreps",
     "irreps_from_json",
     "irreps_to_gap",
     "irreps_to_json",
+    "real_irreps",
 ]

@@ -17,8 +17,15 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .._errors import GroupTooLargeError, VerificationError, check_index, check_limit, check_type
-from ..groups._group import FiniteGroup
+from .._errors import (
+    GroupTooLargeError,
+    InvalidGroupError,
+    VerificationError,
+    check_index,
+    check_limit,
+    check_type,
+)
+from ..groups._group import FiniteGroup, Subgroup
 from ._chartable import MAX_CLASS_PRODUCTS, MAX_CLASSES, CharacterTable
 from ._chartable import character_table as dixon_table
 from ._induce import MonomialRep, monomial_eigenvalues
@@ -26,6 +33,7 @@ from ._irrep import Irrep
 from ._irreps import DEFAULT_SEARCH_LIMIT
 from ._irreps import irreps as constructed_irreps
 from ._little import DEFAULT_MAX_ACTION, Family, families, little_group_applies, relators_hold
+from ._representation import Representation
 
 __all__ = [
     "DEFAULT_MAX_TABLE_ENTRIES",
@@ -33,6 +41,9 @@ __all__ = [
     "LITTLE_MIN_ORDER",
     "character_table",
     "irreps",
+    "permutation_representation",
+    "real_irreps",
+    "regular_representation",
     "uses_little_group",
 ]
 
@@ -298,3 +309,57 @@ def _table_from(G: FiniteGroup, seq: IrrepSequence, classes: Any) -> CharacterTa
         fs.extend(int(round(v.real)) for v in nu)
     degrees = tuple(int(d) for d in seq.dims)
     return CharacterTable(G, e, degrees, tuple(groups), powers, tuple(fs))
+
+
+def regular_representation(G: FiniteGroup) -> Representation:
+    """The left regular representation ``R(g) e_u = e_{g u}`` on ``C[G]`` (exact, monomial: a
+    permutation of the elements), basis labelled by the elements (:attr:`~Representation.points`).
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> R = gt.dihedral(3).regular_representation()
+    >>> R.dim, R.decompose().multiplicities.tolist()
+    (6, [1, 1, 2])
+    """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    perms = np.stack([np.asarray(G.left_multiplication(g), np.int64) for g in G.generators]) \
+        if G.generators else np.zeros((0, G.order), np.int64)
+    return Representation.from_monomial(G, perms, points=np.arange(G.order), verify=False)
+
+
+def permutation_representation(G: FiniteGroup, H: Subgroup) -> Representation:
+    """The permutation representation on the left cosets ``G/H`` (the homogeneous space):
+    ``R(g) e_{tH} = e_{gtH}``, points labelled by the coset representatives (smallest element of
+    each coset, ``points[0] = 0`` for ``H`` itself; :attr:`~Representation.points`).
+
+    Raises
+    ------
+    InvalidGroupError
+        If ``H`` is not a subgroup of ``G``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> G = gt.symmetric(3)
+    >>> R = G.permutation_representation(G.subgroup([G.element("b")]))
+    >>> R.dim, R.points.tolist(), R.decompose().multiplicities.tolist()
+    (3, [0, 1, 3], [1, 0, 1])
+    """
+    check_type("G", G, FiniteGroup, "a FiniteGroup")
+    check_type("H", H, Subgroup, "a Subgroup")
+    if H.parent != G:
+        raise InvalidGroupError("the subgroup belongs to another group")
+    labels, reps = G.cosets(H if H.parent is G else G.subgroup(H.generators), "left")
+    labels = np.asarray(labels, np.int64)
+    reps = np.asarray(reps, np.int64)
+    perms = np.stack([labels[np.asarray(G.multiply(int(g), reps))] for g in G.generators]) \
+        if G.generators else np.zeros((0, reps.size), np.int64)
+    return Representation.from_monomial(G, perms, points=reps, verify=False)
+
+
+def real_irreps(G: FiniteGroup) -> Any:
+    """The irreducible real representations of ``G`` (:func:`grouptools.reps._realirreps.real_irreps`)."""
+    from ._realirreps import real_irreps as build
+
+    return build(G)

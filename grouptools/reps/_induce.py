@@ -350,6 +350,12 @@ def monomial_eigenvalues(P: np.ndarray, E: np.ndarray, m: int, L: int) -> np.nda
     B = E.shape[0]
     if X == 0 or d == 0:
         return np.zeros((B, X, d), np.int64)
+    if L % m:  # E(m) is not a power of E(L): work over E(lcm(L, m)) and come back
+        f = math.lcm(L, m) // L
+        wide = monomial_eigenvalues(P, E, m, L * f)
+        if wide is None or np.any(wide % f):
+            return None
+        return wide // f
     idx = np.broadcast_to(np.arange(d), (X, d))
     lead = idx.copy()  # smallest index of the cycle through each point
     cur = idx

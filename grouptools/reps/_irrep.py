@@ -27,6 +27,7 @@ from ._induce import MonomialRep as _Mono
 from ._induce import monomial_edges_ok, tree_monomials
 from ._project import CyclotomicRep
 from ._real import real_form
+from ._representation import Representation
 from ._serialize import irrep_dict, irrep_gap
 from ._subgroups import tree_levels
 
@@ -54,11 +55,17 @@ def _element_array(elements: Any, n: int) -> np.ndarray:
     return xs
 
 
-class Irrep:
+class Irrep(Representation):
     """An irreducible unitary representation of a finite group (immutable).
 
     Obtain irreps from :func:`irreps` (``G.irreps()``); equality and hashing use
     ``(group, index)``.
+
+    An irrep is a :class:`~grouptools.Representation` (tensor products, direct sums, duals,
+    restriction, induction, decomposition) in the basis of :meth:`__call__`, the unitary one: it
+    is exact there when its exact images are unitary (:attr:`exact_unitary`), numeric otherwise
+    (``Representation(G, rho.generator_images)`` is the exact representation in the basis of
+    the exact images).
 
     Attributes
     ----------
@@ -205,6 +212,38 @@ class Irrep:
                 return int(r)
             return self._memo("frobenius_schur", build)
         return int(np.asarray(self._table().frobenius_schur)[self._index])
+
+    # -- the Representation protocol --------------------------------------------------------
+    @property
+    def is_exact(self) -> bool:
+        """As a :class:`~grouptools.Representation`: exact iff the exact images are unitary."""
+        return self.exact_unitary
+
+    @property
+    def exact_generator_images(self) -> tuple[CycMatrix, ...] | None:
+        """:attr:`generator_images` when they are unitary (the basis of :meth:`__call__`), else
+        ``None``."""
+        return self.generator_images if self.exact_unitary else None
+
+    @property
+    def numeric_generator_images(self) -> np.ndarray:
+        """:attr:`unitary_generator_images`."""
+        return self.unitary_generator_images
+
+    @property
+    def is_unitary(self) -> bool:
+        """Always ``True`` (the matrices of :meth:`__call__` are unitary)."""
+        return True
+
+    @property
+    def is_irreducible(self) -> bool:
+        """Always ``True``."""
+        return True
+
+    @property
+    def points(self) -> None:
+        """``None`` (no permutation basis)."""
+        return None
 
     # -- exact data -------------------------------------------------------------------------
     @property

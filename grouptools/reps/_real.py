@@ -16,7 +16,7 @@ import numpy as np
 from .._errors import VerificationError
 from ..groups._group import FiniteGroup
 
-__all__ = ["real_form", "real_intertwiner"]
+__all__ = ["real_form", "real_intertwiner", "symmetric_unitary_sqrt"]
 
 
 def real_intertwiner(mats: np.ndarray, seed: int = 20240607) -> np.ndarray:
@@ -54,16 +54,33 @@ def real_intertwiner(mats: np.ndarray, seed: int = 20240607) -> np.ndarray:
     K = K / scale
     if np.abs(K - K.T).max() > 1e-9 or np.abs(K @ K.conj().T - eye).max() > 1e-9:
         raise VerificationError("the intertwiner is not symmetric unitary: indicator is not +1")
-    K = (K + K.T) / 2
+    return symmetric_unitary_sqrt((K + K.T) / 2)
+
+
+def symmetric_unitary_sqrt(K: np.ndarray) -> np.ndarray:
+    """A symmetric unitary ``S`` with ``S S^T = K``, for a symmetric unitary ``K``.
+
+    The principal square root of ``K`` rotated by a global phase ``c`` that keeps its spectrum
+    away from the branch cut, ``S = sqrt(c K) / sqrt(c)``: a polynomial in ``K``, hence
+    symmetric, unitary and ``S S^T = S^2 = K`` (a numerical Takagi factorization of ``K``;
+    Takagi 1925). Computed from the complex Schur form (``K`` is normal: ``T`` is diagonal).
+
+    Examples
+    --------
+    >>> K = np.array([[0, 1j], [1j, 0]])
+    >>> S = symmetric_unitary_sqrt(K)
+    >>> bool(np.allclose(S @ S.T, K) and np.allclose(S @ S.conj().T, np.eye(2)))
+    True
+    """
     ang = np.sort(np.angle(np.linalg.eigvals(K)))
     gaps = np.diff(np.concatenate([ang, [ang[0] + 2 * np.pi]]))
     j = int(np.argmax(gaps))
     mid = ang[j] + gaps[j] / 2
-    K = K * np.exp(1j * (np.pi - mid))  # spectrum away from the branch cut of sqrt
+    phase = np.exp(1j * (np.pi - mid))  # c K has its spectrum away from the branch cut of sqrt
     import scipy.linalg  # lazily, to keep `import grouptools` light
 
-    T, Z = scipy.linalg.schur(K, output="complex")
-    return (Z * np.sqrt(np.diag(T))[None, :]) @ Z.conj().T
+    T, Z = scipy.linalg.schur(K * phase, output="complex")
+    return ((Z * np.sqrt(np.diag(T))[None, :]) @ Z.conj().T) / np.sqrt(phase)
 
 
 def real_form(G: FiniteGroup, mats: np.ndarray, label: str = "irrep") -> np.ndarray:

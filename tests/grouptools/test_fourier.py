@@ -398,7 +398,7 @@ def test_weighted_schatten_plancherel_and_abelian(G, seed):
 
 
 def test_weighted_schatten_abelian_is_lp_of_dft():
-    """For abelian G the weighted norm is the l_p norm of the DFT (THEORY.md: the CNN result)."""
+    """For abelian G the weighted norm is the l_p norm of the DFT (the CNN result of Gunasekar et al., "Implicit bias of gradient descent on linear convolutional networks", 2018)."""
     G = gt.cyclic(10)
     f = np.random.default_rng(2).normal(size=10)
     dft = np.fft.fft(f)

@@ -272,7 +272,7 @@ def test_torus_p4m_degrees_by_mackey(n):
 
 
 def test_torus_p4m_28_mnist_group():
-    # THEORY.md section 5: 8 x 1, 6 x 2, 78 x 4, 78 x 8 (GAP)
+    # the degrees of (C28 x C28) : D4: 8 x 1, 6 x 2, 78 x 4, 78 x 8 (GAP)
     G = gt.torus_p4m(28)
     degs = [r.dim for r in irreps(G)]
     assert [degs.count(d) for d in (1, 2, 4, 8)] == [8, 6, 78, 78]

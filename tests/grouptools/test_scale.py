@@ -237,3 +237,22 @@ def test_fourier_at_scale_inverts_and_matches_the_definition(spec):
     for r in (len(R) - 1, len(R) // 3):
         block = np.einsum("bg,gij->bij", f, R[r].at(np.arange(G.order)))
         np.testing.assert_allclose(F[r], block, atol=1e-8 * G.order)
+
+
+@settings(max_examples=6, deadline=None)
+@given(st.integers(min_value=256, max_value=700))
+def test_lazy_character_table_matches_traces_when_the_field_exceeds_the_exponent(n):
+    # dicyclic(n), order 4n >= 1024: the induced irreps live over E(4n) while the exponent is
+    # 2n or 4n; the table built from them must still equal the traces of the matrices
+    G = gt.dicyclic(n)
+    T = G.character_table()
+    R = G.irreps()
+    reps = np.asarray(G.conjugacy_classes().representatives)
+    rng = np.random.default_rng(n)
+    for i in rng.choice(len(R), size=6, replace=False):
+        traces = np.trace(R[int(i)].at(reps), axis1=-2, axis2=-1)
+        assert np.allclose(T.values[int(i)], traces, atol=1e-9)
+        # Frobenius-Schur from the definition, on the elements: (1/|G|) sum_g chi(g^2)
+        g = np.arange(G.order)
+        sq = np.trace(R[int(i)].at(G.multiply(g, g)), axis1=-2, axis2=-1).sum() / G.order
+        assert R[int(i)].frobenius_schur == round(sq.real)

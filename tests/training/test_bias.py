@@ -195,7 +195,7 @@ def _right(b: np.ndarray, T: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("L", [2, 3])
 def test_induced_regularizer_of_gcnn_on_d8(L: int) -> None:
-    # THEORY.md section 2: min{sum ||w_l||^2 : w_1 * ... * w_L = beta} = (L/|G|) sum d ||beta_hat||_{S,2/L}^{2/L},
+    # Lawrence et al. 2022 (the G-CNN result): min{sum ||w_l||^2 : w_1 * ... * w_L = beta} = (L/|G|) sum d ||beta_hat||_{S,2/L}^{2/L},
     # the left side by brute-force local minimization over the filters (best of several starts)
     rng = np.random.default_rng(L)
     n, T = 8, D8_TABLE

@@ -2,7 +2,7 @@
 run, polish, and certify (issue 5's acceptance tests).
 
 Predictions are solved independently of training (``training.bias.max_margin``: cvxpy/Clarabel
-for L = 2, a local stationary-point search for L = 3); the certificate is THEORY.md's KKT
+for L = 2, a local stationary-point search for L = 3); the certificate is the KKT
 residual in predictor space.
 """
 

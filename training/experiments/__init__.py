@@ -12,7 +12,7 @@ fc_vs_diag_vs_cnn          FC -> SVM, diagonal -> l_{2/L}, CNN -> DFT l_{2/L} (G
 d8_sparse, d8_gaussian     G-CNN vs CNN vs FC on D8 (Lawrence et al.), Fourier-sparse / Gaussian data
 abelian_c10c10c2           the same on C10 x C10 x C2
 smallgroup_200_44          the same on (C5 x C5) : Q8
-digits_1_vs_5              8x8 digits (or MNIST) 1 vs 5 lifted to (C_n x C_n) : D4
+digits_1_vs_5              digits 1 vs 5 (8x8 quick, 28x28 stand-in full, or MNIST) on (C_n x C_n) : D4
 dihedral_visualization     beta and the singular values of beta_hat, dihedral groups of order 64, 60
 tensor_regression          Yun et al.: regression limits over initialization scales
 nonlinear_local            ReLU G-CNN on D60: Schatten norms of local linearizations
@@ -111,12 +111,33 @@ def get(name: str) -> ModuleType:
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def config_for(name: str, *, quick: bool, tiny: bool = False, mnist: str | os.PathLike | None = None) -> Any:
-    """The ``TINY``, ``QUICK`` or ``FULL`` config of ``name`` (``mnist`` sets the digits experiment's MNIST path)."""
+def config_for(name: str, *, quick: bool, tiny: bool = False, mnist: str | os.PathLike | None = None,
+               n_per_class: int | None = None) -> Any:
+    """The ``TINY``, ``QUICK`` or ``FULL`` config of ``name``.
+
+    ``mnist`` sets the digits experiment's MNIST path (other experiments ignore it); ``n_per_class``
+    its number of images of each digit (CLI ``--n-per-class``), checked against the images available
+    (:func:`training.experiments.digits_1_vs_5.check_n_per_class`).
+
+    Raises
+    ------
+    ParameterError
+        Unknown name; ``n_per_class`` given for another experiment, not a positive integer, or larger
+        than the number of ones or fives available.
+
+    Examples
+    --------
+    >>> config_for("digits_1_vs_5", quick=False, n_per_class=7).n_per_class
+    7
+    """
     mod = get(name)
     cfg = mod.TINY if tiny else (mod.QUICK if quick else mod.FULL)
+    if n_per_class is not None and name != "digits_1_vs_5":
+        raise ParameterError(f"n_per_class (--n-per-class) applies to digits_1_vs_5 only, not to {name}")
     if mnist is not None and name == "digits_1_vs_5":
         cfg = dataclasses.replace(cfg, mnist_path=str(mnist))
+    if n_per_class is not None:
+        cfg = dataclasses.replace(cfg, n_per_class=mod.check_n_per_class(n_per_class, cfg.mnist_path))
     return cfg
 
 
@@ -131,9 +152,11 @@ def _mode(quick: bool, tiny: bool) -> str:
 
 
 def run_experiment(name: str, out_dir: str | os.PathLike, *, quick: bool = True, tiny: bool = False,
-                   mnist: str | os.PathLike | None = None, progress: bool = False, report: bool = True) -> dict:
+                   mnist: str | os.PathLike | None = None, progress: bool = False, report: bool = True,
+                   n_per_class: int | None = None) -> dict:
     """Run one experiment; write ``NAME.png`` and (if ``report``) merge it into ``metrics.json`` and
-    regenerate ``report.md`` from all the experiments recorded there.
+    regenerate ``report.md`` from all the experiments recorded there (``mnist`` and ``n_per_class``:
+    :func:`config_for`).
 
     Returns
     -------
@@ -144,9 +167,11 @@ def run_experiment(name: str, out_dir: str | os.PathLike, *, quick: bool = True,
     ------
     OutputError
         ``out_dir`` cannot be written, or its ``metrics.json`` is corrupt (checked before running).
+    ParameterError
+        Bad ``n_per_class`` (:func:`config_for`), also checked before running.
     """
     mod = get(name)
-    cfg = config_for(name, quick=quick, tiny=tiny, mnist=mnist)
+    cfg = config_for(name, quick=quick, tiny=tiny, mnist=mnist, n_per_class=n_per_class)
     out = check_out_dir(out_dir)
     t0 = time.perf_counter()
     with _limits():
@@ -167,11 +192,12 @@ def _record(out: Path, results: dict, mode: str) -> dict:
 
 def reproduce(out_dir: str | os.PathLike, *, quick: bool = True, tiny: bool = False,
               mnist: str | os.PathLike | None = None, progress: bool = False,
-              names: Sequence[str] | None = None) -> dict:
+              names: Sequence[str] | None = None, n_per_class: int | None = None) -> dict:
     """Run every experiment (or ``names``); write one PNG each, ``metrics.json`` and ``report.md``.
 
     Each finished experiment is merged into ``metrics.json`` at once (an interrupted reproduction keeps
-    the experiments already done; entries of experiments not in ``names`` are kept).
+    the experiments already done; entries of experiments not in ``names`` are kept). ``n_per_class``
+    applies to ``digits_1_vs_5`` (checked before the first experiment runs).
 
     Returns
     -------
@@ -181,12 +207,16 @@ def reproduce(out_dir: str | os.PathLike, *, quick: bool = True, tiny: bool = Fa
     names = tuple(EXPERIMENTS if names is None else names)
     for n in names:
         get(n)
+    digits_n = {"n_per_class": n_per_class} if n_per_class is not None else {}
+    if digits_n and "digits_1_vs_5" in names:
+        config_for("digits_1_vs_5", quick=quick, tiny=tiny, mnist=mnist, **digits_n)
     out = check_out_dir(out_dir)
     results: dict = {}
     with progress_bar(len(names), "reproduce", progress) as bar:
         for n in names:
             bar.set_postfix_str(n)
-            results[n] = run_experiment(n, out, quick=quick, tiny=tiny, mnist=mnist, progress=progress, report=True)
+            results[n] = run_experiment(n, out, quick=quick, tiny=tiny, mnist=mnist, progress=progress, report=True,
+                                        **(digits_n if n == "digits_1_vs_5" else {}))
             bar.update(1)
     return results
 

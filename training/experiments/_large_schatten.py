@@ -186,15 +186,17 @@ def _result(op: bias.FourierOperator, X: np.ndarray, y: np.ndarray, b: np.ndarra
 
 
 def schatten_problem(X: np.ndarray, y: np.ndarray, depth: int, G: FiniteGroup, op: bias.FourierOperator, *,
-                     polish_iter: int = 40) -> Problem:
+                     polish_iter: int = 40, convex: np.ndarray | None = None) -> Problem:
     """The G-CNN's predicted problem (``"schatten"``, depth ``L``) over a large group (module docstring).
 
     ``L = 2``: the convex optimum of :func:`nuclear_blocks`, or its polish in the factored
     (G-CNN) parameterization when that has a lower objective. ``L >= 3``: the best of the
     factored polishes from the ``L = 2`` optimum and from the SVM (``starts`` records both).
+    ``convex``: the ``L = 2`` optimum if already known (:func:`nuclear_blocks` of the same data,
+    any positive scale), so that a run over several depths solves the convex problem once.
     """
     Zv = y[:, None] * X
-    b1 = nuclear_blocks(op, Zv)
+    b1 = nuclear_blocks(op, Zv) if convex is None else np.asarray(convex, dtype=float)
     b1 = b1 / float(np.min(Zv @ b1))
     cands = [("convex", b1)] if depth <= 2 else []
     starts = [("convex", b1)] + ([] if depth <= 2 else [("svm", bias.max_margin(X, y, "l2").beta)])

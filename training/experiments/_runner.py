@@ -47,6 +47,7 @@ from ..polish import polish
 from ._config import GroupConfig, TrainConfig
 from ._problems import ARCH_KIND, KKT_TOL, RATIO_TOL, Problem, solve_problem
 from ._report import num, progress_bar, row, summarize
+from ._rowspace import RowSpaceFC
 
 if TYPE_CHECKING:
     from grouptools import FiniteGroup
@@ -193,7 +194,7 @@ def run_arch(
     arch: str, X: np.ndarray, y: np.ndarray, problem: Problem, cfg: TrainConfig, *, seed: int = 0,
     group: Any = None, transform: Any = None, width: int | None = None,
     cross: Mapping[str, Problem] | None = None, embed: Callable[[np.ndarray], np.ndarray] | None = None,
-    X_cross: np.ndarray | None = None,
+    X_cross: np.ndarray | None = None, row_space: bool = False,
 ) -> dict:
     """Train one architecture, polish it, and compare RAW and POLISHED with the predicted problem.
 
@@ -201,12 +202,15 @@ def run_arch(
     for every architecture), recorded over training as ``history["ratio:" + name]``. If the
     architecture works in another space than the cross problems (the 2-D CNN on images, scored on
     functions on the group), ``embed`` maps its beta to that space and ``X_cross`` are the data there.
+    ``row_space`` trains an ``"FC"`` network through :class:`~training.experiments._rowspace.RowSpaceFC`
+    (the same trajectory, first layer moved in the row space of ``X``: for ``D`` much larger than N).
 
     Returns
     -------
     dict
-        ``architecture, depth, kind, prediction, lr, steps, n_params, seconds, history, raw, polished,
-        polish, cross, verdict, beta_raw, beta_polished`` (JSON-ready after :func:`jsonable`).
+        ``architecture, depth, kind, prediction, lr, steps, n_params, seconds, cpu_seconds, history, raw,
+        polished, polish, cross, verdict, beta_raw, beta_polished`` (JSON-ready after :func:`jsonable`;
+        ``seconds`` and ``cpu_seconds`` are the wall and CPU times of training and polish).
     """
     emb = embed if embed is not None else (lambda b: b)
     Xc = X if X_cross is None else X_cross
@@ -214,24 +218,27 @@ def run_arch(
     metrics.update({f"ratio:{k}": (lambda m, P=P: P.ratio(emb(m.linearization()), Xc, y)) for k, P in (cross or {}).items()})
     model = make_model(arch, X.shape[1], problem.depth, init_scale=cfg.init_scale, seed=seed, group=group,
                        transform=transform, width=width)
-    t0 = time.perf_counter()
+    if row_space and isinstance(model, FullyConnected) and model.depth >= 2:
+        model = RowSpaceFC.of(model, X)
+    t0, c0 = time.perf_counter(), time.process_time()
     res, lr = train(model, X, y, cfg, metrics=metrics)
-    t1 = time.perf_counter()
-    beta_raw = res.model.linearization()
+    t1, c1 = time.perf_counter(), time.process_time()
+    trained = res.model.dense() if isinstance(res.model, RowSpaceFC) else res.model
+    beta_raw = trained.linearization()
     pol, note = None, ""
     if not cfg.polish:
         note = "polish disabled"
-    elif res.model.n_params > cfg.polish_max_params:
-        note = f"polish skipped: {res.model.n_params} parameters > {cfg.polish_max_params}"
+    elif trained.n_params > cfg.polish_max_params:
+        note = f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
     else:
         try:
-            method = "slsqp" if res.model.n_params <= cfg.polish_slsqp_max else "trust-constr"
-            pol = polish(res.model, X, y, max_iter=cfg.polish_max_iter, method=method)
+            method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
+            pol = polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method)
         except NotSeparatedError:
             note = "polish impossible: the iterate does not separate the data"
         except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
             note = f"polish failed: {type(exc).__name__}"
-    t2 = time.perf_counter()
+    t2, c2 = time.perf_counter(), time.process_time()
     beta_pol = None if pol is None else pol.beta
     raw = _assess(problem, beta_raw, X, y, raw=True)
     polished = None if pol is None else _assess(problem, beta_pol, X, y, raw=False)
@@ -243,8 +250,9 @@ def run_arch(
         "prediction": problem.label,
         "lr": lr,
         "steps": res.steps,
-        "n_params": res.model.n_params,
+        "n_params": trained.n_params,
         "seconds": {"train": t1 - t0, "polish": t2 - t1},
+        "cpu_seconds": {"train": c1 - c0, "polish": c2 - c1},
         "history": {"step": h.step, "loss": h.loss, "margin": h.margin, **{k: v for k, v in h.metrics.items()}},
         "raw": raw,
         "polished": polished,

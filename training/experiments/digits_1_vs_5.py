@@ -25,8 +25,12 @@ normalized like the MNIST images of Lawrence et al. (``(x - 0.1307) / 0.3081``; 
 It has MNIST's size and group but not its content: 8 x 8 digits carry 64 pixels of information.
 Set ``mnist_path`` (CLI ``--mnist PATH``) to a directory with the MNIST IDX training files (raw or
 gzip) to run on MNIST (same normalization). Above ``|G| = 2000`` the G-CNN's Schatten problem is
-solved with the block structure (:mod:`training.experiments._large_schatten`) and the polish uses
-the augmented Lagrangian of :func:`training.polish`. The reference code of Lawrence et al. hard-codes irrep
+solved with the block structure (:mod:`training.experiments._large_schatten`, the convex ``L = 2``
+optimum once for all depths; the CNN's convex ``L = 2`` problem over ``C_n x C_n`` by the same block
+solver) and the polish uses the augmented Lagrangian of :func:`training.polish`.
+The FC network is trained in the row space of its data (:class:`~training.experiments._rowspace.RowSpaceFC`,
+the same trajectory at ``O(N^2 width)`` per step instead of ``O(N |G| width)``). ``n_per_class`` (CLI
+``--n-per-class``, at most :func:`available_per_class`) sets the number of images of each digit. The reference code of Lawrence et al. hard-codes irrep
 degrees 3136 x 1 + 784 x 2 for that group, which are those of the direct product
 C28 x C28 x D8; the semidirect product has degrees 8 x 1, 6 x 2, 78 x 4, 78 x 8 (docs/theory.md), and the toolkit computes them from the group.
 
@@ -49,11 +53,11 @@ import grouptools as gt
 from grouptools.fourier import lift_image
 
 from .. import bias
-from .._checks import check_positive_int
+from .._checks import check_positive_int, clip
 from .._errors import ParameterError
 from ._config import TrainConfig
 from ._data import unit_rms
-from ._large_schatten import lean_operator, schatten_problem
+from ._large_schatten import lean_operator, nuclear_blocks, schatten_problem
 from ._plots import ARCH_COLORS, new_figure, plot_ratio_traces, save_figure
 from ._problems import solve_problem
 from ._report import progress_bar, row, summarize
@@ -199,6 +203,14 @@ def upsample_digits(images: np.ndarray, size: int = 28) -> np.ndarray:
     return (np.clip(out, 0.0, 1.0) - SEEDS_MEAN) / SEEDS_STD
 
 
+def _mnist_file(path: Path, stem: str) -> Path:
+    cands = [path / stem, path / (stem + ".gz"), path / stem.replace("-idx", ".idx")]
+    hit = next((c for c in cands if c.is_file()), None)
+    if hit is None:
+        raise ParameterError(f"{clip(str(path))}: no {stem}[.gz] (MNIST training files) found")
+    return hit
+
+
 def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """MNIST 1 vs 5 from a directory with ``train-images-idx3-ubyte[.gz]`` and ``train-labels-idx1-ubyte[.gz]``.
 
@@ -210,18 +222,62 @@ def load_mnist_1_vs_5(path: str | Path, n_per_class: int, *, seed: int = 0) -> t
         Missing or malformed files.
     """
     path = Path(path)
-    found = {}
-    for key, stem in (("images", "train-images-idx3-ubyte"), ("labels", "train-labels-idx1-ubyte")):
-        cands = [path / stem, path / (stem + ".gz"), path / stem.replace("-idx", ".idx")]
-        hit = next((c for c in cands if c.is_file()), None)
-        if hit is None:
-            raise ParameterError(f"{path}: no {stem}[.gz] (MNIST training files) found")
-        found[key] = read_idx(hit)
-    images, labels = found["images"], found["labels"]
+    images = read_idx(_mnist_file(path, "train-images-idx3-ubyte"))
+    labels = read_idx(_mnist_file(path, "train-labels-idx1-ubyte"))
     if images.ndim != 3 or labels.ndim != 1 or images.shape[0] != labels.shape[0]:
         raise ParameterError(f"{path}: MNIST images {images.shape} and labels {labels.shape} do not match")
     imgs, y = _balanced_1_vs_5(images, labels, check_positive_int("n_per_class", n_per_class), seed)
     return (imgs - SEEDS_MEAN) / SEEDS_STD, y
+
+
+def available_per_class(mnist_path: str | Path | None = None) -> int:
+    """How many images of the rarer of the digits 1 and 5 there are: the largest valid ``n_per_class``.
+
+    scikit-learn's digits (the default and the 28 x 28 stand-in) have 182 ones and 182 fives; with
+    ``mnist_path`` the labels file of that directory is read (MNIST's training set: 6742 and 5421).
+
+    Raises
+    ------
+    ParameterError
+        ``mnist_path`` has no readable labels file.
+
+    Examples
+    --------
+    >>> available_per_class()
+    182
+    """
+    if mnist_path is None:
+        from sklearn.datasets import load_digits
+
+        labels = load_digits().target
+    else:
+        labels = read_idx(_mnist_file(Path(mnist_path), "train-labels-idx1-ubyte"))
+    return int(min(np.count_nonzero(labels == 1), np.count_nonzero(labels == 5)))
+
+
+def check_n_per_class(n_per_class: object, mnist_path: str | Path | None = None) -> int:
+    """``n_per_class`` as an ``int`` if it is an integer in ``[1, available_per_class(mnist_path)]``.
+
+    Raises
+    ------
+    ParameterError
+        Not a positive integer, or more than the images available.
+
+    Examples
+    --------
+    >>> check_n_per_class(50)
+    50
+    >>> check_n_per_class(500)
+    Traceback (most recent call last):
+    ...
+    training._errors.ParameterError: n_per_class=500 exceeds the 182 images of the rarer digit (1 or 5) in scikit-learn's digits
+    """
+    n = check_positive_int("n_per_class", n_per_class)
+    avail = available_per_class(mnist_path)
+    if n > avail:
+        where = "scikit-learn's digits" if mnist_path is None else f"MNIST at {clip(str(mnist_path))}"
+        raise ParameterError(f"n_per_class={n} exceeds the {avail} images of the rarer digit (1 or 5) in {where}")
+    return n
 
 
 @dataclass(frozen=True)
@@ -231,7 +287,7 @@ class Config:
     Attributes
     ----------
     n_per_class : int
-        Images of each digit.
+        Images of each digit (CLI ``--n-per-class``; at most :func:`available_per_class`).
     depths : tuple of int
         Depths L (Lawrence et al. use 3).
     fc_width : int
@@ -285,7 +341,15 @@ FULL = Config(n_per_class=50, depths=(3, 2), fc_width=64, starts=4, image_size=2
 
 
 def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: bool = False) -> dict:
-    """Lift the images, train G-CNN, 2-D CNN and FC at each depth; return the metrics (JSON-ready)."""
+    """Lift the images, train G-CNN, 2-D CNN and FC at each depth; return the metrics (JSON-ready).
+
+    ``metrics["seconds"]`` and ``metrics["cpu_seconds"]`` hold the wall and CPU time of each phase:
+    ``setup`` (data, group, Fourier operator), ``convex optimum`` (the ``L = 2`` Schatten problem over
+    a large group, shared by the depths), ``problems L=<d>`` (the predicted problems of that depth) and
+    ``<arch> L=<d>`` (training, polish and scoring of one network; its ``seconds`` and ``cpu_seconds``
+    split training from polish).
+    """
+    clock = _Clock()
     if config.mnist_path is None:
         imgs, y = load_digits_1_vs_5(config.n_per_class, seed=config.seed)
         source = "scikit-learn digits 8x8"
@@ -295,7 +359,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
             source = f"scikit-learn digits 8x8 upsampled to {k}x{k} (bilinear; a stand-in for MNIST)"
     else:
         imgs, y = load_mnist_1_vs_5(config.mnist_path, config.n_per_class, seed=config.seed)
-        source = f"MNIST 28x28 ({config.mnist_path})"
+        source = f"MNIST {imgs.shape[-1]}x{imgs.shape[-1]} ({config.mnist_path})"
     n = imgs.shape[-1]
     G, T = gt.torus_p4m(n), gt.abelian((n, n))
     large = G.order > LARGE_ORDER
@@ -307,22 +371,27 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     out: dict = {"name": NAME, "config": config, "source": source,
                  "group": {"order": G.order, "irrep_dims": op.dims}, "runs": {}, "rows": [],
                  "summary": [], "images": imgs[:2]}
+    clock.lap(out, "setup")
+    convex = None
+    if large:
+        convex = nuclear_blocks(op, y[:, None] * XG)  # the L = 2 optimum, shared by the depths
+        clock.lap(out, "convex optimum")
     with progress_bar(3 * len(config.depths), NAME, progress) as bar:
         for L in config.depths:
-            t0 = time.perf_counter()
-            P = {"schatten": (schatten_problem(XG, y, L, G, op) if large else
+            P = {"schatten": (schatten_problem(XG, y, L, G, op, convex=convex) if large else
                               solve_problem(XG, y, "schatten", L, group=G, starts=config.starts, seed=config.seed)),
                  "lp": solve_problem(XG, y, "lp", L, starts=config.starts, seed=config.seed),
                  "l2": solve_problem(XG, y, "l2", L),
-                 "cnn": solve_problem(XI, y, "schatten", L, group=T, starts=config.starts, seed=config.seed)}
-            out.setdefault("seconds", {})[f"problems L={L}"] = time.perf_counter() - t0
+                 "cnn": (schatten_problem(XI, y, L, T, lean_operator(T)) if large and L <= 2 else
+                         solve_problem(XI, y, "schatten", L, group=T, starts=config.starts, seed=config.seed))}
+            clock.lap(out, f"problems L={L}")
             runs = {}
             for arch, X, prob, kw in (("G-CNN", XG, P["schatten"], {"group": G}),
                                       ("CNN", XI, P["cnn"], {"group": T, "embed": embed, "X_cross": XG}),
                                       ("FC", XG, P["l2"], {"width": config.fc_width})):
                 model_arch = "G-CNN" if arch == "CNN" else arch  # the 2-D CNN is the G-CNN over C_n x C_n
                 cfg = replace(config.train, lr=config.train.lr * dict(config.lr_factors).get(arch, 1.0))
-                r = run_arch(model_arch, X, y, prob, cfg, seed=config.seed + 1,
+                r = run_arch(model_arch, X, y, prob, cfg, seed=config.seed + 1, row_space=arch == "FC",
                              cross={k: P[k] for k in ("schatten", "lp", "l2")}, **kw)
                 r["architecture"] = arch
                 if arch == "CNN":
@@ -331,6 +400,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
                                    "polished": None if r["beta_polished"] is None else
                                    _to_image(r["beta_polished"], arch, n, nh)}
                 runs[arch] = r
+                clock.lap(out, f"{arch} L={L}")
                 out["rows"].append(row(NAME, r))
                 bar.update(1)
             out["runs"][f"L={L}"] = runs
@@ -347,6 +417,19 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
     return out
 
 
+class _Clock:
+    """Wall and CPU time since the last lap, stored under ``out["seconds"]`` and ``out["cpu_seconds"]``."""
+
+    def __init__(self) -> None:
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+
+    def lap(self, out: dict, key: str) -> None:
+        wall, cpu = time.perf_counter(), time.process_time()
+        out.setdefault("seconds", {})[key] = wall - self.wall
+        out.setdefault("cpu_seconds", {})[key] = cpu - self.cpu
+        self.wall, self.cpu = wall, cpu
+
+
 def _to_image(beta: np.ndarray, arch: str, n: int, nh: int) -> np.ndarray:
     """The image-space predictor: the classifier ``x -> <XG(x), beta>`` as ``<x, b_img>``."""
     b = np.asarray(beta, dtype=float)
@@ -356,19 +439,23 @@ def _to_image(beta: np.ndarray, arch: str, n: int, nh: int) -> np.ndarray:
 
 
 def plot(metrics: dict, path: str | Path) -> None:
-    """Top: Fourier (Schatten), real-space l_{2/L} and SVM ratios over training; bottom: image-space betas."""
-    label, runs = next(iter(metrics["runs"].items()))
-    fig, axes = new_figure(2, 3, width=3.9, height=3.1)
-    for ax, key, title in ((axes[0, 0], "ratio:schatten", "Fourier: Schatten_{2/L} over G"),
-                           (axes[0, 1], "ratio:lp", "real space: l_{2/L} over G"),
-                           (axes[0, 2], "ratio:l2", "SVM (l_2)")):
-        plot_ratio_traces(ax, runs, key, f"{label}, {title}")
-    for ax, (arch, r) in zip(axes[1], runs.items()):
+    """One row per depth: Fourier (Schatten), real-space l_{2/L} and SVM ratios of the three networks over
+    training (stars: polished points); last row: image-space betas of the first depth (polished, else raw)."""
+    depths = list(metrics["runs"].items())
+    fig, axes = new_figure(len(depths) + 1, 3, width=3.9, height=3.1)
+    for i, (label, runs) in enumerate(depths):
+        for ax, key, title in ((axes[i, 0], "ratio:schatten", "Fourier: Schatten_{2/L} over G"),
+                               (axes[i, 1], "ratio:lp", "real space: l_{2/L} over G"),
+                               (axes[i, 2], "ratio:l2", "SVM (l_2)")):
+            plot_ratio_traces(ax, runs, key, f"{label}, {title}")
+    label, runs = depths[0]
+    for ax, (arch, r) in zip(axes[-1], runs.items()):
         img = r["beta_image"]["polished"]
+        kind = "raw" if img is None else "polished"
         img = np.asarray(r["beta_image"]["raw"] if img is None else img, dtype=float)
         v = float(np.max(np.abs(img))) or 1.0
         im = ax.imshow(img, cmap="RdBu_r", vmin=-v, vmax=v)
-        ax.set_title(f"{arch}: image-space beta (polished)", fontsize=9, color=ARCH_COLORS.get(arch))
+        ax.set_title(f"{arch} {label}: image-space beta ({kind})", fontsize=9, color=ARCH_COLORS.get(arch))
         ax.set_xticks([])
         ax.set_yticks([])
         fig.colorbar(im, ax=ax, shrink=0.8)

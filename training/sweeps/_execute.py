@@ -39,6 +39,13 @@ BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREAD
             "NUMBA_NUM_THREADS": "1"}
 """Environment of the worker processes of the local cluster."""
 
+SCHEDULER_HISTORY = {"distributed.admin.low-level-log-length": 200,
+                     "distributed.diagnostics.computations.max-history": 10,
+                     "distributed.diagnostics.erred-tasks.max-history": 10}
+"""History the scheduler of the local cluster keeps (it runs inside the driver process): its event
+logs and records of past computations are ring buffers of these lengths (Dask's defaults: 1000, 100,
+100), so the driver's memory stops growing after a few hundred tasks instead of after thousands."""
+
 
 @dataclass(frozen=True)
 class SweepSummary:
@@ -99,7 +106,7 @@ def _cluster(scheduler: str | None, workers: int | None, retries: int):
             raise ParameterError(f"cannot reach the scheduler {clip(repr(scheduler))}: {type(exc).__name__}") from None
     n = workers or os.cpu_count() or 1
     with dask.config.set({"distributed.scheduler.allowed-failures": retries,
-                          "distributed.worker.daemon": True}):
+                          "distributed.worker.daemon": True, **SCHEDULER_HISTORY}):
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR, env=dict(BLAS_ENV))
         return Client(cluster), cluster
