@@ -136,8 +136,11 @@ def main() -> None:
             script = os.path.join(tmp, "escnn_bench.py")
             with open(script, "w") as f:
                 f.write(ESCNN_SCRIPT)
-            res = subprocess.run([args.escnn, script, path, str(repeat), "1" if dih == 8 else "0"],
-                                 capture_output=True, text=True, check=True)
+            res = subprocess.run([args.escnn, "-W", "ignore", script, path, str(repeat), "1" if dih == 8 else "0"],
+                                 capture_output=True, text=True)
+            if res.returncode != 0:
+                print("escnn failed:", (res.stderr.strip().splitlines() or ["?"])[-1][:200])
+                return
             out = json.loads(res.stdout.strip().splitlines()[-1])
         for key, val in out.items():
             print(f"escnn {key:64s} {val['seconds']:8.3f} s (k={val['k']})")
