@@ -88,7 +88,7 @@ class Irrep(Representation):
     True
     """
 
-    __slots__ = ("_group", "_index", "_dim", "_mono", "_cyc", "_evaluator", "_table_fn", "_cache")
+    __slots__ = ("_group", "_index", "_dim", "_mono", "_cyc", "_evaluator", "_table_fn")
 
     def __init__(self, group: FiniteGroup, index: int, dim: int, *, mono: _Mono | None = None,
                  cyc: CyclotomicRep | None = None, evaluator: Evaluator | None = None,
@@ -102,18 +102,7 @@ class Irrep(Representation):
         object.__setattr__(self, "_dim", int(dim))
         object.__setattr__(self, "_mono", mono)
         object.__setattr__(self, "_cyc", cyc)
-        object.__setattr__(self, "_cache", {})
-
-    def __setattr__(self, key: str, value: Any) -> None:
-        raise AttributeError("Irrep is immutable")
-
-    def __delattr__(self, key: str) -> None:
-        raise AttributeError("Irrep is immutable")
-
-    def _memo(self, key: str, fn: Any) -> Any:
-        if key not in self._cache:
-            self._cache[key] = fn()
-        return self._cache[key]
+        object.__setattr__(self, "_rcache", {})  # the memo of Representation._memo
 
     # -- identity --------------------------------------------------------------------------
     @property
@@ -345,7 +334,7 @@ class Irrep(Representation):
         """
         max_bytes = check_limit("max_bytes", max_bytes)
         need = self._group.order * self._dim ** 2 * 16
-        if "matrices" not in self._cache and need > max_bytes:
+        if not self.has_matrices and need > max_bytes:
             raise GroupTooLargeError(
                 f"{self.label}: all {self._group.order} matrices of degree {self._dim} need "
                 f"{need / 2**30:.2f} GiB > max_bytes={max_bytes}; use at(elements)")
@@ -400,7 +389,7 @@ class Irrep(Representation):
         >>> rho.has_matrices
         True
         """
-        return "matrices" in self._cache
+        return "matrices" in self._rcache
 
     def _build_matrices(self) -> np.ndarray:
         G = self._group

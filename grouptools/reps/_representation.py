@@ -124,7 +124,10 @@ class Representation:
         object.__setattr__(self, "_rcache", {})
 
     def __setattr__(self, key: str, value: Any) -> None:
-        raise AttributeError("Representation is immutable")
+        raise AttributeError(f"{type(self).__name__} is immutable")
+
+    def __delattr__(self, key: str) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable")
 
     @classmethod
     def from_monomial(cls, group: FiniteGroup, perms: Any, exps: Any = None, m: int = 1, *,
