@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 import grouptools as gt  # noqa: E402
 from grouptools.fourier import choose_method, fourier_matrix, transform  # noqa: E402
 
-from _timing import best  # noqa: E402
+from _timing import best, run_watched  # noqa: E402
 
 TARGETS = [("cyclic(1000000)", 10), ("dihedral(2048)", 100), ("dihedral(25000)", 100),
            ("torus_p4m(112)", 100), ("torus_p4m(224)", 10)]
@@ -73,26 +73,9 @@ def _baseline(spec: str, x: np.ndarray) -> float:
 def _escnn(python: str, kind: str, n: int, gb: float, timeout: float) -> str:
     """escnn's group + irreps and all matrices, in a child process killed above ``gb`` GiB resident
     (``ulimit -v`` cannot be used: torch reserves tens of GiB of address space) or ``timeout`` s."""
-    import psutil  # a dependency of dask.distributed
-
-    t0 = time.perf_counter()
-    p = subprocess.Popen([python, "-W", "ignore", "-c", ESCNN, kind, str(n)], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True)
-    proc, peak = psutil.Process(p.pid), 0
-    while p.poll() is None:
-        try:
-            peak = max(peak, proc.memory_info().rss)
-        except psutil.Error:
-            pass
-        elapsed = time.perf_counter() - t0
-        if peak > gb * 2**30 or elapsed > timeout:
-            p.kill()
-            p.wait()
-            return f"killed above {gb:.0f} GiB resident after {elapsed:.0f} s" if peak > gb * 2**30 else f"timeout {timeout:.0f} s"
-        time.sleep(0.1)
-    out, err = p.communicate()
-    if p.returncode != 0:
-        return f"failed ({err.strip().splitlines()[-1][:60] if err.strip() else p.returncode})"
+    out, why, peak = run_watched([python, "-W", "ignore", "-c", ESCNN, kind, str(n)], gb, timeout)
+    if out is None:
+        return why
     t1, t2 = (float(v) for v in out.split())
     return f"group + irreps {t1:.2f} s, all matrices {t2:.2f} s, peak {peak / 2**30:.1f} GiB"
 

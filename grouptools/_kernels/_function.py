@@ -37,27 +37,33 @@ from __future__ import annotations
 import builtins
 import dis
 import functools
+import sys
 import types
 from typing import Any, Callable, Iterator
 
-__all__ = ["PLAIN_BUDGET", "SMALL_WORK", "Kernel", "choose_plain", "kernel", "prange"]
+__all__ = ["COLD_WORK", "PLAIN_BUDGET", "SMALL_WORK", "Kernel", "choose_plain", "kernel", "prange"]
 
 #: Calls of about this many inner-loop iterations or fewer run faster in plain Python (~1 us an
 #: iteration) than numba's first use costs (~0.5-1 s to import it and load even a warm disk
 #: cache): :meth:`Kernel.for_work` picks the plain variant for them ...
 SMALL_WORK = 1 << 13
-#: ... until the plain calls so chosen add up to this many iterations in the process (~0.2-0.3 s):
+#: ... until the plain calls so chosen add up to this many iterations in the process (~0.5 s):
 #: from then on the compiled variants run, so that many small calls cost at most about twice what
 #: compiling at once would have.
-PLAIN_BUDGET = 1 << 18
+PLAIN_BUDGET = 1 << 19
+#: While numba is not yet loaded in the process, calls of up to this many iterations run plain
+#: too: loading numba and a warm disk cache costs ~1 s, a plain call of this size ~0.1 s (the
+#: first group of order 10^4 built in a process used to pay the whole load for a spanning tree).
+COLD_WORK = 1 << 17
 
 _plain_work = 0  # iterations run so far by plain variants chosen by choose_plain
 
 
 def choose_plain(work: int) -> bool:
     """Whether a kernel call of about ``work`` inner-loop iterations should run the plain variant:
-    ``work <= SMALL_WORK`` and less than :data:`PLAIN_BUDGET` iterations so chosen before in
-    this process (``work`` is then charged to the budget). Used by :meth:`Kernel.for_work` and by
+    ``work <= SMALL_WORK`` (:data:`COLD_WORK` while numba is not loaded) and less than
+    :data:`PLAIN_BUDGET` iterations so chosen before in this process (``work`` is then charged
+    to the budget). Used by :meth:`Kernel.for_work` and by
     drivers that call kernels repeatedly (the coset enumeration).
 
     Examples
@@ -66,7 +72,8 @@ def choose_plain(work: int) -> bool:
     False
     """
     global _plain_work
-    if work <= SMALL_WORK and _plain_work < PLAIN_BUDGET:
+    limit = SMALL_WORK if "numba" in sys.modules else COLD_WORK
+    if work <= limit and _plain_work < PLAIN_BUDGET:
         _plain_work += work
         return True
     return False

@@ -13,6 +13,8 @@ __all__ = ["default_names", "integer_array", "readonly", "weak_components"]
 #: Up to this many edges ``weak_components`` runs a union-find in plain Python (a few ms) rather
 #: than import scipy.sparse.csgraph (~0.2-0.4 s).
 SMALL_GRAPH = 1 << 15
+#: Up to this many edges the union-find runs element by element (below, vectorised hooking).
+TINY_GRAPH = 128
 
 
 def readonly(a: np.ndarray) -> np.ndarray:
@@ -56,8 +58,9 @@ def default_names(k: int) -> tuple[str, ...]:
 def weak_components(n: int, perms: list[np.ndarray] | np.ndarray) -> np.ndarray:
     """Labels of the weakly connected components of the graph on ``0..n-1`` with the edges
     ``x -> p[x]`` for every index array ``p`` in ``perms``: scipy's ``connected_components``, or
-    for at most :data:`SMALL_GRAPH` edges a union-find in Python (components numbered by their
-    least vertex). Callers use only the partition, not the numbering.
+    for at most :data:`SMALL_GRAPH` edges vectorised hooking (at most :data:`TINY_GRAPH` edges: a
+    union-find in Python), components numbered by their least vertex. Callers use only the
+    partition, not the numbering.
 
     Examples
     --------
@@ -66,8 +69,12 @@ def weak_components(n: int, perms: list[np.ndarray] | np.ndarray) -> np.ndarray:
     """
     if len(perms) == 0:
         return np.arange(n)
-    if n * len(perms) <= SMALL_GRAPH:
+    if n * len(perms) <= TINY_GRAPH:
         return _components_python(n, perms)
+    if n * len(perms) <= SMALL_GRAPH:
+        labels = _components_hooking(n, perms)
+        if labels is not None:
+            return labels
     from scipy.sparse import csr_matrix
     from scipy.sparse.csgraph import connected_components
 
@@ -75,6 +82,36 @@ def weak_components(n: int, perms: list[np.ndarray] | np.ndarray) -> np.ndarray:
     rows = np.tile(np.arange(n), len(perms))
     graph = csr_matrix((np.ones(rows.size, np.int8), (rows, cols)), shape=(n, n))
     return connected_components(graph, directed=True, connection="weak")[1]
+
+
+def _components_hooking(n: int, perms: list[np.ndarray] | np.ndarray,
+                        max_rounds: int = 64) -> np.ndarray | None:
+    """:func:`weak_components` by vectorised hooking and shortcutting (Shiloach and Vishkin,
+    "An O(log n) parallel connectivity algorithm", 1982): every root joins the least root it
+    shares an edge with, then pointers jump to their roots; ``None`` if ``max_rounds`` rounds
+    do not settle it (the caller falls back to scipy).
+
+    Examples
+    --------
+    >>> _components_hooking(5, [np.array([0, 3, 2, 1, 4]), np.array([4, 1, 2, 3, 0])]).tolist()
+    [0, 1, 2, 1, 0]
+    """
+    parent = np.arange(n)
+    src = np.tile(np.arange(n), len(perms))
+    dst = np.concatenate([np.asarray(p, dtype=np.int64).ravel() for p in perms])
+    for _ in range(max_rounds):
+        a, b = parent[src], parent[dst]
+        diff = a != b
+        if not diff.any():
+            return np.unique(parent, return_inverse=True)[1].reshape(n)
+        a, b = a[diff], b[diff]
+        np.minimum.at(parent, np.maximum(a, b), np.minimum(a, b))
+        for _ in range(n.bit_length() + 1):
+            up = parent[parent]
+            if np.array_equal(up, parent):
+                break
+            parent = up
+    return None
 
 
 def _components_python(n: int, perms: list[np.ndarray] | np.ndarray) -> np.ndarray:

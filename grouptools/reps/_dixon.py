@@ -37,7 +37,7 @@ __all__ = ["certify", "class_products", "compute_characters", "power_maps"]
 _ATTEMPTS = 4
 #: Up to this many classes the class products are a dense array (``k^3`` entries) rather than a
 #: scipy.sparse matrix: small groups then never import scipy.sparse (~0.2-0.4 s).
-DENSE_CLASSES = 32
+DENSE_CLASSES = 64
 
 #: The class products: ``(k^2, k)`` int64, sparse, or dense for at most DENSE_CLASSES classes.
 ClassProducts = Any
@@ -108,14 +108,20 @@ def _attempts(G: FiniteGroup, B: ClassProducts, sizes: np.ndarray, orders: np.nd
 
 def power_maps(G: FiniteGroup, reps: np.ndarray, e: int) -> np.ndarray:
     """``(e, k)`` read-only array: row ``t`` is the class of ``g_c^t``."""
-    cls = G.class_index
+    cls = np.asarray(G.class_index)
     k = reps.size
-    out = np.empty((e, k), np.int32)
-    x = np.zeros(k, np.int64)
-    for t in range(e):
-        out[t] = cls[x]
-        if t + 1 < e:
-            x = np.asarray(G.multiply(x, reps), dtype=np.int64).reshape(k)
+    # g^t for t < e by doubling: with P[:m] = g^0..g^(m-1) known, P[m:2m] = P[:m] * g^m
+    # (powers of one element commute), so about log2(e) vectorised products.
+    P = np.zeros((e, k), np.int64)
+    m = 1
+    while m < e:
+        gm = np.asarray(G.multiply(P[m - 1], reps), dtype=np.int64).reshape(k)
+        top = min(2 * m, e)
+        left = P[: top - m].reshape(-1)
+        right = np.broadcast_to(gm, (top - m, k)).reshape(-1)
+        P[m:top] = np.asarray(G.multiply(left, right), dtype=np.int64).reshape(top - m, k)
+        m = top
+    out = np.ascontiguousarray(cls[P], dtype=np.int32)
     for row in out:
         row.setflags(write=False)
     return readonly(out)
@@ -387,6 +393,7 @@ def certify(G: FiniteGroup, B: ClassProducts, sizes: np.ndarray, powers: np.ndar
     size_arr = sizes.astype(np.int64)
     fs_sums: list[np.ndarray] = []
     S: list[int] | None = None
+    mats: dict[int, Any] = {}
     for p in primes:
         w = root_of_unity_mod(e, p)
         pw = np.ones(e, np.int64)
@@ -398,7 +405,9 @@ def certify(G: FiniteGroup, B: ClassProducts, sizes: np.ndarray, powers: np.ndar
             S = _separating_classes(V, deg, p)
         # (e) eigen equations
         for j in S:
-            Mj = _class_matrix(B, j, k)
+            Mj = mats.get(j)
+            if Mj is None:
+                Mj = mats[j] = _class_matrix(B, j, k)
             lhs = np.asarray(Mj @ V.T).T % p * (deg[:, None] % p) % p  # (h, k)
             rhs = (V[:, j:j + 1] * (int(size_arr[j]) % p) % p) * V % p
             if not np.array_equal(lhs, rhs):

@@ -246,10 +246,21 @@ def _all_subgroups(K: FiniteGroup, limit: int) -> list[np.ndarray]:
         return True
 
     add(())
+    # <g> = <g^u> for units u mod ord(g), and conjugate generators give conjugate subgroups:
+    # only one generator per class of cyclic subgroups is closed.
+    orders = np.asarray(K.element_orders, np.int64)
+    covered = np.zeros(n, bool)
     for g in range(1, n):
         if len(found) >= limit:
             break
+        if covered[g]:
+            continue
         add((g,))
+        o = int(orders[g])
+        units = np.array([u for u in range(1, o) if math.gcd(u, o) == 1], np.int64)
+        gens_of = np.atleast_1d(np.asarray(K.power(np.full(units.size, g), units), np.int64))
+        for c in conj:
+            covered[np.asarray(c)[gens_of]] = True
     changed = True
     while changed and len(found) < limit:
         changed = False

@@ -90,7 +90,21 @@ def test_for_work_picks_plain_variant_within_budget(monkeypatch):
     from grouptools._kernels.group import tree_apply
 
     monkeypatch.setattr(function, "PLAIN_BUDGET", 1 << 62)
+    monkeypatch.setattr(function, "COLD_WORK", function.SMALL_WORK)
     assert tree_apply.for_work(100) is tree_apply.py
     assert tree_apply.for_work(function.SMALL_WORK + 1) is tree_apply.compiled
     monkeypatch.setattr(function, "PLAIN_BUDGET", 0)  # the allowance is spent: compiled from now on
     assert tree_apply.for_work(100) is tree_apply.compiled
+
+
+def test_choose_plain_allows_larger_calls_before_numba_is_loaded(monkeypatch):
+    import sys
+
+    import grouptools._kernels._function as function
+
+    monkeypatch.setattr(function, "PLAIN_BUDGET", 1 << 62)
+    monkeypatch.setitem(sys.modules, "numba", sys.modules.get("numba", object()))
+    assert not function.choose_plain(function.SMALL_WORK + 1)  # numba loaded: compile
+    monkeypatch.delitem(sys.modules, "numba")
+    assert function.choose_plain(function.SMALL_WORK + 1)  # cold: plain up to COLD_WORK
+    assert not function.choose_plain(function.COLD_WORK + 1)
