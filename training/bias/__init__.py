@@ -18,6 +18,12 @@ stationary point of) a max-margin problem whose regularizer depends on the archi
                    ``y_n <S x_n, z> >= 1``                                  Yun, Krishnan, Mobahi 2021
 =================  ======================================================  ===========================
 
+For any model, ``max_margin(X, y, regulariser="representation_cost", model=m)`` minimizes the
+representation cost ``R(beta) = min {||w||^2 : beta(w) = beta}`` of ``m`` under the margins, and
+:func:`representation_cost` evaluates ``R`` (depth 2: a semidefinite program in the model's
+bilinear form; depth >= 3: the factored problem from several starts; :mod:`training.bias._repcost`
+has the derivations and the closed forms).
+
 with the group Fourier transform ``beta_hat(rho) = sum_g beta(g) rho(g)`` (unnormalized, unitary
 irreps) and the Schatten quasi-norm ``||M||_{S,p}`` (the l_p norm of the singular values). DFT
 entries are complex: ``||F beta||_p^p = sum_j |fft(beta)_j|^p``. Depth ``L = 1`` means ``p = 2``, and
@@ -101,6 +107,8 @@ from ._maxmargin import (
     predictor_kkt_residual,
     quasi_norm,
 )
+from ._repcost import RepresentationCost, representation_cost
+from ._repmargin import MarginResult, representation_cost_max_margin
 from ._regression import (
     RegressionResult,
     q_alpha,
@@ -114,8 +122,10 @@ __all__ = [
     "GroupLike",
     "KINDS",
     "KKTResult",
+    "MarginResult",
     "MaxMarginResult",
     "RegressionResult",
+    "RepresentationCost",
     "StartInfo",
     "dft_operator",
     "fourier_operator",
@@ -129,5 +139,7 @@ __all__ = [
     "q_alpha_minimizer",
     "quasi_norm",
     "regression_min_norm",
+    "representation_cost",
+    "representation_cost_max_margin",
     "solve_separable",
 ]

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
-from .._checks import check_data, check_positive_int, check_vector
+from .._checks import check_data, check_positive_int, check_vector, clip
 from .._errors import NotSeparatedError, ParameterError
 from . import _core as core
 from ._convex import solve_nuclear
 from ._core import KKTResult
 from ._factored_polish import factor_polish
 from ._fourier import FourierOperator, GroupLike
+from ._repmargin import representation_cost_max_margin
 
 KINDS = core.KINDS
 STATIONARY_TOL = 1e-4
@@ -75,6 +76,13 @@ class MaxMarginResult:
         The starts of the nonconvex solver (empty when convex).
     z : numpy.ndarray or None
         For ``"transformed"``: the variable ``z`` with ``beta = S^T z``.
+    lower_bound : float or None
+        For ``regulariser="representation_cost"`` at depth 2: the SDP value, a lower bound on the
+        K-channel problem (equal to ``objective`` when the result is exact).
+    rank : int or None
+        For ``regulariser="representation_cost"`` at depth 2: the rank of the SDP minimizer.
+    params : list of numpy.ndarray or None
+        For ``regulariser="representation_cost"``: model parameters attaining ``objective``.
     """
 
     beta: np.ndarray
@@ -89,6 +97,9 @@ class MaxMarginResult:
     convex: bool
     starts: tuple[StartInfo, ...] = ()
     z: np.ndarray | None = None
+    lower_bound: float | None = None
+    rank: int | None = None
+    params: list[np.ndarray] | None = None
 
 
 def _single_blas_thread(n: int) -> contextlib.AbstractContextManager[Any]:
@@ -284,10 +295,31 @@ def _polished(
     return b, R, k, nit
 
 
+def _representation_cost_margin(
+    X: Any, y: Any, kind: str | None, regulariser: str | None, model: Any, starts: int, seed: int,
+    solver: str | None, rank_tol: float,
+) -> MaxMarginResult:
+    """:func:`max_margin` with ``regulariser="representation_cost"``, as a :class:`MaxMarginResult`."""
+    if regulariser != "representation_cost":
+        raise ParameterError(f"regulariser must be 'representation_cost', got {clip(repr(regulariser))}")
+    if model is None or kind is not None:
+        raise ParameterError("regulariser='representation_cost' needs model=... and no kind")
+    r = representation_cost_max_margin(model, X, y, starts=starts, seed=seed, solver=solver,
+                                       rank_tol=_check_tol("rank_tol", rank_tol))
+    L = int(model.depth)
+    status = r.status if r.status != "local" else ("stationary" if r.kkt_residual <= STATIONARY_TOL else "not_stationary")
+    return MaxMarginResult(
+        beta=r.beta, objective=r.objective, norm=r.objective ** (L / 2.0), status=status,
+        kkt_residual=r.kkt_residual, multipliers=r.multipliers, kind="representation_cost", depth=L,
+        p=2.0 / L, convex=bool(r.exact), lower_bound=None if np.isnan(r.lower_bound) else r.lower_bound,
+        rank=r.rank, params=r.params,
+    )
+
+
 def max_margin(
     X: Any,
     y: Any,
-    kind: str,
+    kind: str | None = None,
     *,
     depth: int = 2,
     group: GroupLike | None = None,
@@ -297,6 +329,8 @@ def max_margin(
     solver: str | None = None,
     rank_tol: float = 1e-6,
     polish: bool | None = None,
+    regulariser: str | None = None,
+    model: Any = None,
 ) -> MaxMarginResult:
     """Solve the max-margin problem predicted for an architecture (module docstring).
 
@@ -325,6 +359,14 @@ def max_margin(
         treated as zero by the certificate.
     polish : bool, optional
         Run the SLSQP polish in the factored parameterization; default: when ``L * D <= 1500``.
+    regulariser : {"representation_cost"}, optional
+        Instead of ``kind``: minimize the representation cost ``R(beta) = min {||w||^2 : beta(w)
+        = beta}`` of ``model`` under the margins (:func:`training.bias.representation_cost_max_margin`;
+        depth 2: a semidefinite program, exact when its minimizer has rank <= K channels, else
+        certified or reported as local through the factored problem; depth >= 3: a local answer).
+        ``starts``, ``seed``, ``solver`` and ``rank_tol`` are passed on; ``depth`` is the model's.
+    model : LinearModel, optional
+        The architecture, for ``regulariser="representation_cost"``.
 
     Returns
     -------
@@ -346,7 +388,18 @@ def max_margin(
     >>> r = max_margin(np.array([[2.0, 1.0]]), np.array([1.0]), "lp", depth=3, starts=2)
     >>> np.round(r.beta, 6) + 0.0, r.status
     (array([0.5, 0. ]), 'stationary')
+
+    The representation cost of a depth-2 diagonal network is ``2 ||beta||_1``:
+
+    >>> from training.models import Diagonal
+    >>> r = max_margin(np.array([[2.0, 1.0]]), np.array([1.0]), regulariser="representation_cost", model=Diagonal(2, 2))
+    >>> np.round(r.beta, 6) + 0.0, round(r.objective, 6), r.status
+    (array([0.5, 0. ]), 1.0, 'optimal')
     """
+    if regulariser is not None or model is not None:
+        return _representation_cost_margin(X, y, kind, regulariser, model, starts, seed, solver, rank_tol)
+    if kind is None:
+        raise ParameterError("max_margin needs a kind (or regulariser='representation_cost' and a model)")
     X, y = check_data(X, y)
     st = core.make_setup(kind, X.shape[1], depth=depth, group=group, transform=transform)
     check_positive_int("starts", starts)

@@ -9,6 +9,7 @@ import numpy as np
 from .._checks import check_positive_int
 from .._errors import ParameterError, ParameterTypeError, ShapeError
 from ._base import LinearModel, check_scale
+from ._bilinear import BilinearForm, correlation_tensor, vector_form
 from ._gcnn_fourier import (
     DEFAULT_CACHE_BYTES,
     GCNNFourier,
@@ -17,6 +18,7 @@ from ._gcnn_fourier import (
     circular_linearization,
     resolve_method,
 )
+from ._multichannel import MultiChannelPlan, check_support
 
 __all__ = ["CircularCNN", "GCNN", "correlation_index"]
 
@@ -150,6 +152,26 @@ class CircularCNN(LinearModel):
         for w in self._params:
             prod = prod * np.fft.rfft(w)
         return np.fft.irfft(prod, n=self.input_dim)
+
+    def bilinear_form(self) -> BilinearForm:
+        """Depth 2: ``beta_m = sum_{k + d = m mod D} w[k] v[d] = w^T B_m v``, one channel (``U = w``, ``V = v``).
+
+        Raises
+        ------
+        ParameterError
+            If ``depth != 2``.
+
+        Examples
+        --------
+        >>> m = CircularCNN(5, depth=2, seed=0)
+        >>> form = m.bilinear_form()
+        >>> bool(np.allclose(form.predictor(*form.to_factors(m.params)), m.linearization()))
+        True
+        """
+        if self.depth != 2:
+            raise ParameterError(f"bilinear_form needs a depth-2 model, this one has depth {self.depth}")
+        D = self.input_dim
+        return vector_form(correlation_tensor((np.arange(D)[:, None] + np.arange(D)) % D))
 
 
 # -- G-correlation (real space, Cayley table) ----------------------------------------------------------
@@ -302,6 +324,16 @@ class GCNN(LinearModel):
         (:mod:`training.models._gcnn_fourier`). ``"auto"``: ``"fourier"`` for a
         :class:`grouptools.FiniteGroup` of order > 64, else ``"real"``. Both paths compute the same
         function and gradients (equal up to rounding); the resolved choice is :attr:`method`.
+        Multi-channel and local models run in real space only.
+    channels : int
+        Number K of channels of the hidden layers (default 1).
+    support : sequence of int, optional
+        Element indices of the filter support S (default: all of G). With ``channels=1`` and the
+        full support the model is the one above, parameters ``(|G|,)`` each. Otherwise layers are
+        ``out_o(g) = sum_i sum_{s in S} W[o, i, s] x_i(g h_s)`` (``1 -> K -> ... -> K`` channels)
+        and a dense layer ``f = sum_k <h_k, v_k>``; parameters ``(K, 1, |S|)``, ``(K, K, |S|)``,
+        ..., ``(K, |G|)``, entries ``N(0, init_scale^2 / fan_in)``
+        (:mod:`training.models._multichannel`).
 
     Notes
     -----
@@ -357,11 +389,25 @@ class GCNN(LinearModel):
     """
 
     def __init__(
-        self, G: Any, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto"
+        self, G: Any, depth: int, *, init_scale: float = 1.0, seed: int = 0, method: str = "auto",
+        channels: int = 1, support: Any = None,
     ) -> None:
         n = _group_order(G)
         depth = check_positive_int("depth", depth)
+        self.channels = check_positive_int("channels", channels)
+        self.support = check_support(n, support)
+        self._plan: MultiChannelPlan | None = None
         resolved = resolve_method(G, n, method)
+        if self.channels > 1 or self.support.size < n:
+            if method == "fourier":
+                raise ParameterError("method='fourier' needs channels=1 and the full support")
+            _, C, inv = _group_data(G)
+            self._plan = MultiChannelPlan(C, inv, self.support)
+            rng = np.random.default_rng(seed)
+            LinearModel.__init__(self, self._plan.init_params(depth, self.channels, check_scale(init_scale), rng))
+            self.group, self.input_dim, self.depth, self.method = G, n, depth, "real"
+            self._shared = _GroupData(G)
+            return
         shared = _GroupData(G)
         if resolved == "real":
             _ = shared.K  # validate the group and build the index matrix now, as before
@@ -404,7 +450,7 @@ class GCNN(LinearModel):
         ParameterError
             If the cache would need more than ``max_bytes``.
         """
-        if self.method == "fourier":
+        if self.method == "fourier" and self._plan is None:
             self._shared.engine.precompute(X, max_bytes=max_bytes)
         else:
             self.check_inputs(X)
@@ -414,8 +460,10 @@ class GCNN(LinearModel):
         self._shared.clear_cache()
 
     def layer_outputs(self, X: np.ndarray) -> list[np.ndarray]:
-        """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, |G|)``."""
+        """Hidden activations ``[h_0 = X, h_1, ..., h_{L-1}]``, each of shape ``(N, |G|)`` (``(N, C_l, |G|)`` for a multi-channel or local model)."""
         X = self.check_inputs(X)
+        if self._plan is not None:
+            return self._plan.layer_outputs(self._params, X)
         if self.method == "fourier":
             return self._shared.engine.layer_outputs(self._params, X)
         return self._layer_outputs_real(X)
@@ -436,7 +484,8 @@ class GCNN(LinearModel):
         Returns
         -------
         list of numpy.ndarray
-            ``L - 1`` arrays of shape ``(N, |G|)``, computed on the path of :attr:`method`.
+            ``L - 1`` arrays of shape ``(N, |G|)``, computed on the path of :attr:`method`
+            (``(N, K, |G|)`` for a multi-channel or local model).
 
         Raises
         ------
@@ -460,6 +509,8 @@ class GCNN(LinearModel):
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """Outputs ``<h_{L-1}(x_n), v>``."""
+        if self._plan is not None:
+            return self._plan.forward(self._params, self.check_inputs(X))
         if self.method == "fourier":
             return self._forward_fourier(self.check_inputs(X))
         return self._forward_real(X)
@@ -467,15 +518,50 @@ class GCNN(LinearModel):
     def grad(self, X: np.ndarray, dL_df: np.ndarray) -> list[np.ndarray]:
         """Backpropagation through the G-correlations (or its Fourier-space equivalent)."""
         X, g = self.check_inputs_and_weights(X, dL_df)
+        if self._plan is not None:
+            return self._plan.grad(self._params, X, g)
         if self.method == "fourier":
             return self._grad_fourier(X, g)
         return self._grad_real(X, g)
 
     def linearization(self) -> np.ndarray:
         """``beta = A(w_1) A(w_2) ... A(w_{L-1}) v`` with ``A(w) = w[K]`` (the convolution ``v * w_{L-1} * ... * w_1``)."""
+        if self._plan is not None:
+            return self._plan.linearization(self._params)
         if self.method == "fourier":
             return self._linearization_fourier()
         return self._linearization_real()
+
+    def bilinear_form(self) -> BilinearForm:
+        """Depth 2: ``beta_m = sum_k sum_{s, g : g h_s = m} W[k, 0, s] v_k(g) = sum_k u_k^T B_m v_k``.
+
+        ``B = correlation_tensor(G.cayley_table, support)``, ``u_k = W[k, 0, :]`` (``|S|`` filter
+        entries), ``v_k`` the dense weights of channel k (``U = w[None]``, ``V = v[None]`` for the
+        one-channel full-width model).
+
+        Raises
+        ------
+        ParameterError
+            If ``depth != 2``.
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> m = GCNN(gt.dihedral(4), 2, channels=3, support=[0, 1, 4])
+        >>> form = m.bilinear_form()
+        >>> form.channels, form.tensor.shape
+        (3, (8, 3, 8))
+        >>> bool(np.allclose(form.predictor(*form.to_factors(m.params)), m.linearization()))
+        True
+        """
+        if self.depth != 2:
+            raise ParameterError(f"bilinear_form needs a depth-2 model, this one has depth {self.depth}")
+        B = correlation_tensor(_group_data(self.group)[1], self.support)
+        if self._plan is None:
+            return vector_form(B)
+        K, S = self.channels, self.support.size
+        return BilinearForm(B, K, lambda ps: (np.reshape(ps[0], (K, S)).astype(float), np.array(ps[1], dtype=float)),
+                            lambda U, V: [np.reshape(U, (K, 1, S)).astype(float), np.array(V, dtype=float)])
 
     # -- real space ----------------------------------------------------------------------------------------
     def _layer_outputs_real(self, X: np.ndarray) -> list[np.ndarray]:

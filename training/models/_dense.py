@@ -9,6 +9,7 @@ import numpy as np
 from .._checks import check_positive_int
 from .._errors import ParameterError
 from ._base import LinearModel, check_scale
+from ._bilinear import BilinearForm, vector_form
 
 __all__ = ["Diagonal", "FullyConnected"]
 
@@ -112,6 +113,33 @@ class FullyConnected(LinearModel):
             v = W @ v
         return v
 
+    def bilinear_form(self) -> BilinearForm:
+        """Depth 2: ``beta = sum_k W_1[:, k] w_2[k]``, one channel per hidden unit.
+
+        ``K = D_1``, ``u_k = W_1[:, k]`` (``p = D``), ``v_k = w_2[k]`` (``q = 1``), ``B_i = e_i``
+        (a ``D x 1`` matrix): ``U = W_1^T``, ``V = W_2``.
+
+        Raises
+        ------
+        ParameterError
+            If ``depth != 2``.
+
+        Examples
+        --------
+        >>> m = FullyConnected(3, widths=2, depth=2, seed=0)
+        >>> form = m.bilinear_form()
+        >>> form.channels, form.tensor.shape
+        (2, (3, 3, 1))
+        >>> bool(np.allclose(form.predictor(*form.to_factors(m.params)), m.linearization()))
+        True
+        """
+        if self.depth != 2:
+            raise ParameterError(f"bilinear_form needs a depth-2 model, this one has depth {self.depth}")
+        D = self.input_dim
+        return BilinearForm(np.eye(D).reshape(D, D, 1), self.widths[0],
+                            lambda ps: (np.array(ps[0], dtype=float).T, np.array(ps[1], dtype=float)),
+                            lambda U, V: [np.array(U, dtype=float).T, np.array(V, dtype=float)])
+
 
 class Diagonal(LinearModel):
     """Diagonal linear network ``f(x) = <x, w_1 * w_2 * ... * w_L>`` (elementwise products).
@@ -175,3 +203,30 @@ class Diagonal(LinearModel):
         for w in self._params:
             beta = beta * w
         return beta
+
+    def bilinear_form(self) -> BilinearForm:
+        """Depth 2: ``beta_i = w_1[i] w_2[i] = u^T B_i v`` with ``B_i = e_i e_i^T``, one channel.
+
+        The semidefinite relaxation of this form has optimum ``Z = diag(beta)`` (rank
+        ``nnz(beta)``), but ``B`` only reads the diagonal of ``Z`` so the rank-one ``u v^T`` with
+        ``u_i v_i = beta_i`` is as good: the cost is ``2 ||beta||_1`` (see
+        :mod:`training.bias._repcost`).
+
+        Raises
+        ------
+        ParameterError
+            If ``depth != 2``.
+
+        Examples
+        --------
+        >>> m = Diagonal(3, depth=2, seed=0)
+        >>> form = m.bilinear_form()
+        >>> bool(np.allclose(form.predictor(*form.to_factors(m.params)), m.linearization()))
+        True
+        """
+        if self.depth != 2:
+            raise ParameterError(f"bilinear_form needs a depth-2 model, this one has depth {self.depth}")
+        D = self.input_dim
+        B = np.zeros((D, D, D))
+        B[np.arange(D), np.arange(D), np.arange(D)] = 1.0
+        return vector_form(B)
