@@ -5,8 +5,11 @@ Groups with an abelian normal subgroup given by their construction (abelian grou
 :data:`LITTLE_MIN_ORDER` get their irreps by the little-group method, as a lazy
 :class:`IrrepSequence` (an irrep object is made when it is accessed; its matrices are evaluated
 from the group's coordinates); their character table is read off those irreps at the class
-representatives (exact eigenvalues of monomial matrices). Every other group, and the small ones,
-take the Dixon-Schneider table and the constructions of :mod:`grouptools.reps._irreps`.
+representatives (exact eigenvalues of monomial matrices). Direct products of order at least
+:data:`PRODUCT_MIN_ORDER` (:func:`uses_direct_product`) get their table and irreps from their
+factors' (:mod:`grouptools.reps._products`: pairs of classes, products of characters, outer
+tensor products). Every other group, and the small ones, take the Dixon-Schneider table and the
+constructions of :mod:`grouptools.reps._irreps`.
 """
 
 from __future__ import annotations
@@ -33,22 +36,30 @@ from ._irrep import Irrep
 from ._irreps import DEFAULT_SEARCH_LIMIT
 from ._irreps import irreps as constructed_irreps
 from ._little import DEFAULT_MAX_ACTION, Family, families, little_group_applies, relators_hold
+from ._products import ProductIrreps, product_applies, product_rows, product_table
 from ._representation import Representation
 
 __all__ = [
     "DEFAULT_MAX_TABLE_ENTRIES",
     "IrrepSequence",
     "LITTLE_MIN_ORDER",
+    "PRODUCT_MIN_ORDER",
     "character_table",
     "irreps",
     "permutation_representation",
     "real_irreps",
     "regular_representation",
+    "uses_direct_product",
     "uses_little_group",
 ]
 
 #: Groups of at least this order that the little-group method covers use it.
 LITTLE_MIN_ORDER = 1024
+#: Direct products of at least this order are assembled from their factors. Measured (cold, one
+#: process per run, irreps + table): equal within noise to Dixon-Schneider and the small-group
+#: constructions at orders 12-36 (0.13-0.16 s), faster from 48 on (Q8 x S3 0.15 s vs 0.20 s,
+#: A5 x C2 1.0 s vs 1.6 s, A5 x C8 1.4 s vs 4.2 s); both give the same table row for row.
+PRODUCT_MIN_ORDER = 48
 #: Default bound on ``sum_chi chi(1) * (number of classes)`` (eigenvalue exponents stored by a
 #: character table built from lazily evaluated irreps).
 DEFAULT_MAX_TABLE_ENTRIES = 50_000_000
@@ -59,6 +70,20 @@ _KEEP = 4096
 def uses_little_group(G: FiniteGroup) -> bool:
     """Whether :func:`irreps` and :func:`character_table` take the little-group route for ``G``."""
     return G.order >= LITTLE_MIN_ORDER and little_group_applies(G)
+
+
+def uses_direct_product(G: FiniteGroup) -> bool:
+    """Whether :func:`irreps` and :func:`character_table` assemble ``G``'s from its factors':
+    ``G`` built by :func:`~grouptools.direct_product` (not covered by :func:`uses_little_group`)
+    of order at least :data:`PRODUCT_MIN_ORDER`.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> uses_direct_product(gt.group("A5 x C200")), uses_direct_product(gt.group("C2 x S3"))
+    (True, False)
+    """
+    return G.order >= PRODUCT_MIN_ORDER and product_applies(G) and not uses_little_group(G)
 
 
 class IrrepSequence(Sequence[Irrep]):
@@ -177,7 +202,10 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
     little-group method (:mod:`grouptools.reps._little`): orbits of the characters of ``A``
     under the complement, irreps of the stabilisers, induced; monomial and exactly unitary,
     every relator of the presentation checked exactly on every irrep, ``sum d^2 = |G|``
-    checked. The others get the tuple of :func:`grouptools.reps._irreps.irreps` (character
+    checked. Direct products that :func:`uses_direct_product` covers get a lazy
+    :class:`~grouptools.reps._products.ProductIrreps` (outer tensor products of the factors'
+    irreps, numeric images by Kronecker products at the factors' coordinates). The others get
+    the tuple of :func:`grouptools.reps._irreps.irreps` (character
     table, then induction from linear characters, tensor products or projection).
 
     Parameters
@@ -207,6 +235,14 @@ def irreps(G: FiniteGroup, *, search_limit: int = DEFAULT_SEARCH_LIMIT,
     check_type("G", G, FiniteGroup, "a FiniteGroup")
     max_action = check_limit("max_action", max_action)
     search_limit = check_limit("search_limit", search_limit)
+    if uses_direct_product(G):
+        limit = 10**7 if max_order is None else check_limit("max_order", max_order)
+        if G.order > limit:
+            raise GroupTooLargeError(f"group order {G.order} exceeds max_order={limit}")
+        sub = partial(irreps, search_limit=search_limit, max_action=max_action)
+        return G.memo("irreps", lambda: ProductIrreps(
+            G, [sub(F) for F in G.structure.factors], product_rows(G, character_table),
+            partial(character_table, G)))
     if not uses_little_group(G):
         if max_order is None:
             return constructed_irreps(G, search_limit=search_limit)
@@ -225,7 +261,10 @@ def character_table(G: FiniteGroup, *, max_entries: int = DEFAULT_MAX_TABLE_ENTR
     For groups the little-group method covers (see :func:`irreps`): the characters of those
     irreps at the class representatives, exactly (the eigenvalues of a monomial matrix are read
     off its cycles), in the order of :func:`irreps`; at most ``max_entries`` eigenvalue
-    exponents (``sum_chi chi(1) * classes``), refused before the work otherwise. Other groups:
+    exponents (``sum_chi chi(1) * classes``), refused before the work otherwise. Direct products
+    (:func:`uses_direct_product`): assembled from the factors' tables
+    (:func:`grouptools.reps._products.product_table`, the same rows as Dixon-Schneider's, within
+    ``max_entries``; the factors' tables take these limits too). Other groups:
     Dixon-Schneider with an exact certificate (:func:`grouptools.reps._chartable.character_table`,
     with its limits ``max_class_products`` and ``max_classes``).
 
@@ -245,6 +284,13 @@ def character_table(G: FiniteGroup, *, max_entries: int = DEFAULT_MAX_TABLE_ENTR
     max_entries = check_limit("max_entries", max_entries)
     max_class_products = check_limit("max_class_products", max_class_products)
     max_classes = check_limit("max_classes", max_classes)
+    if uses_direct_product(G):
+        known = G.memo("character_table")
+        if known is not None:
+            return known
+        sub = partial(character_table, max_entries=max_entries,
+                      max_class_products=max_class_products, max_classes=max_classes)
+        return G.memo("character_table", lambda: product_table(G, sub, max_entries=max_entries))
     if not uses_little_group(G):
         return dixon_table(G, max_class_products=max_class_products, max_classes=max_classes)
     known = G.memo("character_table")

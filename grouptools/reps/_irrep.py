@@ -4,7 +4,9 @@ An irrep carries exact generator images (monomial data or cyclotomic matrices) a
 complex matrices: all of them (:attr:`Irrep.matrices`, within a memory budget), or those of given
 elements (:meth:`Irrep.at`, :meth:`Irrep.__call__`). Irreps built by the little-group method
 (:mod:`grouptools.reps._little`) carry an *evaluator* that computes the monomial images of any
-elements from the group's coordinates, so nothing of size ``|G|`` is built unless asked for.
+elements from the group's coordinates, so nothing of size ``|G|`` is built unless asked for;
+irreps of direct products (:mod:`grouptools.reps._products`) carry a *numeric evaluator* giving
+the unitary matrices of any elements directly (Kronecker products of the factors' matrices).
 """
 
 from __future__ import annotations
@@ -31,13 +33,16 @@ from ._representation import Representation
 from ._serialize import irrep_dict, irrep_gap
 from ._subgroups import tree_levels
 
-__all__ = ["DEFAULT_MATRIX_BYTES", "Evaluator", "Irrep", "check_numeric", "tree_products"]
+__all__ = ["DEFAULT_MATRIX_BYTES", "Evaluator", "Irrep", "NumericEvaluator", "check_numeric",
+           "tree_products"]
 
 #: Default memory budget of :attr:`Irrep.matrices` (bytes).
 DEFAULT_MATRIX_BYTES = 2 * 2**30
 
 #: ``evaluator(xs) -> (P, E, M)``: monomial images ``rho(g_x) e_u = E(M)^E[x, u] e_P[x, u]``.
 Evaluator = Callable[[np.ndarray], "tuple[np.ndarray, np.ndarray, int]"]
+#: ``numeric(xs) -> U``: the unitary matrices ``(len(xs), d, d)`` of the elements ``xs`` (1-d).
+NumericEvaluator = Callable[[np.ndarray], np.ndarray]
 
 
 def _element_array(elements: Any, n: int) -> np.ndarray:
@@ -88,14 +93,18 @@ class Irrep(Representation):
     True
     """
 
-    __slots__ = ("_group", "_index", "_dim", "_mono", "_cyc", "_evaluator", "_table_fn")
+    __slots__ = ("_group", "_index", "_dim", "_mono", "_cyc", "_evaluator", "_numeric", "_table_fn")
 
     def __init__(self, group: FiniteGroup, index: int, dim: int, *, mono: _Mono | None = None,
                  cyc: CyclotomicRep | None = None, evaluator: Evaluator | None = None,
-                 table: Callable[[], Any] | None = None) -> None:
+                 table: Callable[[], Any] | None = None,
+                 numeric: NumericEvaluator | None = None) -> None:
         if (mono is None) == (cyc is None):
             raise VerificationError("an Irrep needs exactly one of monomial or cyclotomic data")
+        if evaluator is not None and numeric is not None:
+            raise VerificationError("an Irrep takes a monomial or a numeric evaluator, not both")
         object.__setattr__(self, "_evaluator", evaluator)
+        object.__setattr__(self, "_numeric", numeric)
         object.__setattr__(self, "_table_fn", table)
         object.__setattr__(self, "_group", group)
         object.__setattr__(self, "_index", int(index))
@@ -171,13 +180,16 @@ class Irrep(Representation):
 
     def _without_table(self) -> bool:
         """Lazily evaluated and no character table built: characters come from the evaluator."""
-        return self._evaluator is not None and self._group.memo("character_table") is None
+        return self.is_lazy and self._group.memo("character_table") is None
 
     def _traces(self, xs: np.ndarray) -> np.ndarray:
         """Character values at the elements ``xs`` from the evaluator, in chunks."""
         out = np.empty(xs.shape, complex)
         step = max(1, (1 << 20) // self._dim)
         for i in range(0, xs.size, step):
+            if self._numeric is not None:
+                out[i:i + step] = np.trace(self._numeric(xs[i:i + step]), axis1=-2, axis2=-1)
+                continue
             P, E, M = self._evaluator(xs[i:i + step])
             fixed = P == np.arange(self._dim)
             out[i:i + step] = np.where(fixed, _roots(E, M), 0).sum(axis=-1)
@@ -239,7 +251,7 @@ class Irrep(Representation):
     def is_lazy(self) -> bool:
         """Whether matrices are evaluated from the group's coordinates (:meth:`at`) rather than
         read from :attr:`matrices`."""
-        return self._evaluator is not None
+        return self._evaluator is not None or self._numeric is not None
 
     @property
     def is_monomial(self) -> bool:
@@ -311,8 +323,10 @@ class Irrep(Representation):
         :meth:`build_matrices`; :meth:`at` evaluates a few elements without them).
 
         Lazily evaluated irreps (little-group method): the monomial formula at every element,
-        checked exactly to be multiplicative on every Cayley-graph edge. Otherwise products
-        along the BFS spanning tree ``G.spanning_tree``:
+        checked exactly to be multiplicative on every Cayley-graph edge. Irreps with a numeric
+        evaluator (direct products): its values at every element, verified unitary to 1e-12 and
+        multiplicative on every Cayley-graph edge to 1e-10. Otherwise products along the BFS
+        spanning tree ``G.spanning_tree``:
 
         Monomial irreps: products of the exact (permutation, exponent) data, checked exactly to
         be multiplicative on every Cayley-graph edge, so the matrices are monomial with
@@ -363,6 +377,10 @@ class Irrep(Representation):
         True
         """
         xs = _element_array(elements, self._group.order)
+        if self._numeric is not None:
+            out = np.asarray(self._numeric(xs.ravel()), complex)
+            out.setflags(write=False)
+            return out.reshape(xs.shape + (self._dim, self._dim))
         if self._evaluator is None:
             return self.matrices[xs]
         flat = xs.ravel()
@@ -394,7 +412,10 @@ class Irrep(Representation):
     def _build_matrices(self) -> np.ndarray:
         G = self._group
         n, d = G.order, self._dim
-        if self._evaluator is not None:
+        if self._numeric is not None:  # verified like the projected irreps below
+            out = np.array(self._numeric(np.arange(n)), complex)
+            check_numeric(G, out, self.unitary_generator_images, self.label)
+        elif self._evaluator is not None:
             xs = np.arange(n)
             P, E, M = self._evaluator(xs)
             for s in range(G.right_perms.shape[0]):  # exact: rho(x) rho(s) = rho(x s) on every edge
@@ -430,7 +451,7 @@ class Irrep(Representation):
             x = self._group.element(g)
         else:  # ParameterTypeError for a non-integer, ElementError (an IndexError) out of range
             x = check_index("element index", g, self._group.order)
-        if self._evaluator is not None:
+        if self.is_lazy:
             return self.at(x)
         return self.matrices[x]
 

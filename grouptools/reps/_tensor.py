@@ -21,7 +21,7 @@ from ..groups import DirectProductStructure, FiniteGroup
 from ._induce import MonomialRep, verify_monomial
 from ._project import CyclotomicRep
 
-__all__ = ["direct_product_irreps"]
+__all__ = ["cyclotomic_product", "direct_product_irreps", "kron_identity", "monomial_product"]
 
 
 def direct_product_irreps(
@@ -58,10 +58,10 @@ def direct_product_irreps(
         if math.prod(dims) == 1:
             continue  # linear characters come from the table directly
         if all(rho.is_monomial for rho in combo):
-            out[i] = _monomial_product(combo, dims, kf, m)
+            out[i] = monomial_product(combo, dims, kf, m)
             verify_monomial(G, table, out[i].perms, out[i].exps[None], [i], out[i].m)
         else:
-            out[i] = _cyclotomic_product(combo, dims)
+            out[i] = cyclotomic_product(combo, dims)
             for c in range(reps.size):
                 val = 1
                 for f, rho in enumerate(combo):
@@ -71,7 +71,10 @@ def direct_product_irreps(
     return out
 
 
-def _monomial_product(combo: tuple, dims: list[int], kf: list[int], m: int) -> MonomialRep:
+def monomial_product(combo: tuple, dims: list[int], kf: list[int], m: int) -> MonomialRep:
+    """Exact monomial images of the outer tensor product of the monomial irreps ``combo`` (one
+    per factor, degrees ``dims``, ``kf`` generators per factor) over ``E(m)``; ``m`` is a
+    multiple of every factor's field."""
     J = np.indices(dims).reshape(len(dims), -1)
     perms, exps = [], []
     for f, rho in enumerate(combo):
@@ -86,7 +89,7 @@ def _monomial_product(combo: tuple, dims: list[int], kf: list[int], m: int) -> M
     return MonomialRep(np.array(perms), np.array(exps), m, "tensor product of factor irreps")
 
 
-def _kron_id(X: CycMatrix, before: int, after: int, M: int) -> CycMatrix:
+def kron_identity(X: CycMatrix, before: int, after: int, M: int) -> CycMatrix:
     """Exact ``I_before (x) X (x) I_after`` over Q(zeta_M)."""
     Y = X.to_field(M)
     c = np.asarray(Y.coefficients)
@@ -103,7 +106,9 @@ def _kron_id(X: CycMatrix, before: int, after: int, M: int) -> CycMatrix:
     return CycMatrix.from_coefficients(coef, M, Y.denominator)
 
 
-def _cyclotomic_product(combo: tuple, dims: list[int]) -> CyclotomicRep:
+def cyclotomic_product(combo: tuple, dims: list[int]) -> CyclotomicRep:
+    """Exact images ``I (x) X_s (x) I`` of the outer tensor product of the irreps ``combo`` over
+    their common field, with the Kronecker products of their unitary images and changes of basis."""
     M = 1
     for rho in combo:
         M = math.lcm(M, rho.field)
@@ -112,7 +117,7 @@ def _cyclotomic_product(combo: tuple, dims: list[int]) -> CyclotomicRep:
         before = math.prod(dims[:f])
         after = math.prod(dims[f + 1:])
         for X, U in zip(rho.generator_images, rho.unitary_generator_images):
-            images.append(_kron_id(X, before, after, M))
+            images.append(kron_identity(X, before, after, M))
             unitary.append(np.kron(np.kron(np.eye(before), U), np.eye(after)))
     exact = all(rho.exact_unitary for rho in combo)
     change = None
