@@ -16,6 +16,9 @@ single-threaded worker processes, writing its Parquet store to a temporary direc
    (RSS, sampled every 0.2 s) after the first 100 rows and at the end, and the peak of the driver's
    Python allocations (``tracemalloc``) in a 100-task and the 1,000-task sweep. Target: the driver's
    memory flat in the number of tasks.
+4. **The driver's own memory** over sweeps of 200, 800 and 2,400 synthetic tasks of no work (each
+   returns a row of the store's schema): what the driver holds per task apart from the tasks
+   themselves (spec walk, submissions, results, store writes), after a warm-up sweep.
 
 Usage::
 
@@ -34,7 +37,7 @@ import tracemalloc
 
 import psutil
 
-from training.sweeps import parse_spec, read_rows, run_sweep, run_task, task_key
+from training.sweeps import error_row, parse_spec, read_rows, run_sweep, run_task, task_key
 
 
 def one_second_spec(n: int, steps: int) -> dict:
@@ -105,6 +108,30 @@ def memory_run(n_seeds: int) -> dict:
             "rss_max": max(r for _, r in samples)}
 
 
+def synthetic_task(task: dict, key: str) -> dict:
+    """A task of no work: its (error) row, of the store's schema. Defined in ``__main__``, so the
+    workers receive it by value."""
+    return error_row(task, key, "error", "synthetic task of no work")
+
+
+def plateau_run(n_seeds: int) -> dict:
+    """The driver's memory over a sweep of ``15 * n_seeds`` synthetic tasks: Python allocations
+    still held at the end (``tracemalloc``, after the cluster is closed) and their peak."""
+    spec = parse_spec({"sweep": {**big_spec(n_seeds)["sweep"], "architectures": ["FC"], "name": "bench-plateau",
+                                 "groups": big_spec(n_seeds)["sweep"]["groups"][:5]}})
+    with tempfile.TemporaryDirectory() as d:
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        t = time.perf_counter()
+        s = run_sweep(spec, d, workers=2, progress=False, task_fn=synthetic_task)
+        wall = time.perf_counter() - t
+        held, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        n = len(os.listdir(os.path.join(d, "rows")))
+    return {"tasks": spec.n_tasks, "rows": n, "wall": wall, "run": s.seconds_run, "held": held - base,
+            "peak": peak - base}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=40)
@@ -115,12 +142,14 @@ def main() -> None:
     sc = scaling(args.tasks, steps)
     small = memory_run(5)
     big = memory_run(max(1, args.big // 20))
+    plateau_run(10)  # warm-up: the client's imports and first connections are not per-task memory
+    plateau = [plateau_run(k) for k in (40, 160, 480)]
     load = os.getloadavg()[0]
     speed = sc[1]["throughput"] / sc[0]["throughput"]
     mb = 2**20
     print(f"`python benchmarks/bench_sweep.py`, run {time.strftime('%Y-%m-%d')} ({time.perf_counter() - t0:.0f} s), "
           f"{os.cpu_count()} cores, load average {load:.1f} at the end; dask LocalCluster, one single-threaded "
-          "worker process per worker, BLAS pinned to one thread.\n")
+          "worker process per worker (run by a child process of the driver), BLAS pinned to one thread.\n")
     print(f"Scaling: {args.tasks} tasks of {sc[0]['task_mean']:.2f} s (G-CNN on dihedral(8), L = 2, polish on, "
           f"{steps} steps).\n")
     print("| workers | cluster start-up | run time | tasks / s | mean task time (in worker) | scheduling overhead |")
@@ -142,6 +171,14 @@ def main() -> None:
     growth = big["traced_peak"] / max(small["traced_peak"], 1)
     print(f"\nThe {big['tasks']}-task sweep ran to the end with one row per task; the driver's traced peak is "
           f"{growth:.2f}x that of the {small['tasks']}-task sweep (flat: at most {4 * 2 * 2} tasks in flight).")
+    print("\nDriver memory over sweeps of synthetic tasks of no work (the driver's own bookkeeping: "
+          "spec walk, submissions, store writes; 2 workers):\n")
+    print("| tasks | rows | run time | driver peak traced (Python) | held at the end |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for r in plateau:
+        print(f"| {r['tasks']} | {r['rows']} | {r['run']:.1f} s | {r['peak'] / mb:.2f} MiB | {r['held'] / mb:.2f} MiB |")
+    print(f"\nFrom {plateau[0]['tasks']} to {plateau[-1]['tasks']} tasks the peak goes "
+          f"{plateau[0]['peak'] / mb:.2f} -> {plateau[-1]['peak'] / mb:.2f} MiB.")
     sys.stdout.flush()
 
 

@@ -24,7 +24,7 @@ from ._family import FAMILIES, catalogue_family, family
 from ._report import markdown_table, summary_table, write_report
 from ._spec import ARCHITECTURES, BUILTIN, DATA_KINDS, SweepSpec, builtin_spec_path, load_spec, parse_spec, task_key
 from ._store import read_row, read_rows, write_row
-from ._task import COLUMNS, make_data, run_task
+from ._task import COLUMNS, error_row, make_data, run_task
 
 __all__ = [
     "ARCHITECTURES",
@@ -38,6 +38,7 @@ __all__ = [
     "add_cli_parsers",
     "builtin_spec_path",
     "catalogue_family",
+    "error_row",
     "count_done",
     "family",
     "load_spec",
