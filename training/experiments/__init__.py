@@ -19,6 +19,9 @@ nonlinear_local            ReLU G-CNN on D60: Schatten norms of local linearizat
 uncertainty                Meshulam's |supp f| * rank(f_hat) >= |G|
 bandlimited_linear         linear band-limited G-CNNs over SO(3): the compact-group version
 spherical_local            spherical CNN: local linearizations (the poster's figure 5b)
+steerable_invariant        steerable nets: invariant head -> G-invariant SVM (Chen & Zhu), dense head
+channels_and_locality      G-CNNs with K channels and local filters vs the SDP representation cost
+homogeneous_inputs         digits on the torus G/D4: lifting G-CNN vs the G-CNN on lifted data
 =========================  =====================================================================
 
 The last two modules come with the compact-group part of the toolkit (:mod:`training.models.bandlimited`,
@@ -92,6 +95,9 @@ EXPERIMENTS = (
     "uncertainty",
     "bandlimited_linear",
     "spherical_local",
+    "steerable_invariant",
+    "channels_and_locality",
+    "homogeneous_inputs",
 )
 
 TINY_ENV = "GROUPTOOLS_EXPERIMENTS_TINY"
