@@ -15,9 +15,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._function import kernel
+from ._function import choose_plain, kernel
 
-__all__ = ["bfs_tree", "cayley_rows", "multiply_pairs", "tree_apply"]
+__all__ = ["bfs_tree", "bfs_tree_levels", "cayley_rows", "multiply_pairs", "spanning_tree", "tree_apply"]
 
 
 @kernel
@@ -58,6 +58,59 @@ def bfs_tree(letters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
                 tail += 1
     return order[:tail], parent, letter, depth
 
+
+
+#: Levels :func:`bfs_tree_levels` expands before it hands over to the element-by-element search.
+MAX_LEVELS = 48
+
+
+def bfs_tree_levels(letters: np.ndarray, max_levels: int = MAX_LEVELS) -> tuple | None:
+    """:func:`bfs_tree` level by level in numpy (the same tree: within a level the candidates are
+    taken in the order the element-by-element search meets them, element-major, letter-minor,
+    and the first meeting wins); ``None`` if the graph has more than ``max_levels`` levels.
+
+    Examples
+    --------
+    >>> letters = np.array([[1, 2, 0], [2, 0, 1]], np.int32)
+    >>> [a.tolist() for a in bfs_tree_levels(letters)]
+    [[0, 1, 2], [-1, 0, 0], [-1, 0, 1], [0, 1, 1]]
+    """
+    nl, n = letters.shape
+    parent = np.full(n, -1, np.int32)
+    letter = np.full(n, -1, np.int32)
+    depth = np.full(n, -1, np.int32)
+    depth[0] = 0
+    chunks = [np.zeros(1, np.int64)]
+    frontier = chunks[0]
+    level = 0
+    while frontier.size:
+        if level >= max_levels:
+            return None
+        level += 1
+        cand = letters[:, frontier].T.ravel()  # element-major, letter-minor
+        fresh = np.flatnonzero(depth[cand] < 0)
+        if fresh.size == 0:
+            break
+        ys, first = np.unique(cand[fresh], return_index=True)
+        pos = fresh[first]
+        order = np.argsort(pos, kind="stable")
+        ys, pos = ys[order], pos[order]
+        depth[ys] = level
+        parent[ys] = frontier[pos // nl]
+        letter[ys] = pos % nl
+        frontier = ys.astype(np.int64)
+        chunks.append(frontier)
+    return np.concatenate(chunks).astype(np.int32), parent, letter, depth
+
+
+def spanning_tree(letters: np.ndarray) -> tuple:
+    """:func:`bfs_tree` by the fastest variant for the input: levels in numpy for small inputs
+    (:func:`~grouptools._kernels._function.choose_plain`) of few levels, else the compiled
+    kernel (the plain one if numba is not worth loading)."""
+    if choose_plain(letters.size):
+        tree = bfs_tree_levels(letters)
+        return tree if tree is not None else bfs_tree.py(letters)
+    return bfs_tree(letters)
 
 
 @kernel

@@ -282,7 +282,7 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin, WordsMixin):
         return self.memo(
             "tree",
             lambda: SpanningTree(
-                *(readonly(a) for a in _k.bfs_tree.for_work(self.letter_perms.size)(self.letter_perms))
+                *(readonly(a) for a in _k.spanning_tree(self.letter_perms))
             ),
         )
 

@@ -236,9 +236,18 @@ def _all_subgroups(K: FiniteGroup, limit: int) -> list[np.ndarray]:
             frontier = nxt
         return min(seen)
 
+    # K is small: its Cayley table (one vectorised product) makes each closure a few gathers
+    table = np.asarray(K.multiply(np.arange(n)[:, None], np.arange(n)[None, :]), np.int64)
+
     def add(gens: tuple[int, ...]) -> bool:
         mask = np.zeros(n, bool)
-        mask[K.subgroup(gens).elements] = True
+        mask[0] = True
+        frontier = np.zeros(1, np.int64)
+        cols = np.asarray(gens, np.int64)
+        while frontier.size and cols.size:  # breadth-first over right multiplication by gens
+            nxt = np.unique(table[frontier][:, cols])
+            frontier = nxt[~mask[nxt]]
+            mask[frontier] = True
         key = canon(mask)
         if key in found:
             return False
