@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from hypothesis import strategies as st
 
 import grouptools as gt
@@ -66,3 +67,18 @@ def known_presentations(draw):
     # spherical triangle groups (2,3,k): orders 12, 24, 60 for k = 3, 4, 5
     k = draw(st.sampled_from([3, 4, 5]))
     return f"<a, b | a^2, b^3, (a*b)^{k}>", {3: 12, 4: 24, 5: 60}[k]
+
+
+def rel_err(a: np.ndarray, b: np.ndarray) -> float:
+    """Largest entrywise difference of ``a`` and ``b`` relative to the largest entry of ``b``."""
+    a, b = a.flatten(), b.flatten()
+    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
+
+
+def signals(G: gt.FiniteGroup, seed: int, batch: tuple[int, ...], complex_: bool) -> np.ndarray:
+    """Gaussian functions on ``G`` of shape ``batch + (|G|,)``, real or complex."""
+    rng = np.random.default_rng(seed)
+    f = rng.normal(size=batch + (G.order,))
+    if complex_:
+        f = f + 1j * rng.normal(size=f.shape)
+    return f

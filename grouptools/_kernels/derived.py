@@ -296,7 +296,7 @@ def perm_multiply(images: np.ndarray, base: np.ndarray, a: np.ndarray, b: np.nda
     for i in range(a.shape[0]):
         key = 0
         for j in range(base.shape[0]):
-            key = key * d + images[b[i], images[a[i], base[j]]]
+            key = key * d + np.int64(images[b[i], images[a[i], base[j]]])
         out[i] = hash_find(slot_keys, slot_vals, key)
     return out
 

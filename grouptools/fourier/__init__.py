@@ -15,8 +15,10 @@ Methods, registered with their applicability and cost (``grouptools.fourier._reg
 for groups with an :class:`~grouptools.AbelianStructure` (``"abelian"``); for semidirect products
 ``N : H`` with ``N`` abelian (e.g. :func:`grouptools.torus_p4m`) and direct products with an
 abelian factor, an FFT over ``N`` followed by a Clifford-theoretic assembly (``"clifford"``); the
-same over an abelian normal subgroup found from the multiplication (``"discovered"``); the dense
-definition otherwise (``"dense"``). ``method="auto"`` takes the cheapest (:func:`choose_method`).
+same over an abelian normal subgroup found from the multiplication (``"discovered"``); separation
+of variables along a chain of subgroups with adapted irreps, for every group (``"chain"``; Young's
+orthogonal form for the symmetric groups); the dense definition otherwise (``"dense"``).
+``method="auto"`` takes the cheapest (:func:`choose_method`).
 
 Examples
 --------

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from ..groups import FiniteGroup
     from ..typing import Norm
 
-__all__ = ["DENSE_CACHE_ORDER", "DensePlan", "applies", "cost", "execute", "fourier_matrix", "plan"]
+__all__ = ["DENSE_CACHE_ORDER", "DENSE_SPEEDUP", "DensePlan", "applies", "cost", "execute", "fourier_matrix", "plan"]
 
 #: The dense method keeps the Fourier matrix of groups up to this order in the group memo
 #: (``16 |G|^2`` bytes); larger ones build it per call.

@@ -9,17 +9,21 @@ applies, earlier registrations winning ties), how to ``plan`` (kept in the group
 ``execute(plan, data, inverse=..., real=...)``.
 
 Registered, in order: ``"abelian"`` (:mod:`._abelian`), ``"clifford"`` (:mod:`._clifford`),
-``"discovered"`` (:mod:`._discovered`), ``"dense"`` (:mod:`._dense`).
+``"discovered"`` (:mod:`._discovered`), ``"chain"`` (:mod:`._chain`), ``"dense"`` (:mod:`._dense`).
+
+A method may also give a ``lower_bound`` of its cost that is cheap to evaluate: ``method="auto"``
+asks for the full ``cost`` only when the bound beats the cheapest method found so far, and a
+method whose ``cost`` is ``costly`` to evaluate (the ``"chain"`` cost of a group other than a
+symmetric group builds its plan) only when that is the dense one.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._errors import InvalidGroupError
-from . import _abelian, _clifford, _dense, _discovered
+from . import _abelian, _chain, _clifford, _dense, _discovered
 from ._blocks import check_choice, check_group
 from ._support import memo
 
@@ -48,6 +52,12 @@ class FourierMethod:
         (``inverse=True``, ``(1/|G|)`` included, ``real`` for the real part only).
     requirement : str
         What a group needs for the method to apply (for the error message).
+    lower_bound : callable ``G -> float`` or None
+        A cheap lower bound of ``cost``; ``method="auto"`` skips the method when it is not below
+        the best cost so far (``None``: always ask ``cost``).
+    costly : callable ``G -> bool`` or None
+        Whether ``cost(G)`` is expensive to evaluate (it builds the plan); ``method="auto"`` then
+        asks only when the cheapest method so far is the dense one.
     """
 
     name: str
@@ -56,6 +66,8 @@ class FourierMethod:
     plan: Callable[[FiniteGroup], Any]
     execute: Callable[..., Any]
     requirement: str
+    lower_bound: Callable[[FiniteGroup], float] | None = None
+    costly: Callable[[FiniteGroup], bool] | None = None
 
     def run(self, G: FiniteGroup, data: Any, *, inverse: bool, real: bool = False) -> Any:
         """``execute(plan(G), data, inverse=inverse, real=real)``: the unnormalized transform of
@@ -74,7 +86,8 @@ class FourierMethod:
 
 
 def _module_method(module: Any, name: str, requirement: str) -> FourierMethod:
-    return FourierMethod(name, module.applies, module.cost, module.plan, module.execute, requirement)
+    return FourierMethod(name, module.applies, module.cost, module.plan, module.execute, requirement,
+                         getattr(module, "lower_bound", None), getattr(module, "costly", None))
 
 
 #: The registered methods by name, in order of registration (which breaks ties of cost).
@@ -88,6 +101,7 @@ METHODS: dict[str, FourierMethod] = {
             "a semidirect product N : H with N abelian, or a direct product with an abelian factor",
         ),
         _module_method(_discovered, "discovered", "a group with a nontrivial abelian normal subgroup"),
+        _module_method(_chain, "chain", "any group (a chain of subgroups)"),
         _module_method(_dense, "dense", "any group"),
     )
 }
@@ -104,7 +118,7 @@ def choose_method(G: FiniteGroup) -> str:
     Returns
     -------
     str
-        One of ``"abelian"``, ``"clifford"``, ``"discovered"``, ``"dense"``.
+        One of ``"abelian"``, ``"clifford"``, ``"discovered"``, ``"chain"``, ``"dense"``.
 
     Examples
     --------
@@ -114,14 +128,21 @@ def choose_method(G: FiniteGroup) -> str:
     ('abelian', 'clifford', 'dense')
     >>> choose_method(gt.from_presentation("<a, x | a^400, x^2*a^-200, x^-1*a*x*a>"))  # no structure
     'discovered'
+    >>> choose_method(gt.symmetric(7))                  # Young's orthogonal form along S_1 < ... < S_7
+    'chain'
     """
     check_group(G)
 
     def cheapest() -> str:
-        best, best_cost = "dense", math.inf
+        best, best_cost = "dense", METHODS["dense"].cost(G)
         for name, m in METHODS.items():
+            if m.lower_bound is not None and not m.lower_bound(G) < best_cost:
+                continue
+            if m.costly is not None and best != "dense" and m.costly(G):
+                continue
             c = m.cost(G)
-            if c < best_cost and m.applies(G):
+            earlier = c == best_cost and best == "dense" and name != "dense"  # ties: registration order
+            if (c < best_cost or earlier) and m.applies(G):
                 best, best_cost = name, c
         return best
 
@@ -147,7 +168,7 @@ def get_method(G: FiniteGroup, method: str) -> FourierMethod:
     >>> get_method(gt.cyclic(3), "fft")
     Traceback (most recent call last):
     ...
-    grouptools...InvalidGroupError: method must be one of ('auto', 'abelian', 'clifford', 'discovered', 'dense'), got 'fft'
+    grouptools...InvalidGroupError: method must be one of ('auto', 'abelian', 'clifford', 'discovered', 'chain', 'dense'), got 'fft'
     """
     check_group(G)
     check_choice(method, "method", ("auto",) + tuple(METHODS))

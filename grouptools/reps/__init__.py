@@ -15,10 +15,12 @@ Examples
 
 from __future__ import annotations
 
+from ._adapted import AdaptedIrreps, adapted_irreps, default_chain
 from ._api import IrrepSequence, character_table, irreps
 from ._decompose import Decomposition
 from ._equivariant import clebsch_gordan, equivariant_basis
 from ._chartable import CharacterTable
+from ._chartable import character_table as dixon_schneider_table
 from ._export import (
     format_irreps,
     irrep_to_gap,
@@ -32,11 +34,15 @@ from ._representation import Representation, induce
 from ._realirreps import RealIrrep, real_irreps
 
 __all__ = [
+    "AdaptedIrreps",
     "CharacterTable",
     "Irrep",
     "IrrepSequence",
     "RealIrrep",
+    "adapted_irreps",
     "character_table",
+    "default_chain",
+    "dixon_schneider_table",
     "format_irreps",
     "induce",
     "irrep_to_gap",

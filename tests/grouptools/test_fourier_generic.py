@@ -16,6 +16,7 @@ import grouptools as gt
 from grouptools._errors import InvalidGroupError
 from grouptools.fourier import choose_method, inverse, transform
 from grouptools.fourier import _discovered
+from strategies import rel_err, signals
 
 P128 = "<a,b,r,s | a^4, b^4, [a,b], r^4, s^2, (s*r)^2, r^-1*a*r*b^-1, r^-1*b*r*a, s^-1*a*s*a^-1, s^-1*b*s*b>"
 
@@ -33,17 +34,6 @@ GROUPS = {name: build() for name, build in BUILDERS.items()}
 NAMES = sorted(GROUPS)
 
 
-def _rel_err(a, b) -> float:
-    a, b = a.flatten(), b.flatten()
-    return float(np.abs(a - b).max() / max(np.abs(b).max(), 1e-300))
-
-
-def _signals(G, seed: int, batch: tuple[int, ...], complex_: bool) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    f = rng.normal(size=batch + (G.order,))
-    if complex_:
-        f = f + 1j * rng.normal(size=f.shape)
-    return f
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -51,11 +41,11 @@ def _signals(G, seed: int, batch: tuple[int, ...], complex_: bool) -> np.ndarray
 @given(seed=st.integers(0, 2**32 - 1), batch=st.sampled_from([(), (3,), (2, 2)]), complex_=st.booleans())
 def test_matches_dense(name, seed, batch, complex_):
     G = GROUPS[name]
-    f = _signals(G, seed, batch, complex_)
+    f = signals(G, seed, batch, complex_)
     got = transform(G, f, method="discovered")
     want = transform(G, f, method="dense")
     assert got.dims == want.dims and got.batch_shape == batch
-    assert _rel_err(got, want) < 1e-10
+    assert rel_err(got, want) < 1e-10
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -63,7 +53,7 @@ def test_matches_dense(name, seed, batch, complex_):
 @given(seed=st.integers(0, 2**32 - 1), complex_=st.booleans())
 def test_inverse_and_plancherel(name, seed, complex_):
     G = GROUPS[name]
-    f = _signals(G, seed, (4,), complex_)
+    f = signals(G, seed, (4,), complex_)
     u = transform(G, f, norm="unitary", method="discovered")
     # Plancherel: the unitary transform is an isometry
     np.testing.assert_allclose(np.linalg.norm(u.flatten(), axis=-1), np.linalg.norm(f, axis=-1), rtol=1e-10)
@@ -87,16 +77,16 @@ def test_auto_choice(name):
     assert (A.order >= _discovered.MIN_PAYING_ORDER) == (name != "SL(2,3)")
     # these groups are tiny (order <= 128): the dense product is the cheapest route for them
     assert choose_method(G) == "dense"
-    f = _signals(G, 1, (2,), False)
-    assert _rel_err(transform(G, f), transform(G, f, method="discovered" if name != "SL(2,3)" else "dense")) < 1e-10
-    assert _rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
+    f = signals(G, 1, (2,), False)
+    assert rel_err(transform(G, f), transform(G, f, method="discovered" if name != "SL(2,3)" else "dense")) < 1e-10
+    assert rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
 
 
 def test_auto_choice_for_a_large_presented_group():
     G = gt.from_presentation("<a, x | a^400, x^2*a^-200, x^-1*a*x*a>")  # dicyclic, order 800
     assert G.structure is None and choose_method(G) == "discovered"
-    f = _signals(G, 2, (2,), False)
-    assert _rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
+    f = signals(G, 2, (2,), False)
+    assert rel_err(transform(G, f), transform(G, f, method="dense")) < 1e-10
 
 
 # largest abelian normal subgroups, known by hand: V4 < S4, C_{2n} < Dic_n, C8 < Q16, C12 < D12
@@ -168,21 +158,21 @@ def test_padded_grid_fallback(monkeypatch):
     g = _discovered.discovered_layout(G)
     assert g.kernel > 1 and g.inv_perm is None and g.perm.size == g.kernel * G.order
     for complex_ in (False, True):
-        f = _signals(G, 7, (3,), complex_)
+        f = signals(G, 7, (3,), complex_)
         got = transform(G, f, method="discovered")
         want = transform(G, f, method="dense")
-        assert _rel_err(got, want) < 1e-10
+        assert rel_err(got, want) < 1e-10
         np.testing.assert_allclose(inverse(G, got, method="discovered"), f, atol=1e-10)
         np.testing.assert_allclose(inverse(G, got, method="discovered", real=True), f.real, atol=1e-10)
 
 
 def test_kernels_twins_agree():
     G = GROUPS["p128"]
-    f = _signals(G, 3, (2,), False)
+    f = signals(G, 3, (2,), False)
     P = _discovered.plan(G)
     a = _discovered.execute(P, f, inverse=False)
     b = _discovered.execute(P, f, inverse=False, python=True)
-    assert _rel_err(a, b) < 1e-12
+    assert rel_err(a, b) < 1e-12
     x = _discovered.execute(P, a, inverse=True)
     y = _discovered.execute(P, a, inverse=True, python=True)
     np.testing.assert_allclose(x, y, atol=1e-12)
@@ -200,5 +190,5 @@ def test_structured_groups_keep_their_route():
     assert choose_method(gt.dihedral(500)) == "clifford"
     assert choose_method(gt.cyclic(600)) == "abelian"
     G = gt.dihedral(6)  # forcing discovered on a structured group still agrees with dense
-    f = _signals(G, 5, (2,), True)
-    assert _rel_err(transform(G, f, method="discovered"), transform(G, f, method="dense")) < 1e-10
+    f = signals(G, 5, (2,), True)
+    assert rel_err(transform(G, f, method="discovered"), transform(G, f, method="dense")) < 1e-10

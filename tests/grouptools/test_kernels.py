@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools._kernels import convolution, coset, group, wigner
+from grouptools._kernels import chain, convolution, coset, group, wigner
 from grouptools._kernels._function import Kernel, kernel, prange
 from grouptools.presentations._coset import _enumerate
 from grouptools.presentations._parse import parse_presentation
@@ -197,6 +197,26 @@ def test_wigner_kernel(seed, j, nb):
     assert same(a[-1], b[-1], 1e-12)
 
 
+# -- chain FFT ---------------------------------------------------------------------------------------
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), P=st.integers(1, 3), rows=st.integers(1, 6), cols=st.integers(1, 6),
+       nb=st.integers(1, 4), complex_=st.booleans(), acc=st.integers(0, 1))
+def test_chain_kernel(seed, P, rows, cols, nb, complex_, acc):
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, cols + 1, size=rows)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    indices = np.concatenate([rng.permutation(cols)[:c] for c in counts]).astype(np.int64)
+    values = rand(rng, int(indptr[-1]), complex_)
+    src = rand(rng, (P, cols, nb), complex_)
+    dst = rand(rng, (P, rows, nb), complex_)
+    x, y, a, b = both(chain.csr_apply, indptr, indices, values, src, dst, acc)
+    assert same(x, y, 1e-12) and same(a[4], b[4], 1e-12)
+    M = np.zeros((rows, cols), values.dtype)
+    for r in range(rows):
+        M[r, indices[indptr[r] : indptr[r + 1]]] = values[indptr[r] : indptr[r + 1]]
+    assert np.allclose(x, np.einsum("rc,pcb->prb", M, src) + (dst if acc else 0))
+
+
 #: Every public kernel and the test that compares its two variants (helpers of coset.py run inside
 #: hlt_chunk and lookahead).
 COVERED = {
@@ -213,13 +233,14 @@ COVERED = {
     "grouptools._kernels.convolution.clifford_forward": test_clifford_kernels,
     "grouptools._kernels.convolution.clifford_inverse": test_clifford_kernels,
     "grouptools._kernels.wigner.wigner_step": test_wigner_kernel,
+    "grouptools._kernels.chain.csr_apply": test_chain_kernel,
 }
 
 
 def test_every_kernel_is_covered():
     found = {
         f"{mod.__name__}.{name}"
-        for mod in (convolution, coset, group, wigner)
+        for mod in (chain, convolution, coset, group, wigner)
         for name, obj in vars(mod).items()
         if isinstance(obj, Kernel) and not name.startswith("_")
     }
@@ -268,3 +289,26 @@ def test_import_does_not_load_numba():
     code = "import sys, grouptools; print('numba' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_perm_multiply_plain_keys_beyond_int16():
+    """Keys ``sum_j image_j d^(r-1-j)`` exceed the int16 range of the image table: the plain
+    variant must widen them as numba does (it raised OverflowError on S8 in a fresh process)."""
+    from itertools import permutations
+
+    from grouptools._kernels.derived import hash_insert, perm_multiply
+
+    perms = np.array(list(permutations(range(7))), np.int16)  # all of S7 on 7 points, as images
+    d, base = 7, np.arange(6)
+    keys = np.zeros(len(perms), np.int64)
+    for p in base:
+        keys = keys * d + perms[:, p]
+    assert keys.max() > np.iinfo(np.int16).max
+    size = 2 * len(perms) + 1
+    sk, sv = np.full(size, -1, np.int64), np.zeros(size, np.int64)
+    hash_insert.py(keys, np.arange(len(perms)), sk, sv)
+    rng = np.random.default_rng(0)
+    a, b = rng.integers(0, len(perms), 300), rng.integers(0, len(perms), 300)
+    got = perm_multiply.py(perms, base, a, b, sk, sv)
+    expected = [perms.tolist().index(perms[b[i]][perms[a[i]]].tolist()) for i in range(300)]
+    assert got.tolist() == expected
