@@ -18,17 +18,19 @@ numeric adapted irreps take more than several minutes to build). In one run, sid
   permutation groups of order ``2^k``: the chain FFT against ``numpy.fft.fft`` of the same size,
   and the count against ``|G| log2 |G|``.
 
-Calibration measured on 2026-12-03 (2-core machine shared with other jobs, load average 14),
-batch 100, best of 7, chain and dense interleaved::
+Calibration measured on 2026-12-03 on the idle 2-core machine, batch 100, best of 7, chain and
+dense interleaved::
 
     group      |G|   madds    |G|^2     chain ms  dense ms  dense/chain  q
-    A6         360   21270    129600     3.02     21.00      6.95       0.88
-    S6         720   35310    518400     2.55     45.26     17.78       0.83
-    PSL(2,11)  660   55478    435600    13.61     40.74      2.99       2.62
-    PSL(2,13) 1092  129590   1192464    14.52     45.16      3.11       2.96
-    2^9        512   11808    262144     3.35     24.55      7.32       3.03
+    A6         360   21270    129600     2.79      1.68      0.60      10.15
+    S6         720   35310    518400     3.03      5.98      1.97       7.44
+    PSL(2,11)  660   55478    435600     6.15      5.24      0.85       9.22
+    PSL(2,13) 1092  129590   1192464     9.37     13.16      1.40       6.55
+    2^9        512   11808    262144     3.69      3.19      0.87      25.64
 
-``q = (chain time / madds) / (dense time / |G|^2)``; ``CHAIN_MADD_DENSE_OPS = 3`` is the largest.
+``q = (chain time / madds) / (dense time / |G|^2)``; ``CHAIN_MADD_DENSE_OPS = 8`` makes the faster
+choice for all but the 2-group. (An earlier calibration on a machine at load average 14 gave q <=
+3: BLAS suffers more from a shared core than the chain's kernel does.)
 
 Plan building (adapted irreps, ``G.irreps()``) is timed separately and not included in the
 transform times; each transform is warmed up once (numba compilation) and the best of

@@ -92,11 +92,12 @@ CHAIN_AUTO_MAX_ORDER = 1 << 13
 #: BLAS product with the dense Fourier matrix is cheaper than any chain of kernel calls).
 CHAIN_MIN_ORDER = 256
 #: Time of one multiply-add of the chain FFT in units of one operation of the dense product
-#: (BLAS), measured interleaved in one run, batch 100, best of 7 (``benchmarks/bench_chain_fft.py
-#: --calibrate``; 0.8 to 3.0 over A6, S6, PSL(2,11), PSL(2,13) and a 2-group of order 512, the
-#: largest taken): :func:`cost` is ``madds * CHAIN_MADD_DENSE_OPS / DENSE_SPEEDUP``, in the units of
-#: the dense method's ``|G|^2 / DENSE_SPEEDUP``.
-CHAIN_MADD_DENSE_OPS = 3.0
+#: (BLAS), measured interleaved in one run on an idle machine, batch 100 (``benchmarks/
+#: bench_chain_fft.py --calibrate``, 2026-12-03: A6 10.2, S6 7.4, PSL(2,11) 9.2, PSL(2,13) 6.6, a
+#: 2-group of order 512 25.6): :func:`cost` is ``madds * CHAIN_MADD_DENSE_OPS / DENSE_SPEEDUP``,
+#: in the units of the dense method's ``|G|^2 / DENSE_SPEEDUP``. 8 makes the faster choice for
+#: four of the five (all but the 2-group, where the chain is 1.15x slower than dense).
+CHAIN_MADD_DENSE_OPS = 8.0
 #: A complex level runs as dense products (:class:`DenseLevel`, BLAS) unless that takes more than
 #: this many times the multiply-adds of the sparse kernel (BLAS runs several times faster per
 #: multiply-add than the gathers of the sparse kernel).

