@@ -60,6 +60,9 @@ def bfs_tree(letters: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, n
 
 
 
+#: Up to this many letter entries the element-by-element search is faster than numpy's per-level
+#: overhead.
+TINY_TREE = 512
 #: Levels :func:`bfs_tree_levels` expands before it hands over to the element-by-element search.
 MAX_LEVELS = 48
 
@@ -104,11 +107,16 @@ def bfs_tree_levels(letters: np.ndarray, max_levels: int = MAX_LEVELS) -> tuple 
 
 
 def spanning_tree(letters: np.ndarray) -> tuple:
-    """:func:`bfs_tree` by the fastest variant for the input: levels in numpy for small inputs
+    """:func:`bfs_tree` by the fastest variant for the input: element by element in plain Python
+    for tiny inputs (:data:`TINY_TREE`), levels in numpy for small ones
     (:func:`~grouptools._kernels._function.choose_plain`) of few levels, else the compiled
-    kernel (the plain one if numba is not worth loading)."""
+    kernel."""
     if choose_plain(letters.size):
-        tree = bfs_tree_levels(letters)
+        if letters.size <= TINY_TREE:
+            return bfs_tree.py(letters)
+        # a level costs the numpy overhead of about 80 entries searched one by one: the levels
+        # win for graphs of small diameter; give up after size / 80 of them (cyclic, dihedral)
+        tree = bfs_tree_levels(letters, max(2, min(MAX_LEVELS, letters.size // 80)))
         return tree if tree is not None else bfs_tree.py(letters)
     return bfs_tree(letters)
 
