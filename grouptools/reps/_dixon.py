@@ -81,9 +81,9 @@ def compute_characters(
     e = G.exponent
     if e * k > max_class_products:
         raise GroupTooLargeError(f"power maps need exponent * classes = {e * k} entries")
-    sizes = np.array([c.size for c in classes], np.int64)
-    orders = np.array([c.order for c in classes], np.int64)
-    reps = np.array([c.representative for c in classes], np.int64)
+    sizes = np.asarray(classes.sizes, np.int64)
+    orders = np.asarray(classes.orders, np.int64)
+    reps = np.asarray(classes.representatives, np.int64)
     powers = power_maps(G, reps, e)
     B = class_products(G, reps)
     with _blas_limit(k):

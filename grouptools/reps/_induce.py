@@ -401,7 +401,7 @@ def verify_monomial(G: FiniteGroup, table, perms: np.ndarray, exps: np.ndarray, 
     """
     if not monomial_homomorphism_ok(G, perms, exps, m).all():
         raise VerificationError("monomial representation is not a homomorphism")
-    reps = np.array([c.representative for c in G.conjugacy_classes()])
+    reps = np.asarray(G.conjugacy_classes().representatives, np.int64)
     Pc, Ec = monomial_images(G, perms, exps, m, reps)
     mt = int(table.exponent)
     L = m * mt // math.gcd(m, mt)  # compare over E(L)

@@ -294,7 +294,7 @@ def build_projection(G: FiniteGroup, chi: CharInfo, plan: ProjectionPlan) -> Cyc
             raise VerificationError("the projected subspace is not invariant")
     # exact traces at the class representatives, R(x) as products along their tree words
     WIinv = None if orth else W.rows(rows).inverse()
-    xs = np.array([c.representative for c in G.conjugacy_classes()])
+    xs = np.asarray(G.conjugacy_classes().representatives, np.int64)
     cp, ce = monomial_images(G, data.perms, data.exps, m, xs)
     for c in range(ncl):
         Y = reduce_roots(_apply_roots(cp[c], (ce[0, c] * M) // m, Wroot, M), M, den)

@@ -40,7 +40,7 @@ def direct_product_irreps(
     firr = [irreps(F, search_limit=search_limit) for F in facs]
     orders = [F.order for F in facs]
     classes = G.conjugacy_classes()
-    reps = np.array([c.representative for c in classes])
+    reps = np.asarray(classes.representatives, np.int64)
     coords = np.unravel_index(reps, orders)
     values = np.asarray(table.values)
     m = int(table.exponent)
