@@ -149,7 +149,7 @@ def main() -> None:
     mb = 2**20
     print(f"`python benchmarks/bench_sweep.py`, run {time.strftime('%Y-%m-%d')} ({time.perf_counter() - t0:.0f} s), "
           f"{os.cpu_count()} cores, load average {load:.1f} at the end; dask LocalCluster, one single-threaded "
-          "worker process per worker (run by a child process of the driver), BLAS pinned to one thread.\n")
+          "worker process per worker, BLAS pinned to one thread.\n")
     print(f"Scaling: {args.tasks} tasks of {sc[0]['task_mean']:.2f} s (G-CNN on dihedral(8), L = 2, polish on, "
           f"{steps} steps).\n")
     print("| workers | cluster start-up | run time | tasks / s | mean task time (in worker) | scheduling overhead |")

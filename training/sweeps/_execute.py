@@ -14,27 +14,38 @@ row (``retry_failed=True`` also reruns the error and failed rows, replacing them
 
 By default the cluster is a :class:`distributed.LocalCluster` with one single-threaded worker process
 per core, BLAS limited to one thread in each (environment of the worker processes and
-:func:`threadpoolctl.threadpool_limits` around every task), run by a child process so that its
-scheduler's memory is not the driver's (:mod:`training.sweeps._cluster`).
+:func:`threadpoolctl.threadpool_limits` around every task).
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Callable, Iterator
 
 from .._checks import check_positive_int, clip
 from .._errors import ParameterError
-from ._cluster import LocalClusterProcess
 from ._spec import SweepSpec, task_key
 from ._store import check_store, is_done, read_row, row_path, write_row, write_spec
 from ._task import error_row, run_task
 
 __all__ = ["SweepSummary", "count_done", "pending_tasks", "run_sweep"]
+
+BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+            "NUMBA_NUM_THREADS": "1"}
+"""Environment of the worker processes of the local cluster."""
+
+SCHEDULER_HISTORY = {"distributed.admin.low-level-log-length": 200,
+                     "distributed.diagnostics.computations.max-history": 10,
+                     "distributed.diagnostics.erred-tasks.max-history": 10}
+"""History the scheduler of the local cluster keeps (it runs inside the driver process): its event
+logs and records of past computations are ring buffers of these lengths (Dask's defaults: 1000, 100,
+100), so the driver's memory stops growing after a few hundred tasks instead of after thousands."""
+
 
 @dataclass(frozen=True)
 class SweepSummary:
@@ -83,22 +94,22 @@ def pending_tasks(spec: SweepSpec, out: str | os.PathLike, *, retry_failed: bool
             yield key, task
 
 
-def _cluster(scheduler: str | None, workers: int | None, retries: int) -> tuple[Any, LocalClusterProcess | None]:
-    """A client of an existing scheduler, or of a new local cluster of single-threaded processes
-    (run by a child process, :class:`training.sweeps._cluster.LocalClusterProcess`)."""
-    from distributed import Client
+def _cluster(scheduler: str | None, workers: int | None, retries: int):
+    """A client of an existing scheduler, or of a new local cluster of single-threaded processes."""
+    import dask
+    from distributed import Client, LocalCluster
 
     if scheduler is not None:
         try:
             return Client(scheduler, timeout="10s"), None
         except (OSError, ValueError) as exc:  # unreachable (timeout) or malformed address
             raise ParameterError(f"cannot reach the scheduler {clip(repr(scheduler))}: {type(exc).__name__}") from None
-    cluster = LocalClusterProcess(workers or os.cpu_count() or 1, retries)
-    try:
-        return Client(cluster.address, timeout="30s"), cluster
-    except BaseException:
-        cluster.close()
-        raise
+    n = workers or os.cpu_count() or 1
+    with dask.config.set({"distributed.scheduler.allowed-failures": retries,
+                          "distributed.worker.daemon": True, **SCHEDULER_HISTORY}):
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
+                               silence_logs=logging.ERROR, env=dict(BLAS_ENV))
+        return Client(cluster), cluster
 
 
 def run_sweep(
