@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from functools import partial
-from typing import Any, Iterator, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -33,6 +33,7 @@ from ._chartable import MAX_CLASS_PRODUCTS, MAX_CLASSES, CharacterTable
 from ._chartable import character_table as dixon_table
 from ._induce import MonomialRep, monomial_eigenvalues
 from ._irrep import Irrep
+from ._lazyseq import LazyIrreps
 from ._irreps import DEFAULT_SEARCH_LIMIT
 from ._irreps import irreps as constructed_irreps
 from ._little import DEFAULT_MAX_ACTION, Family, families, little_group_applies, relators_hold
@@ -63,8 +64,6 @@ PRODUCT_MIN_ORDER = 48
 #: Default bound on ``sum_chi chi(1) * (number of classes)`` (eigenvalue exponents stored by a
 #: character table built from lazily evaluated irreps).
 DEFAULT_MAX_TABLE_ENTRIES = 50_000_000
-#: Irrep objects of a lazy sequence kept alive (least recently used first out).
-_KEEP = 4096
 
 
 def uses_little_group(G: FiniteGroup) -> bool:
@@ -86,7 +85,7 @@ def uses_direct_product(G: FiniteGroup) -> bool:
     return G.order >= PRODUCT_MIN_ORDER and product_applies(G) and not uses_little_group(G)
 
 
-class IrrepSequence(Sequence[Irrep]):
+class IrrepSequence(LazyIrreps):
     """The irreps of a group as a lazy, read-only sequence (``len``, indexing, slicing,
     iteration): trivial first, then by degree; the order of the character table's rows.
 
@@ -120,26 +119,6 @@ class IrrepSequence(Sequence[Irrep]):
         dims.setflags(write=False)
         self.dims = dims
         self._keep: OrderedDict[int, Irrep] = OrderedDict()
-
-    def __len__(self) -> int:
-        return int(self.dims.size)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
-        i = check_index("irrep index", i, len(self), negative=True) % len(self)
-        rho = self._keep.get(i)
-        if rho is None:
-            rho = self._make(i)
-            self._keep[i] = rho
-            if len(self._keep) > _KEEP:
-                self._keep.popitem(last=False)
-        else:
-            self._keep.move_to_end(i)
-        return rho
-
-    def __iter__(self) -> Iterator[Irrep]:
-        return (self[i] for i in range(len(self)))
 
     def __repr__(self) -> str:
         return f"<IrrepSequence of {len(self)} irreps of {self.group!r}>"

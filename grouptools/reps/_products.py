@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from functools import partial
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -34,13 +34,12 @@ from .._errors import GroupTooLargeError, VerificationError, check_index
 from ..groups import DirectProductStructure, FiniteGroup
 from ._chartable import CharacterTable
 from ._irrep import Irrep
+from ._lazyseq import LazyIrreps
 from ._project import CyclotomicRep
 from ._tensor import kron_identity, monomial_product
 
 __all__ = ["ProductIrreps", "product_applies", "product_order", "product_rows", "product_table"]
 
-#: Irrep objects of a :class:`ProductIrreps` kept alive (least recently used first out).
-_KEEP = 4096
 #: Eigenvalue exponents computed at once (bounds the scratch memory of the table and the order).
 _CHUNK_ENTRIES = 1 << 22
 
@@ -296,7 +295,7 @@ def product_table(G: FiniteGroup, factor_table: Callable[[FiniteGroup], Characte
                           _ProductPowers(ctx.cmap, tables, e), tuple(int(x) for x in fs))
 
 
-class ProductIrreps(Sequence[Irrep]):
+class ProductIrreps(LazyIrreps):
     """The irreps of a direct product as a lazy, read-only sequence (``len``, indexing, slicing,
     iteration), in the order of :func:`product_table`'s rows: irrep ``i`` is the outer tensor
     product of the factors' irreps ``tuples[i]``.
@@ -345,26 +344,6 @@ class ProductIrreps(Sequence[Irrep]):
         self.group, self.dims, self.tuples = G, dims, tuples
         self._firr, self._table = firr, table
         self._keep: OrderedDict[int, Irrep] = OrderedDict()
-
-    def __len__(self) -> int:
-        return int(self.dims.size)
-
-    def __getitem__(self, i: Any) -> Any:
-        if isinstance(i, slice):
-            return tuple(self[j] for j in range(*i.indices(len(self))))
-        i = check_index("irrep index", i, len(self), negative=True) % len(self)
-        rho = self._keep.get(i)
-        if rho is None:
-            rho = self._make(i)
-            self._keep[i] = rho
-            if len(self._keep) > _KEEP:
-                self._keep.popitem(last=False)
-        else:
-            self._keep.move_to_end(i)
-        return rho
-
-    def __iter__(self) -> Iterator[Irrep]:
-        return (self[i] for i in range(len(self)))
 
     def __repr__(self) -> str:
         return f"<ProductIrreps of {len(self)} irreps of {self.group!r}>"
