@@ -71,7 +71,7 @@ class IrrepImages:
             return [CycMatrix.monomial(p, e * (L // self.mono[2]) + c * (L // m), L)
                     for p, e, c in zip(P, Ex, sc)]
         if self._ev is None:
-            self._ev = ExactEvaluator(self.G, self.rho.generator_images)
+            self._ev = ExactEvaluator(self.G, self.rho.generator_images, self.rho.dim)
         out = [self._ev.image(int(x)) for x in xs]
         return [X if c % m == 0 else X * E(m) ** int(c) for X, c in zip(out, sc)]
 
@@ -268,7 +268,7 @@ def hom_generic(G: FiniteGroup, R_exact: Any, R_num: np.ndarray, ir: IrrepImages
     for s in range(k):
         for a in range(d):
             blocks.append(R_num[s] @ RW[a] - np.einsum("b,bij->ij", Cn[s][:, a], np.stack(RW)))
-    A = np.concatenate(blocks, axis=0)
+    A = np.concatenate(blocks, axis=0) if blocks else np.zeros((0, n), complex)  # trivial group
     N, r = _null(A)
     if n - r != mult:
         raise VerificationError(f"found {n - r} copies of {ir.rho!r}, the character says {mult}")

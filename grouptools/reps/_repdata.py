@@ -288,7 +288,8 @@ def numeric_at(G: FiniteGroup, U: np.ndarray, xs: np.ndarray) -> np.ndarray:
 
 class ExactEvaluator:
     """Exact images of elements, ``X(g_x) = X(g_parent) X(letter)`` along the spanning tree,
-    memoized per element (each element costs one product once its parent is known).
+    memoized per element (each element costs one product once its parent is known); ``dim`` is
+    the degree when there are no generator images (a representation of the trivial group).
 
     Examples
     --------
@@ -299,9 +300,9 @@ class ExactEvaluator:
     [['-1', '0'], ['0', '-1']]
     """
 
-    def __init__(self, G: FiniteGroup, X: Sequence[CycMatrix]) -> None:
+    def __init__(self, G: FiniteGroup, X: Sequence[CycMatrix], dim: int | None = None) -> None:
         self.group = G
-        n = X[0].shape[0] if X else 1
+        n = X[0].shape[0] if X else (1 if dim is None else int(dim))  # no generators: the trivial group
         self.m = math.lcm(1, *(x.m for x in X))
         self.gens = [x.to_field(self.m) for x in X]
         self.invs: list[CycMatrix | None] = [None] * len(X)

@@ -211,7 +211,8 @@ class Representation:
 
         def build() -> np.ndarray:
             if self._rexact is not None:
-                out = np.stack([x.to_complex() for x in self._rexact])
+                out = (np.stack([x.to_complex() for x in self._rexact]) if self._rexact
+                       else np.zeros((0, self.dim, self.dim), complex))  # the trivial group
             else:
                 P, E, m = self._rmono
                 out = monomial_dense(P, E, m)
@@ -287,7 +288,7 @@ class Representation:
         if mono is not None:
             P, E = monomial_at(self.group, mono[0], mono[1], mono[2], xs)
             return [CycMatrix.monomial(p, e, mono[2]) for p, e in zip(P, E)]
-        ev = self._memo("evaluator", lambda: ExactEvaluator(self.group, self.exact_generator_images))
+        ev = self._memo("evaluator", lambda: ExactEvaluator(self.group, self.exact_generator_images, self.dim))
         return [ev.image(int(x)) for x in xs]
 
     # -- characters --------------------------------------------------------------------------------

@@ -271,3 +271,17 @@ def test_real_decomposition():
             blk = Q.T @ R.numeric_generator_images[s].real @ Q
             assert np.abs(blk[col:col + d, col:col + d] - D.irreps[i].generator_images[s]).max() < 1e-10
             col += d
+
+
+@pytest.mark.parametrize("make", [lambda: gt.special_linear(2, 3), lambda: gt.symmetric(4), lambda: gt.dihedral(5)])
+def test_restriction_to_the_trivial_subgroup(make):
+    """A group without generators: the restriction of an irrep of degree d is d copies of the
+    trivial representation (its character at the identity was 1 instead of d)."""
+    G = make()
+    T = G.subgroup([])
+    for rho in G.irreps():
+        R = rho.restrict(T)
+        assert R.dim == rho.dim and [int(v.to_gap()) for v in R.character] == [rho.dim]
+        for exact in (True, False):
+            D = R.decompose(exact=exact)
+            assert D.multiplicities.tolist() == [rho.dim]
