@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections import OrderedDict
 from typing import Any, Iterator, Sequence
 
@@ -32,8 +33,9 @@ class LazyIrreps(Sequence[Irrep]):
     dims: Any
     _keep: OrderedDict[int, Irrep]
 
+    @abstractmethod
     def _make(self, i: int) -> Irrep:
-        raise NotImplementedError
+        """The irrep at position ``i`` (built on first access)."""
 
     def __len__(self) -> int:
         return int(self.dims.size)

@@ -36,7 +36,7 @@ from ._chartable import CharacterTable
 from ._irrep import Irrep
 from ._lazyseq import LazyIrreps
 from ._project import CyclotomicRep
-from ._tensor import kron_identity, monomial_product
+from ._tensor import kron_identity, monomial_product, outer_unitary
 
 __all__ = ["ProductIrreps", "product_applies", "product_order", "product_rows", "product_table"]
 
@@ -411,20 +411,7 @@ class _KronImages(Sequence[Any]):
 def _cyclotomic(combo: tuple[Irrep, ...], dims: list[int]) -> CyclotomicRep:
     """Exact images (lazy, :class:`_KronImages`), unitary images and change of basis of the
     outer tensor product ``combo`` (the Kronecker products of the factors')."""
-    unitary = []
-    for f, rho in enumerate(combo):
-        before, after = math.prod(dims[:f]), math.prod(dims[f + 1:])
-        for U in rho.unitary_generator_images:
-            unitary.append(np.kron(np.kron(np.eye(before), U), np.eye(after)))
-    exact = all(rho.exact_unitary for rho in combo)
-    change = None
-    if not exact:
-        change = np.ones((1, 1), complex)
-        for rho in combo:
-            C = rho.change_of_basis
-            change = np.kron(change, np.eye(rho.dim) if C is None else C)
+    stacked, change, exact = outer_unitary(combo, dims)
     M = math.lcm(*(rho.field for rho in combo))
     images: Any = _KronImages(combo, dims)
-    d = math.prod(dims)
-    stacked = np.stack(unitary) if unitary else np.zeros((0, d, d), complex)
     return CyclotomicRep(images, stacked, change, exact, M, "tensor product of factor irreps")

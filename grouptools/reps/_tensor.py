@@ -21,7 +21,7 @@ from ..groups import DirectProductStructure, FiniteGroup
 from ._induce import MonomialRep, verify_monomial
 from ._project import CyclotomicRep
 
-__all__ = ["cyclotomic_product", "direct_product_irreps", "kron_identity", "monomial_product"]
+__all__ = ["cyclotomic_product", "direct_product_irreps", "kron_identity", "monomial_product", "outer_unitary"]
 
 
 def direct_product_irreps(
@@ -112,12 +112,22 @@ def cyclotomic_product(combo: tuple, dims: list[int]) -> CyclotomicRep:
     M = 1
     for rho in combo:
         M = math.lcm(M, rho.field)
-    images, unitary = [], []
+    images = []
     for f, rho in enumerate(combo):
-        before = math.prod(dims[:f])
-        after = math.prod(dims[f + 1:])
-        for X, U in zip(rho.generator_images, rho.unitary_generator_images):
-            images.append(kron_identity(X, before, after, M))
+        before, after = math.prod(dims[:f]), math.prod(dims[f + 1:])
+        images.extend(kron_identity(X, before, after, M) for X in rho.generator_images)
+    unitary, change, exact = outer_unitary(combo, dims)
+    return CyclotomicRep(images, unitary, change, exact, M, "tensor product of factor irreps")
+
+
+def outer_unitary(combo: tuple, dims: list[int]) -> tuple[np.ndarray, np.ndarray | None, bool]:
+    """The numeric side of the outer tensor product of the irreps ``combo``: the unitary images
+    ``I (x) U_s (x) I`` (stacked, ``(k, d, d)``), the Kronecker product of the changes of basis
+    (``None`` when every factor is exactly unitary) and whether every factor is."""
+    unitary = []
+    for f, rho in enumerate(combo):
+        before, after = math.prod(dims[:f]), math.prod(dims[f + 1:])
+        for U in rho.unitary_generator_images:
             unitary.append(np.kron(np.kron(np.eye(before), U), np.eye(after)))
     exact = all(rho.exact_unitary for rho in combo)
     change = None
@@ -126,5 +136,6 @@ def cyclotomic_product(combo: tuple, dims: list[int]) -> CyclotomicRep:
         for rho in combo:
             C = rho.change_of_basis
             change = np.kron(change, np.eye(rho.dim) if C is None else C)
-    return CyclotomicRep(images, np.stack(unitary), change, exact, M,
-                         "tensor product of factor irreps")
+    d = math.prod(dims)
+    stacked = np.stack(unitary) if unitary else np.zeros((0, d, d), complex)
+    return stacked, change, exact

@@ -41,12 +41,12 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from .. import bias
-from .._errors import NotSeparatedError, TrainingError
+from .._errors import NotSeparatedError
 from ..metrics import cosine
-from ..polish import parameter_kkt_residual, polish, rescale_to_unit_margin
+from ..polish import parameter_kkt_residual, rescale_to_unit_margin
 from ._config import TrainConfig
 from ._problems import RAW_ACTIVE_TOL, Problem
-from ._runner import train, verdict
+from ._runner import polish_or_note, train, verdict
 
 __all__ = ["RepCostProblem", "rep_cost_problem", "run_model"]
 
@@ -143,19 +143,7 @@ def run_model(
     res, lr = train(model, X, y, cfg, metrics=metrics)
     t1 = time.perf_counter()
     trained = res.model
-    pol, note = None, ""
-    if not cfg.polish:
-        note = "polish disabled"
-    elif trained.n_params > cfg.polish_max_params:
-        note = f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
-    else:
-        try:
-            method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
-            pol = polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method)
-        except NotSeparatedError:
-            note = "polish impossible: the iterate does not separate the data"
-        except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
-            note = f"polish failed: {type(exc).__name__}"
+    pol, note = polish_or_note(trained, X, y, cfg)
     t2 = time.perf_counter()
 
     def assess(m: Any, raw: bool) -> dict:

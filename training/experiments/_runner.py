@@ -52,7 +52,7 @@ from ._rowspace import RowSpaceFC
 if TYPE_CHECKING:
     from grouptools import FiniteGroup
 
-__all__ = ["compare_architectures", "make_model", "run_arch", "train", "verdict"]
+__all__ = ["compare_architectures", "make_model", "polish_or_note", "run_arch", "train", "verdict"]
 
 
 def make_model(
@@ -190,6 +190,23 @@ def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: 
             f"known point (ratio {r:.4f})")
 
 
+def polish_or_note(trained: Any, X: np.ndarray, y: np.ndarray, cfg: TrainConfig) -> tuple[Any, str]:
+    """Polish the trained model as ``cfg`` asks: ``(result, "")``, or ``(None, why not)`` when
+    polishing is disabled, too large (``cfg.polish_max_params``), impossible (the iterate does
+    not separate the data) or fails (the error's name)."""
+    if not cfg.polish:
+        return None, "polish disabled"
+    if trained.n_params > cfg.polish_max_params:
+        return None, f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
+    try:
+        method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
+        return polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method), ""
+    except NotSeparatedError:
+        return None, "polish impossible: the iterate does not separate the data"
+    except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
+        return None, f"polish failed: {type(exc).__name__}"
+
+
 def run_arch(
     arch: str, X: np.ndarray, y: np.ndarray, problem: Problem, cfg: TrainConfig, *, seed: int = 0,
     group: Any = None, transform: Any = None, width: int | None = None,
@@ -225,19 +242,7 @@ def run_arch(
     t1, c1 = time.perf_counter(), time.process_time()
     trained = res.model.dense() if isinstance(res.model, RowSpaceFC) else res.model
     beta_raw = trained.linearization()
-    pol, note = None, ""
-    if not cfg.polish:
-        note = "polish disabled"
-    elif trained.n_params > cfg.polish_max_params:
-        note = f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
-    else:
-        try:
-            method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
-            pol = polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method)
-        except NotSeparatedError:
-            note = "polish impossible: the iterate does not separate the data"
-        except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:
-            note = f"polish failed: {type(exc).__name__}"
+    pol, note = polish_or_note(trained, X, y, cfg)
     t2, c2 = time.perf_counter(), time.process_time()
     beta_pol = None if pol is None else pol.beta
     raw = _assess(problem, beta_raw, X, y, raw=True)
