@@ -5,29 +5,32 @@ single-threaded worker processes, writing its Parquet store to a temporary direc
 
 1. **Scaling**: the same sweep of ``--tasks`` tasks of about 1 s (G-CNN, ``dihedral(8)``, depth 2,
    Gaussian data, polish on, ``steps`` chosen so that one task takes about 1 s on this machine) with 1
-   and with 2 workers. Throughput = tasks / time from the first submission to the last row written
-   (the cluster start-up, a one-time cost, is reported apart). Target: 2 workers >= 1.7x 1 worker.
+   and with 2 workers, ``--repeat`` pairs of runs (the median pair is shown, every ratio listed).
+   Throughput = tasks / time from the first submission to the last row written (the cluster
+   start-up with the workers' imports, a one-time cost, is reported apart). Target: 2 workers >=
+   1.7x 1 worker.
 2. **Scheduling overhead** (2 workers): ``(workers x run time - sum of the tasks' own times) /
    sum of the tasks' own times``, the task time measured inside the worker around the whole task.
    Everything outside the task body counts as overhead: submission, serialization, the driver's
    Parquet write, idle workers at the end. Target: < 5% for tasks of about 1 s.
 3. **A 1,000-task sweep** of small groups (cyclic and dihedral groups of order <= 12, FC and G-CNN,
    depth 2, 25 seeds, short trainings) on 2 workers, run to the end; the driver's resident memory
-   (RSS, sampled every 0.2 s) after the first 100 rows and at the end, and the peak of the driver's
-   Python allocations (``tracemalloc``) in a 100-task and the 1,000-task sweep. Target: the driver's
-   memory flat in the number of tasks.
-4. **The driver's own memory** over sweeps of 200, 800 and 2,400 synthetic tasks of no work (each
-   returns a row of the store's schema): what the driver holds per task apart from the tasks
-   themselves (spec walk, submissions, results, store writes), after a warm-up sweep.
+   (RSS) and the Python allocations it holds (``tracemalloc``), sampled every 0.2 s, read at
+   100, 300, 1,000 rows written and at the end. Target: the driver's memory flat in the number of
+   tasks.
+4. **The driver's own memory** over one sweep of ``--synthetic`` synthetic tasks of no work (each
+   returns a row of the store's schema), sampled the same way: what the driver holds per task apart
+   from the tasks themselves (spec walk, submissions, results, store writes), after a warm-up sweep.
 
 Usage::
 
-    python benchmarks/bench_sweep.py [--tasks 40] [--big 1000]
+    python benchmarks/bench_sweep.py [--tasks 40] [--repeat 3] [--big 1000] [--synthetic 3000]
 """
 
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import tempfile
@@ -75,25 +78,35 @@ def big_spec(n_seeds: int) -> dict:
                       "polish_max_iter": 30}}
 
 
-def memory_run(n_seeds: int) -> dict:
-    spec = parse_spec(big_spec(n_seeds))
+MARKS = (100, 300, 600, 900, 1500, 2000, 2900, 4900)
+
+
+def sampled_sweep(spec, task_fn=run_task) -> dict:
+    """Run ``spec`` on 2 workers while a thread watches the rows written (every 0.05 s). When the
+    count first reaches one of :data:`MARKS` below the total, it runs a full garbage collection (so
+    cyclic garbage awaiting the collector is not counted as held) and records the driver's RSS and
+    the Python allocations it holds (``tracemalloc``)."""
     proc = psutil.Process()
-    samples: list[tuple[int, int]] = []
+    samples: list[tuple[int, int, int]] = []
     stop = threading.Event()
+    marks = [m for m in MARKS if m < spec.n_tasks]
     with tempfile.TemporaryDirectory() as d:
         rows = os.path.join(d, "rows")
 
         def sample() -> None:
-            while not stop.is_set():
+            while not stop.is_set() and marks:
                 n = len(os.listdir(rows)) if os.path.isdir(rows) else 0
-                samples.append((n, proc.memory_info().rss))
-                stop.wait(0.2)
+                if n >= marks[0]:
+                    marks.pop(0)
+                    gc.collect()
+                    samples.append((n, proc.memory_info().rss, tracemalloc.get_traced_memory()[0]))
+                stop.wait(0.05)
 
         th = threading.Thread(target=sample, daemon=True)
         tracemalloc.start()
         th.start()
         t = time.perf_counter()
-        s = run_sweep(spec, d, workers=2, progress=False)
+        s = run_sweep(spec, d, workers=2, progress=False, task_fn=task_fn)
         wall = time.perf_counter() - t
         stop.set()
         th.join()
@@ -102,10 +115,8 @@ def memory_run(n_seeds: int) -> dict:
         df = read_rows(d)
         assert len(df) == spec.n_tasks and df["key"].is_unique
         assert set(df["key"]) == {task_key(x) for x in spec.tasks()}
-    first = next((r for n, r in samples if n >= min(100, spec.n_tasks)), samples[-1][1])
     return {"tasks": spec.n_tasks, "wall": wall, "run": s.seconds_run, "ok": s.ok, "errors": s.errors,
-            "failed": s.failed, "traced_peak": peak, "rss_100": first, "rss_end": samples[-1][1],
-            "rss_max": max(r for _, r in samples)}
+            "failed": s.failed, "traced_peak": peak, "samples": samples}
 
 
 def synthetic_task(task: dict, key: str) -> dict:
@@ -114,36 +125,26 @@ def synthetic_task(task: dict, key: str) -> dict:
     return error_row(task, key, "error", "synthetic task of no work")
 
 
-def plateau_run(n_seeds: int) -> dict:
-    """The driver's memory over a sweep of ``15 * n_seeds`` synthetic tasks: Python allocations
-    still held at the end (``tracemalloc``, after the cluster is closed) and their peak."""
-    spec = parse_spec({"sweep": {**big_spec(n_seeds)["sweep"], "architectures": ["FC"], "name": "bench-plateau",
+def synthetic_spec(n_seeds: int):
+    return parse_spec({"sweep": {**big_spec(n_seeds)["sweep"], "architectures": ["FC"], "name": "bench-plateau",
                                  "groups": big_spec(n_seeds)["sweep"]["groups"][:5]}})
-    with tempfile.TemporaryDirectory() as d:
-        tracemalloc.start()
-        base = tracemalloc.get_traced_memory()[0]
-        t = time.perf_counter()
-        s = run_sweep(spec, d, workers=2, progress=False, task_fn=synthetic_task)
-        wall = time.perf_counter() - t
-        held, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        n = len(os.listdir(os.path.join(d, "rows")))
-    return {"tasks": spec.n_tasks, "rows": n, "wall": wall, "run": s.seconds_run, "held": held - base,
-            "peak": peak - base}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tasks", type=int, default=40)
     ap.add_argument("--big", type=int, default=1000)
+    ap.add_argument("--synthetic", type=int, default=3000)
+    ap.add_argument("--repeat", type=int, default=3, help="pairs of scaling runs (1 then 2 workers)")
     args = ap.parse_args()
     t0 = time.perf_counter()
     steps = calibrate()
-    sc = scaling(args.tasks, steps)
-    small = memory_run(5)
-    big = memory_run(max(1, args.big // 20))
-    plateau_run(10)  # warm-up: the client's imports and first connections are not per-task memory
-    plateau = [plateau_run(k) for k in (40, 160, 480)]
+    pairs = [scaling(args.tasks, steps) for _ in range(args.repeat)]
+    ratios = [p[1]["throughput"] / p[0]["throughput"] for p in pairs]
+    sc = pairs[sorted(range(len(pairs)), key=ratios.__getitem__)[len(pairs) // 2]]  # the median pair
+    big = sampled_sweep(parse_spec(big_spec(max(1, args.big // 20))))
+    sampled_sweep(synthetic_spec(10), synthetic_task)  # warm-up: the client's imports and first connections
+    plateau = sampled_sweep(synthetic_spec(max(1, args.synthetic // 5)), synthetic_task)
     load = os.getloadavg()[0]
     speed = sc[1]["throughput"] / sc[0]["throughput"]
     mb = 2**20
@@ -157,28 +158,28 @@ def main() -> None:
     for r in sc:
         print(f"| {r['workers']} | {r['startup']:.1f} s | {r['run']:.1f} s | {r['throughput']:.3f} | "
               f"{r['task_mean']:.2f} s | {100 * r['overhead']:.1f}% |")
+    print(f"\nThe median of {args.repeat} pairs of runs (1 worker, then 2) is shown; the ratios of the pairs: "
+          f"{', '.join(f'{r:.2f}x' for r in ratios)}.")
     print(f"\nTargets: 2 workers / 1 worker >= 1.7x: {'met' if speed >= 1.7 else 'NOT met'} ({speed:.2f}x); "
           f"scheduling overhead < 5% (2 workers): {'met' if sc[1]['overhead'] < 0.05 else 'NOT met'} "
           f"({100 * sc[1]['overhead']:.1f}%).\n")
-    print("Driver memory (2 workers, small groups, FC and G-CNN, L = 2, short trainings):\n")
-    print("| tasks | run time | rows ok / error / failed | driver RSS after 100 rows | driver RSS at the end "
-          "| driver RSS max | driver peak traced (Python) |")
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: |")
-    for r in (small, big):
-        print(f"| {r['tasks']} | {r['run']:.1f} s | {r['ok']} / {r['errors']} / {r['failed']} | "
-              f"{r['rss_100'] / mb:.0f} MiB | {r['rss_end'] / mb:.0f} MiB | {r['rss_max'] / mb:.0f} MiB | "
-              f"{r['traced_peak'] / mb:.1f} MiB |")
-    growth = big["traced_peak"] / max(small["traced_peak"], 1)
-    print(f"\nThe {big['tasks']}-task sweep ran to the end with one row per task; the driver's traced peak is "
-          f"{growth:.2f}x that of the {small['tasks']}-task sweep (flat: at most {4 * 2 * 2} tasks in flight).")
-    print("\nDriver memory over sweeps of synthetic tasks of no work (the driver's own bookkeeping: "
-          "spec walk, submissions, store writes; 2 workers):\n")
-    print("| tasks | rows | run time | driver peak traced (Python) | held at the end |")
-    print("| ---: | ---: | ---: | ---: | ---: |")
-    for r in plateau:
-        print(f"| {r['tasks']} | {r['rows']} | {r['run']:.1f} s | {r['peak'] / mb:.2f} MiB | {r['held'] / mb:.2f} MiB |")
-    print(f"\nFrom {plateau[0]['tasks']} to {plateau[-1]['tasks']} tasks the peak goes "
-          f"{plateau[0]['peak'] / mb:.2f} -> {plateau[-1]['peak'] / mb:.2f} MiB.")
+    print(f"Driver memory during one {big['tasks']}-task sweep (2 workers, small groups, FC and G-CNN, L = 2, "
+          f"short trainings): {big['run']:.1f} s, rows ok / error / failed {big['ok']} / {big['errors']} / "
+          f"{big['failed']}, one row per task.\n")
+    print("| rows written | driver RSS | driver Python allocations held (tracemalloc) |")
+    print("| ---: | ---: | ---: |")
+    for n, rss, held in big["samples"]:
+        print(f"| {n} | {rss / mb:.0f} MiB | {held / mb:.2f} MiB |")
+    print(f"\nThe driver's own memory during one sweep of {plateau['tasks']} synthetic tasks of no work (spec walk, "
+          f"submissions, results, store writes; 2 workers; {plateau['run']:.1f} s):\n")
+    print("| rows written | driver RSS | driver Python allocations held (tracemalloc) |")
+    print("| ---: | ---: | ---: |")
+    for n, rss, held in plateau["samples"]:
+        print(f"| {n} | {rss / mb:.0f} MiB | {held / mb:.2f} MiB |")
+    a, b = next(x for x in plateau["samples"] if x[0] >= 1000), plateau["samples"][-1]
+    per = (b[2] - a[2]) / max(1, b[0] - a[0])
+    print(f"\nFrom {a[0]} to {b[0]} rows the driver's held allocations change by {(b[2] - a[2]) / mb:+.2f} MiB "
+          f"({per:+.0f} bytes per task) and its RSS by {(b[1] - a[1]) / mb:+.0f} MiB.")
     sys.stdout.flush()
 
 

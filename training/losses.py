@@ -36,6 +36,8 @@ from __future__ import annotations
 
 from typing import Callable, Literal, NamedTuple
 
+import math
+
 import numpy as np
 
 from ._checks import Labels, as_real, check_binary_labels
@@ -85,6 +87,16 @@ def _check(f: np.ndarray, y: np.ndarray, reduction: str, labels: Labels, what: s
     return f, y
 
 
+def _logsumexp(a: np.ndarray) -> float:
+    """``log(sum(exp(a)))`` of a finite 1-d array, shifted by its maximum so nothing overflows.
+
+    :func:`scipy.special.logsumexp` computes the same, but its array-API dispatch costs about
+    0.4 ms per call on the few samples of a training set: 45% of a sweep task's time was spent there.
+    """
+    top = float(np.max(a))
+    return top + math.log(float(np.sum(np.exp(a - top))))
+
+
 def _reduce(value: float, grad: np.ndarray, log_value: float, ratio: np.ndarray, n: int, reduction: str) -> LossResult:
     if reduction == "mean":
         return LossResult(value / n, grad / n, log_value - np.log(n), ratio)
@@ -126,9 +138,7 @@ def exponential(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> L
     with np.errstate(over="ignore"):
         e = np.exp(-m)
     value = float(np.sum(e))
-    from scipy.special import logsumexp  # lazily: scipy.special costs ~0.2 s at import
-
-    log_value = float(logsumexp(-m))
+    log_value = _logsumexp(-m)
     ratio = -y * np.exp(-m - log_value)
     return _reduce(value, -y * e, log_value, ratio, f.size, reduction)
 
@@ -176,9 +186,8 @@ def logistic(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> Loss
     m = y * f
     per = np.logaddexp(0.0, -m)
     value = float(np.sum(per))
-    from scipy.special import logsumexp
 
-    log_value = float(logsumexp(_log_log1p_exp(-m)))
+    log_value = _logsumexp(_log_log1p_exp(-m))
     sig = np.exp(-np.logaddexp(0.0, m))  # sigma(-m), no overflow
     log_sig = -np.logaddexp(0.0, m)
     ratio = -y * np.exp(log_sig - log_value)

@@ -14,7 +14,10 @@ row (``retry_failed=True`` also reruns the error and failed rows, replacing them
 
 By default the cluster is a :class:`distributed.LocalCluster` with one single-threaded worker process
 per core, BLAS limited to one thread in each (environment of the worker processes and
-:func:`threadpoolctl.threadpool_limits` around every task).
+:func:`threadpoolctl.threadpool_limits` around every task). Its scheduler runs inside the driver, so
+what it keeps per task is bounded (:data:`SCHEDULER_HISTORY`, :data:`OMITTED_EXTENSIONS`,
+:data:`KEY_CACHE_FLUSH`); its workers run without Dask's profiler (:data:`WORKER_CONFIG`) and import
+the task's module before the first task.
 """
 
 from __future__ import annotations
@@ -41,10 +44,31 @@ BLAS_ENV = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREAD
 
 SCHEDULER_HISTORY = {"distributed.admin.low-level-log-length": 200,
                      "distributed.diagnostics.computations.max-history": 10,
-                     "distributed.diagnostics.erred-tasks.max-history": 10}
+                     "distributed.diagnostics.erred-tasks.max-history": 10,
+                     "distributed.admin.system-monitor.log-length": 120}
 """History the scheduler of the local cluster keeps (it runs inside the driver process): its event
-logs and records of past computations are ring buffers of these lengths (Dask's defaults: 1000, 100,
-100), so the driver's memory stops growing after a few hundred tasks instead of after thousands."""
+logs, records of past computations and system-monitor samples are ring buffers of these lengths
+(Dask's defaults: 1000, 100, 100 and 7200 samples, one hour at 0.5 s), so the driver's memory stops
+growing after a few hundred tasks instead of after thousands."""
+
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.scheduler.worker-saturation": 1.0}
+"""Dask configuration of the local cluster and its workers. Dask's statistical profiler samples every
+thread's stack every 10 ms in a thread of its own; with one worker per core that thread competes with
+the tasks for the cores (the sweep reads no profile). A worker saturation of 1.0 gives a worker one
+task at a time (Dask's default 1.1 hands a single-threaded worker a second, queued task): when a task
+kills its worker, Dask counts the death against every task on that worker, so a queued task would be
+recorded as failed with it."""
+
+OMITTED_EXTENSIONS = ("spans",)
+"""Scheduler extensions the local cluster runs without. Dask's span extension (performance metrics
+per computation for the dashboard) appends the metadata of every ``submit`` to the default span and
+never drops it: about 180 bytes per task for as long as the scheduler lives, which made the driver's
+memory grow with the grid. The sweep has no dashboard and reads no span; the workers run without their
+span extension too (their heartbeats would report to it)."""
+
+KEY_CACHE_FLUSH = 1000
+"""Rows between two flushes of :func:`dask.utils.key_split`'s memo (an LRU cache of up to 100,000
+keys, filled by the scheduler inside the driver with one entry per task key)."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +122,7 @@ def _cluster(scheduler: str | None, workers: int | None, retries: int):
     """A client of an existing scheduler, or of a new local cluster of single-threaded processes."""
     import dask
     from distributed import Client, LocalCluster
+    from distributed.scheduler import DEFAULT_EXTENSIONS
 
     if scheduler is not None:
         try:
@@ -106,10 +131,26 @@ def _cluster(scheduler: str | None, workers: int | None, retries: int):
             raise ParameterError(f"cannot reach the scheduler {clip(repr(scheduler))}: {type(exc).__name__}") from None
     n = workers or os.cpu_count() or 1
     with dask.config.set({"distributed.scheduler.allowed-failures": retries,
-                          "distributed.worker.daemon": True, **SCHEDULER_HISTORY}):
+                          "distributed.worker.daemon": True, **SCHEDULER_HISTORY, **WORKER_CONFIG}):
+        extensions = {name: ext for name, ext in DEFAULT_EXTENSIONS.items() if name not in OMITTED_EXTENSIONS
+                      and (name != "stealing" or dask.config.get("distributed.scheduler.work-stealing"))}
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=logging.ERROR, env=dict(BLAS_ENV))
+                               silence_logs=logging.ERROR, env=dict(BLAS_ENV),
+                               scheduler_kwargs={"extensions": extensions},
+                               extensions={})
         return Client(cluster), cluster
+
+
+def _warm_up(client, task_fn: Callable[[dict, str], dict]) -> None:
+    """Import the task's module on every worker, so the one-time import (about 1.3 s for
+    :func:`training.sweeps.run_task`: numpy, scipy, cvxpy, the toolkit) counts as start-up rather than
+    as the first task's time. A worker that cannot import it gets the error with its first task."""
+    import importlib
+
+    try:
+        client.run(importlib.import_module, task_fn.__module__)
+    except Exception:  # noqa: BLE001 - reported per task by run_task's error rows
+        pass
 
 
 def run_sweep(
@@ -137,6 +178,7 @@ def run_sweep(
     OutputError
         ``out`` cannot be written.
     """
+    from dask.utils import key_split
     from distributed import as_completed
     from tqdm.auto import tqdm
 
@@ -151,6 +193,7 @@ def run_sweep(
         return SweepSummary(spec.n_tasks, spec.n_tasks, 0, 0, 0)
     t0 = time.perf_counter()
     client, cluster = _cluster(scheduler, workers, retries)
+    _warm_up(client, task_fn)
     t1 = time.perf_counter()
     try:
         threads = max(1, sum(client.nthreads().values()))
@@ -182,6 +225,8 @@ def run_sweep(
                 bar.update(1)
                 bar.set_postfix_str(f"done {counts['ok']} failed {counts['error'] + counts['failed']} "
                                     f"remaining {bar.total - bar.n}")
+                if sum(counts.values()) % KEY_CACHE_FLUSH == 0:
+                    key_split.cache_clear()
                 submit_next()
         t2 = time.perf_counter()
     finally:
