@@ -151,9 +151,15 @@ def write_report(store: str | os.PathLike, out: str | os.PathLike | None = None,
         rel = os.path.relpath(fig_dir / name, out)
         lines += [f"![{name}]({rel})", ""]
     cols = ["key", "group", "architecture", "depth", "data", "seed", "ratio_raw", "ratio_polished", "kkt_polished"]
-    bad = ok.assign(_r=ok["ratio_polished"].fillna(float("inf"))).sort_values("_r", ascending=False)
+    bad = ok[ok["ratio_polished"].notna()].sort_values("ratio_polished", ascending=False)
+    undecided = ok[ok["ratio_polished"].isna()]
     lines += ["## Worst instances (largest polished ratio)", "", "Rerun one with `python -m training run-task DIR KEY`.",
               "", markdown_table(bad[cols].head(worst)), ""]
+    if len(undecided):
+        lines += [f"{len(undecided)} finished tasks have no polished ratio (the verdict says why, e.g. the "
+                  "trained iterate does not separate the data):", "",
+                  markdown_table(undecided[["key", "group", "architecture", "depth", "data", "seed", "verdict"]]
+                                 .head(worst)), ""]
     errs = df[df["status"] != "ok"]
     if len(errs):
         lines += ["## Errors and failures", "", markdown_table(errs[["key", "group", "architecture", "depth", "data", "status",
