@@ -15,9 +15,9 @@ single-threaded worker processes, writing its Parquet store to a temporary direc
    Parquet write, idle workers at the end. Target: < 5% for tasks of about 1 s.
 3. **A 1,000-task sweep** of small groups (cyclic and dihedral groups of order <= 12, FC and G-CNN,
    depth 2, 25 seeds, short trainings) on 2 workers, run to the end; the driver's resident memory
-   (RSS) and the Python allocations it holds (``tracemalloc``), sampled every 0.2 s, read at
-   100, 300, 1,000 rows written and at the end. Target: the driver's memory flat in the number of
-   tasks.
+   (RSS) and the Python allocations it holds (``tracemalloc``), read after a full garbage
+   collection when the rows written first reach each of :data:`MARKS` below the total. Target: the
+   driver's memory flat in the number of tasks.
 4. **The driver's own memory** over one sweep of ``--synthetic`` synthetic tasks of no work (each
    returns a row of the store's schema), sampled the same way: what the driver holds per task apart
    from the tasks themselves (spec walk, submissions, results, store writes), after a warm-up sweep.
@@ -126,8 +126,8 @@ def synthetic_task(task: dict, key: str) -> dict:
 
 
 def synthetic_spec(n_seeds: int):
-    return parse_spec({"sweep": {**big_spec(n_seeds)["sweep"], "architectures": ["FC"], "name": "bench-plateau",
-                                 "groups": big_spec(n_seeds)["sweep"]["groups"][:5]}})
+    base = big_spec(n_seeds)["sweep"]
+    return parse_spec({"sweep": {**base, "architectures": ["FC"], "name": "bench-plateau", "groups": base["groups"][:5]}})
 
 
 def main() -> None:
@@ -176,10 +176,12 @@ def main() -> None:
     print("| ---: | ---: | ---: |")
     for n, rss, held in plateau["samples"]:
         print(f"| {n} | {rss / mb:.0f} MiB | {held / mb:.2f} MiB |")
-    a, b = next(x for x in plateau["samples"] if x[0] >= 1000), plateau["samples"][-1]
-    per = (b[2] - a[2]) / max(1, b[0] - a[0])
-    print(f"\nFrom {a[0]} to {b[0]} rows the driver's held allocations change by {(b[2] - a[2]) / mb:+.2f} MiB "
-          f"({per:+.0f} bytes per task) and its RSS by {(b[1] - a[1]) / mb:+.0f} MiB.")
+    ps = plateau["samples"]
+    if len(ps) >= 2:  # from 1,000 rows (or half the run, if shorter) to the last mark
+        a, b = next(x for x in ps if x[0] >= min(1000, ps[-1][0] // 2)), ps[-1]
+        per = (b[2] - a[2]) / max(1, b[0] - a[0])
+        print(f"\nFrom {a[0]} to {b[0]} rows the driver's held allocations change by {(b[2] - a[2]) / mb:+.2f} MiB "
+              f"({per:+.0f} bytes per task) and its RSS by {(b[1] - a[1]) / mb:+.0f} MiB.")
     sys.stdout.flush()
 
 

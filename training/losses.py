@@ -34,9 +34,8 @@ on separable data. JMLR 2018.
 
 from __future__ import annotations
 
-from typing import Callable, Literal, NamedTuple
-
 import math
+from typing import Callable, Literal, NamedTuple
 
 import numpy as np
 
@@ -186,7 +185,6 @@ def logistic(f: np.ndarray, y: np.ndarray, reduction: Reduction = "sum") -> Loss
     m = y * f
     per = np.logaddexp(0.0, -m)
     value = float(np.sum(per))
-
     log_value = _logsumexp(_log_log1p_exp(-m))
     sig = np.exp(-np.logaddexp(0.0, m))  # sigma(-m), no overflow
     log_sig = -np.logaddexp(0.0, m)

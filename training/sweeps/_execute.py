@@ -16,7 +16,7 @@ By default the cluster is a :class:`distributed.LocalCluster` with one single-th
 per core, BLAS limited to one thread in each (environment of the worker processes and
 :func:`threadpoolctl.threadpool_limits` around every task). Its scheduler runs inside the driver, so
 what it keeps per task is bounded (:data:`SCHEDULER_HISTORY`, :data:`OMITTED_EXTENSIONS`,
-:data:`KEY_CACHE_FLUSH`); its workers run without Dask's profiler (:data:`WORKER_CONFIG`) and import
+:data:`KEY_CACHE_FLUSH`); its workers run without Dask's profiler (:data:`CLUSTER_CONFIG`) and import
 the task's module before the first task.
 """
 
@@ -28,13 +28,16 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 from .._checks import check_positive_int, clip
 from .._errors import ParameterError
 from ._spec import SweepSpec, task_key
 from ._store import check_store, is_done, read_row, row_path, write_row, write_spec
 from ._task import error_row, run_task
+
+if TYPE_CHECKING:
+    from distributed import Client, LocalCluster
 
 __all__ = ["SweepSummary", "count_done", "pending_tasks", "run_sweep"]
 
@@ -51,13 +54,14 @@ logs, records of past computations and system-monitor samples are ring buffers o
 (Dask's defaults: 1000, 100, 100 and 7200 samples, one hour at 0.5 s), so the driver's memory stops
 growing after a few hundred tasks instead of after thousands."""
 
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.scheduler.worker-saturation": 1.0}
-"""Dask configuration of the local cluster and its workers. Dask's statistical profiler samples every
+CLUSTER_CONFIG = {"distributed.worker.profile.enabled": False, "distributed.scheduler.worker-saturation": 1.0,
+                  "distributed.worker.daemon": True}
+"""Dask configuration of the local cluster and its workers (besides :data:`SCHEDULER_HISTORY`). Dask's statistical profiler samples every
 thread's stack every 10 ms in a thread of its own; with one worker per core that thread competes with
 the tasks for the cores (the sweep reads no profile). A worker saturation of 1.0 gives a worker one
 task at a time (Dask's default 1.1 hands a single-threaded worker a second, queued task): when a task
 kills its worker, Dask counts the death against every task on that worker, so a queued task would be
-recorded as failed with it."""
+recorded as failed with it. Daemonic workers exit with the driver."""
 
 OMITTED_EXTENSIONS = ("spans",)
 """Scheduler extensions the local cluster runs without. Dask's span extension (performance metrics
@@ -118,7 +122,7 @@ def pending_tasks(spec: SweepSpec, out: str | os.PathLike, *, retry_failed: bool
             yield key, task
 
 
-def _cluster(scheduler: str | None, workers: int | None, retries: int):
+def _cluster(scheduler: str | None, workers: int | None, retries: int) -> tuple[Client, LocalCluster | None]:
     """A client of an existing scheduler, or of a new local cluster of single-threaded processes."""
     import dask
     from distributed import Client, LocalCluster
@@ -130,8 +134,7 @@ def _cluster(scheduler: str | None, workers: int | None, retries: int):
         except (OSError, ValueError) as exc:  # unreachable (timeout) or malformed address
             raise ParameterError(f"cannot reach the scheduler {clip(repr(scheduler))}: {type(exc).__name__}") from None
     n = workers or os.cpu_count() or 1
-    with dask.config.set({"distributed.scheduler.allowed-failures": retries,
-                          "distributed.worker.daemon": True, **SCHEDULER_HISTORY, **WORKER_CONFIG}):
+    with dask.config.set({"distributed.scheduler.allowed-failures": retries, **SCHEDULER_HISTORY, **CLUSTER_CONFIG}):
         extensions = {name: ext for name, ext in DEFAULT_EXTENSIONS.items() if name not in OMITTED_EXTENSIONS
                       and (name != "stealing" or dask.config.get("distributed.scheduler.work-stealing"))}
         cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, dashboard_address=None,
@@ -141,7 +144,7 @@ def _cluster(scheduler: str | None, workers: int | None, retries: int):
         return Client(cluster), cluster
 
 
-def _warm_up(client, task_fn: Callable[[dict, str], dict]) -> None:
+def _warm_up(client: Client, task_fn: Callable[[dict, str], dict]) -> None:
     """Import the task's module on every worker, so the one-time import (about 1.3 s for
     :func:`training.sweeps.run_task`: numpy, scipy, cvxpy, the toolkit) counts as start-up rather than
     as the first task's time. A worker that cannot import it gets the error with its first task."""
