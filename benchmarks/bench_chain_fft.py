@@ -11,26 +11,42 @@ numeric adapted irreps take more than several minutes to build). In one run, sid
   computation of Fourier transforms on the symmetric group*, Math. Comp. 1998), with the blocks
   in the bases of ``G.irreps()`` (the default) and in Young's orthogonal form
   (``basis="adapted"``, without the rotations);
-* ``--calibrate``: the table behind ``CHAIN_MADD_DENSE_OPS`` (time per multiply-add of the chain
-  over time per operation of the dense product, interleaved in one run, best of 7 each);
+* ``--calibrate``: the data behind ``CHAIN_MADD_DENSE_OPS`` and ``CHAIN_CALL_DENSE_OPS`` (thread
+  CPU times of the chain and the dense product, one BLAS and one numba thread, interleaved, best
+  of 15; forward and inverse);
 * ``dense``: ``PSL(2,13)``, ``A6``, ``S6``: the chain FFT against the dense route, same batch;
 * ``2-groups``: iterated wreath products ``C2 wr C2 wr ...`` and their direct products as
   permutation groups of order ``2^k``: the chain FFT against ``numpy.fft.fft`` of the same size,
   and the count against ``|G| log2 |G|``.
 
-Calibration measured on 2026-12-03 on the idle 2-core machine, batch 100, best of 7, chain and
-dense interleaved::
+Calibration measured on 2026-12-03 on the shared 2-core machine at load average 2.6 to 3.0
+(other sessions running), batch 100, forward, thread CPU time (``time.thread_time``: the time the
+thread ran, which other processes do not inflate the way they inflate wall time and a
+two-threaded BLAS), best of 15, chain and dense interleaved::
 
-    group      |G|   madds    |G|^2     chain ms  dense ms  dense/chain  q
-    A6         360   21270    129600     2.79      1.68      0.60      10.15
-    S6         720   35310    518400     3.03      5.98      1.97       7.44
-    PSL(2,11)  660   55478    435600     6.15      5.24      0.85       9.22
-    PSL(2,13) 1092  129590   1192464     9.37     13.16      1.40       6.55
-    2^9        512   11808    262144     3.69      3.19      0.87      25.64
+    group         |G|   madds    real   calls  chain ms  dense ms  dense/chain  model/y
+    A6            360   18807   68498    38     1.60      1.44       0.90       1.23
+    S6            720   41694   65802    37     3.06      5.87       1.92       0.63
+    PSL(2,11)     660   49431  183844    38     3.49      4.53       1.30       0.97
+    PSL(2,13)    1092  117043  435412    39     6.78     12.65       1.87       1.03
+    2^9           512   13600   28736    97     3.59      3.13       0.87       0.87
+    SG(384,5602)  384   14044   45784    97     2.94      1.91       0.65       1.25
 
-``q = (chain time / madds) / (dense time / |G|^2)``; ``CHAIN_MADD_DENSE_OPS = 8`` makes the faster
-choice for all but the 2-group. (An earlier calibration on a machine at load average 14 gave q <=
-3: BLAS suffers more from a shared core than the chain's kernel does.)
+(inverse, same run: dense/chain 1.24, 2.19, 1.95, 2.87, 1.39, 1.00: the dense inverse is a
+complex product, twice the forward's real one). The chain of the previous commit (batch
+innermost, one sparse kernel or one product per prefix block, rotations ``2 d^3`` apart),
+measured the same way in one loop with this one at load 4.4 to 4.6, took 3.29, 3.08, 5.50, 7.59,
+2.96 and 2.64 ms (this one then: 1.92, 2.62, 3.70, 5.86, 2.40, 2.35).
+
+``y = chain time / (dense time / |G|^2)`` is the chain's time in dense operations and
+``model = real_madds * CHAIN_MADD_DENSE_OPS + calls * CHAIN_CALL_DENSE_OPS`` (1.3 and 2300, a
+least-squares fit of an earlier run of the same table): ``method="auto"`` takes the chain for
+S6, PSL(2,11) and PSL(2,13) and the dense product for A6, SmallGroup(384,5602) and the 2-group,
+the faster choice for each. Wall times under that load are not usable for calibration: best of
+7, the dense product (two BLAS threads) took 1.1 to 21 ms for A6 in runs minutes apart. On an
+idle machine the dense product also has its second BLAS thread (the chain runs on one): the idle
+wall times of the previous calibration (A6 1.68 ms, S6 5.98, PSL(2,11) 5.24, PSL(2,13) 13.16)
+are 0.9 to 1.3 times these thread times, so the margin of PSL(2,11) (1.30) may vanish there.
 
 Plan building (adapted irreps, ``G.irreps()``) is timed separately and not included in the
 transform times; each transform is warmed up once (numba compilation) and the best of
@@ -51,6 +67,7 @@ import numpy as np  # noqa: E402
 
 import grouptools as gt  # noqa: E402
 from grouptools.fourier import _chain, transform  # noqa: E402
+from grouptools.fourier import inverse as inverse_transform  # noqa: E402
 
 from _timing import best  # noqa: E402
 
@@ -120,29 +137,58 @@ def _row(name: str, G: gt.FiniteGroup, batch: int, repeat: int, baseline: str, d
           f"  chain {P.chain_orders}{extra}", flush=True)
 
 
-def calibrate(batch: int, repeat: int) -> None:
-    """Time per multiply-add of the chain FFT against time per operation of the dense product,
-    measured interleaved in one run (best of ``repeat`` each): the ratio ``q`` is what
-    :data:`grouptools.fourier._chain.CHAIN_MADD_DENSE_OPS` records (the chain's cost is
-    ``madds * q / DENSE_SPEEDUP`` against the dense ``|G|^2 / DENSE_SPEEDUP``)."""
-    print("-- calibration: chain time per madd / dense time per op (interleaved, best of each) --")
-    for name, build in (("A6", lambda: gt.alternating(6)), ("S6", lambda: gt.symmetric(6)),
-                        ("PSL(2,11)", lambda: gt.projective_special_linear(2, 11)),
-                        ("PSL(2,13)", lambda: gt.projective_special_linear(2, 13)),
-                        ("2^9", lambda: two_group(9))):
-        G = build()
-        P = _chain.plan(G)
-        f = np.random.default_rng(0).normal(size=(batch, G.order))
-        _chain.execute(P, f, inverse=False)
-        transform(G, f[:1], method="dense")
-        tc, td = [], []
-        for _ in range(repeat):
-            tc.append(best(lambda: _chain.execute(P, f, inverse=False), 1))
-            td.append(best(lambda: transform(G, f, method="dense"), 1))
-        c, d = min(tc), min(td)
-        q = (c / P.madds) / (d / G.order**2)
-        print(f"{name:>10} |G|={G.order:>5}  madds {P.madds:>8}  |G|^2 {G.order**2:>8}  chain {c * 1e3:7.2f} ms  "
-              f"dense {d * 1e3:7.2f} ms  dense/chain {d / c:5.2f}  q {q:5.2f}", flush=True)
+CALIBRATION_GROUPS = (("A6", lambda: gt.alternating(6)), ("S6", lambda: gt.symmetric(6)),
+                      ("PSL(2,11)", lambda: gt.projective_special_linear(2, 11)),
+                      ("PSL(2,13)", lambda: gt.projective_special_linear(2, 13)),
+                      ("2^9", lambda: two_group(9)), ("SG(384,5602)", lambda: gap_group("SmallGroup(384,5602)")))
+
+
+def gap_group(label: str) -> gt.FiniteGroup:
+    """A group of the GAP reference set (``tests/data/gap_reference.json``) from its presentation."""
+    import json
+
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "data", "gap_reference.json")
+    with open(path) as fh:
+        ref = next(g for g in json.load(fh)["groups"] if g["label"] == label)
+    return gt.from_presentation(ref["presentation"])
+
+
+def calibrate(batch: int, repeat: int, inverse: bool = False) -> None:
+    """The data behind :data:`grouptools.fourier._chain.CHAIN_MADD_DENSE_OPS` and
+    ``CHAIN_CALL_DENSE_OPS``: thread CPU times (one BLAS and one numba thread, chain and dense
+    interleaved, least of ``repeat``; robust to the other processes of a shared machine) of the
+    chain and the dense product, the chain's time in units of one dense operation
+    (``y = chain / (dense / |G|^2)``), and the model's ``real_madds * CHAIN_MADD_DENSE_OPS + calls *
+    CHAIN_CALL_DENSE_OPS`` against it; ``inverse``: the inverse transforms instead."""
+    import numba
+    from threadpoolctl import threadpool_limits
+
+    print(f"-- calibration ({'inverse' if inverse else 'forward'}), thread CPU time, best of {repeat}; "
+          f"load average {os.getloadavg()[0]:.2f} --")
+    numba.set_num_threads(1)
+    with threadpool_limits(1, "blas"):
+        for name, build in CALIBRATION_GROUPS:
+            G = build()
+            P = _chain.plan(G)
+            f = np.random.default_rng(0).normal(size=(batch, G.order))
+            B = transform(G, f, method="dense")
+            if inverse:
+                run_c, run_d = (lambda: _chain.execute(P, B, inverse=True)), (lambda: inverse_transform(G, B, method="dense"))
+            else:
+                run_c, run_d = (lambda: _chain.execute(P, f, inverse=False)), (lambda: transform(G, f, method="dense"))
+            run_c()
+            run_d()
+            tc, td = [], []
+            for _ in range(repeat):
+                tc.append(best(run_c, 1, time.thread_time))
+                td.append(best(run_d, 1, time.thread_time))
+            c, d = min(tc), min(td)
+            y = c / (d / G.order**2)
+            model = P.real_madds * _chain.CHAIN_MADD_DENSE_OPS + P.calls * _chain.CHAIN_CALL_DENSE_OPS
+            print(f"{name:>10} |G|={G.order:>5}  madds {P.madds:>7}  real {P.real_madds:>7}  calls {P.calls:>4}  "
+                  f"chain {c * 1e3:6.2f} ms  dense {d * 1e3:6.2f} ms  dense/chain {d / c:5.2f}  "
+                  f"y/real {y / P.real_madds:5.2f}  model/y {model / y:5.2f}", flush=True)
+    print(f"   load average after: {os.getloadavg()[0]:.2f}")
 
 
 def main() -> None:
@@ -155,6 +201,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.calibrate:
         calibrate(args.batch, max(args.repeat, 7))
+        calibrate(args.batch, max(args.repeat, 7), inverse=True)
         return
     repeat = 1 if args.quick else args.repeat
     print(f"batch {args.batch}, best of {repeat}")
@@ -172,6 +219,40 @@ def main() -> None:
     print("-- 2-groups: chain vs numpy.fft.fft of the same size --")
     for k in ((7,) if args.quick else tuple(k for k in (7, 10, 12, 14) if k <= args.max_k)):
         _row(f"2^{k}", two_group(k), args.batch, repeat, "fft")
+    print('-- 2-groups: method="solvable" (Clausen-Baum, composition series) vs numpy.fft.fft of the same size --')
+    for k in ((7,) if args.quick else (7, 10, 12, 14)):
+        _solvable_row(k, args.batch, max(repeat, 7 if not args.quick else 1))
+
+
+def _solvable_row(k: int, batch: int, repeat: int) -> None:
+    """``method="solvable"`` on ``two_group(k)``, forward and inverse, interleaved with numpy.fft.fft
+    (best of ``repeat`` each); plan time apart from ``G.irreps()``."""
+    from grouptools.fourier import choose_method, inverse as inverse_transform
+    from grouptools.fourier._registry import METHODS
+
+    m = METHODS["solvable"]
+    G = two_group(k)
+    t = time.perf_counter()
+    G.irreps()
+    t_irr = time.perf_counter() - t
+    t = time.perf_counter()
+    P = m.plan(G)
+    t_plan = time.perf_counter() - t
+    f = np.random.default_rng(0).normal(size=(batch, G.order))
+    x = f.astype(np.complex128)
+    B = m.execute(P, f, inverse=False)
+    m.execute(P, B, inverse=True, real=True)
+    tf, ti, tn = [], [], []
+    for _ in range(repeat):
+        tf.append(best(lambda: m.execute(P, f, inverse=False), 1))
+        ti.append(best(lambda: m.execute(P, B, inverse=True, real=True), 1))
+        tn.append(best(lambda: np.fft.fft(x, axis=-1), 1))
+    n = G.order
+    ok = np.allclose(inverse_transform(G, B, method="dense", real=True), f, atol=1e-9)
+    print(f"{'2^' + str(k):>12} |G|={n:>6}  irreps {t_irr:5.1f} s  plan {t_plan:5.1f} s  forward {min(tf) * 1e3:7.2f} ms  "
+          f"inverse {min(ti) * 1e3:7.2f} ms  fft {min(tn) * 1e3:6.2f} ms  ratio {min(tf) / min(tn):5.2f}  "
+          f"count/(|G| log2|G|) {P.madds / (n * math.log2(n)):4.2f}  auto {choose_method(G)}  "
+          f"round trip {'ok' if ok else 'WRONG'}", flush=True)
 
 
 if __name__ == "__main__":

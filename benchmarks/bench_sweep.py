@@ -22,6 +22,10 @@ single-threaded worker processes, writing its Parquet store to a temporary direc
    returns a row of the store's schema), sampled the same way: what the driver holds per task apart
    from the tasks themselves (spec walk, submissions, results, store writes), after a warm-up sweep.
 
+5. **The machine's ceiling** for the scaling tasks: the same tasks in 1 and in 2 plain processes
+   without Dask, measured right after each Dask pair. Its 2/1 ratio bounds what any scheduler can
+   reach here; Dask's ratio over it is the share the sweeps keep.
+
 Usage::
 
     python benchmarks/bench_sweep.py [--tasks 40] [--repeat 3] [--big 1000] [--synthetic 3000]
@@ -69,6 +73,42 @@ def scaling(n: int, steps: int) -> list[dict]:
                         "throughput": n / s.seconds_run, "task_mean": busy / n,
                         "overhead": (workers * s.seconds_run - busy) / busy})
     return out
+
+
+def _plain_worker(n: int, steps: int, part: int, parts: int, ready, go, q) -> None:
+    """One plain process of :func:`plain_processes`: imports and one warm-up task, then its share of
+    the tasks once every process is ready; puts (task seconds, finish time) on ``q``."""
+    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        os.environ[var] = "1"
+    spec = parse_spec(one_second_spec(n, steps))
+    tasks = list(spec.tasks())
+    run_task(tasks[0], "warm")
+    ready.wait()
+    go.wait()
+    busy = sum(run_task(t, "plain")["seconds"] for t in tasks[part::parts])
+    q.put((busy, time.perf_counter()))
+
+
+def plain_processes(n: int, steps: int, procs: int) -> dict:
+    """The machine's own scaling for the same tasks, without Dask: ``procs`` plain processes
+    (``multiprocessing``, spawn), each with BLAS pinned to one thread, imported and warmed up, start
+    together and run their share of the ``n`` tasks; throughput = n / (last finish - start). The
+    ratio for 2 processes over 1 is the ceiling any scheduler can reach for these tasks here."""
+    import multiprocessing as mp
+
+    ctx = mp.get_context("spawn")
+    ready, go, q = ctx.Barrier(procs + 1), ctx.Event(), ctx.Queue()
+    ps = [ctx.Process(target=_plain_worker, args=(n, steps, i, procs, ready, go, q)) for i in range(procs)]
+    for x in ps:
+        x.start()
+    ready.wait()
+    t = time.perf_counter()
+    go.set()
+    res = [q.get() for _ in ps]
+    for x in ps:
+        x.join()
+    run = max(r[1] for r in res) - t
+    return {"workers": procs, "run": run, "throughput": n / run, "task_mean": sum(r[0] for r in res) / n}
 
 
 def big_spec(n_seeds: int) -> dict:
@@ -139,9 +179,14 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.perf_counter()
     steps = calibrate()
-    pairs = [scaling(args.tasks, steps) for _ in range(args.repeat)]
+    pairs, plain = [], []
+    for _ in range(args.repeat):  # interleaved: Dask 1 and 2 workers, then plain 1 and 2 processes
+        pairs.append(scaling(args.tasks, steps))
+        plain.append([plain_processes(args.tasks, steps, k) for k in (1, 2)])
     ratios = [p[1]["throughput"] / p[0]["throughput"] for p in pairs]
-    sc = pairs[sorted(range(len(pairs)), key=ratios.__getitem__)[len(pairs) // 2]]  # the median pair
+    ceilings = [p[1]["throughput"] / p[0]["throughput"] for p in plain]
+    median = sorted(range(len(pairs)), key=ratios.__getitem__)[len(pairs) // 2]
+    sc = pairs[median]  # the median pair
     big = sampled_sweep(parse_spec(big_spec(max(1, args.big // 20))))
     sampled_sweep(synthetic_spec(10), synthetic_task)  # warm-up: the client's imports and first connections
     plateau = sampled_sweep(synthetic_spec(max(1, args.synthetic // 5)), synthetic_task)
@@ -160,6 +205,14 @@ def main() -> None:
               f"{r['task_mean']:.2f} s | {100 * r['overhead']:.1f}% |")
     print(f"\nThe median of {args.repeat} pairs of runs (1 worker, then 2) is shown; the ratios of the pairs: "
           f"{', '.join(f'{r:.2f}x' for r in ratios)}.")
+    print("\nThe machine's ceiling for the same tasks, measured right after each Dask pair: plain processes "
+          "without Dask (spawned, BLAS pinned, warmed up, started together), 2 processes over 1:\n")
+    print("| pair | Dask 2/1 workers | plain 2/1 processes | Dask / plain | task time alone / with 2 (plain) |")
+    print("| ---: | ---: | ---: | ---: | ---: |")
+    for i, (r, c, pl) in enumerate(zip(ratios, ceilings, plain)):
+        print(f"| {i + 1} | {r:.2f}x | {c:.2f}x | {r / c:.2f} | {pl[0]['task_mean']:.2f} s / {pl[1]['task_mean']:.2f} s |")
+    eff = sorted(r / c for r, c in zip(ratios, ceilings))[len(ratios) // 2]
+    print(f"\nMedian Dask / plain: {eff:.2f} (1.00 = the sweeps lose nothing to Dask on this machine).")
     print(f"\nTargets: 2 workers / 1 worker >= 1.7x: {'met' if speed >= 1.7 else 'NOT met'} ({speed:.2f}x); "
           f"scheduling overhead < 5% (2 workers): {'met' if sc[1]['overhead'] < 0.05 else 'NOT met'} "
           f"({100 * sc[1]['overhead']:.1f}%).\n")

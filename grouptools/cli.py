@@ -36,7 +36,7 @@ from ._errors import GroupToolsError, quote
 if TYPE_CHECKING:  # pragma: no cover
     from .groups import FiniteGroup
 
-__all__ = ["main", "group_info", "version"]
+__all__ = ["group_info", "main", "version"]
 
 #: Safety bound on the length of the error line (messages are bounded at their source already).
 _MAX_LINE = 400

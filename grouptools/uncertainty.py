@@ -41,16 +41,16 @@ if TYPE_CHECKING:
     from .groups import FiniteGroup
 
 __all__ = [
-    "support_size",
-    "fourier_rank",
-    "block_ranks",
-    "meshulam_bound",
-    "check_meshulam",
-    "donoho_stark",
-    "subgroup_indicator",
-    "coset_indicator",
-    "UncertaintyReport",
     "DEFAULT_TOL",
+    "UncertaintyReport",
+    "block_ranks",
+    "check_meshulam",
+    "coset_indicator",
+    "donoho_stark",
+    "fourier_rank",
+    "meshulam_bound",
+    "subgroup_indicator",
+    "support_size",
 ]
 
 #: Default relative tolerance of :func:`support_size` and :func:`fourier_rank`.

@@ -36,6 +36,7 @@ from ._errors import (
     ParameterError,
     ParameterTypeError,
     ShapeError,
+    SweepStalledError,
     TrainingError,
 )
 from ._fit import FitResult, History, Record, StopRule, fit
@@ -90,6 +91,7 @@ __all__ = [
     "ShapeError",
     "SphericalCNN",
     "StopRule",
+    "SweepStalledError",
     "TensorNetwork",
     "TrainingError",
     "bias",

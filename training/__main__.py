@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _fail(str(exc))
         except OSError as exc:
             return _fail(f"cannot write: {exc.strerror or type(exc).__name__}")
+        except TrainingError as exc:  # SweepStalledError: no row for --stall-timeout seconds
+            sys.stderr.write(f"{PROG}: {type(exc).__name__}: {' '.join(str(exc).split())}\n")
+            return 1
         except KeyboardInterrupt:
             sys.stderr.write(f"{PROG}: interrupted (the rows written so far are complete: rerun to resume)\n")
             return 130

@@ -16,6 +16,7 @@ __all__ = [
     "ParameterError",
     "ParameterTypeError",
     "ShapeError",
+    "SweepStalledError",
     "TrainingError",
 ]
 
@@ -67,3 +68,9 @@ class DataTypeError(ParameterTypeError, ValueError):
 
 class OutputError(ParameterError):
     """An output path is unusable (not writable, not a directory) or holds a corrupt results file."""
+
+
+class SweepStalledError(TrainingError):
+    """A sweep received no result for longer than its ``stall_timeout``: the cluster stopped answering
+    (lost workers, failed heartbeats) or a task ran longer than allowed. The rows written before are
+    complete; rerunning the same command resumes."""

@@ -1,158 +1,250 @@
-"""The levels of the chain FFT (:mod:`grouptools.fourier._chain`): the sparse matrix of one level
-(:class:`Sparse`, applied by the kernel :func:`grouptools._kernels.chain.csr_apply`) and its
-dense alternative for complex levels (:class:`DenseLevel`, one BLAS product per input irrep).
+"""The levels of the chain FFT (:mod:`grouptools.fourier._chain`) and the layout they run on.
 
-A level maps, for each prefix, the ``|T|`` transforms on ``G_{i-1}`` (blocks of the adapted irreps
-``sigma``, row-major, in the flat layout of :meth:`FourierBlocks.flatten`) to the transform on
-``G_i``: ``f_hat(rho) = sum_{t in T} rho(t) [ (+)_sigma f_t_hat(sigma) ]`` (Clausen, *Fast
-generalized Fourier transforms*, Theoret. Comput. Sci. 1989; Maslen and Rockmore, *Separation of
-variables and the computation of Fourier transforms on finite groups, I*, J. AMS 1997).
+A level maps, for each prefix, the ``|T|`` transforms on ``G_{i-1}`` to the transform on ``G_i``:
+``f_hat(rho) = sum_{t in T} rho(t) [ (+)_sigma f_t_hat(sigma) ]`` (Clausen, *Fast generalized
+Fourier transforms*, Theoret. Comput. Sci. 1989; Maslen and Rockmore, *Separation of variables
+and the computation of Fourier transforms on finite groups, I*, J. AMS 1997). For the block of
+``rho`` (degree ``d``) fed by ``sigma`` (degree ``e``, at columns ``o .. o+e``) this is the product
+``R X`` of ``R[a, (t, c)] = rho(t)[a, o + c]`` (``d x |T| e``) with the stacked blocks ``X_t(sigma)``:
+the column index of ``sigma`` rides along unchanged.
+
+**Layout.** The data of level ``i`` is one 2-D array ``(|G_i| T', L')``, ``T' = |T_{i+1}|`` and
+``L' = (|G| / |G_{i+1}|) batch``: each row is a contiguous vector over the prefixes of the next
+level and the batch. The rows run over ``(sigma, column j, t, row c, t')``, so for a fixed
+``sigma`` the stack ``X`` is ``e`` (one per column ``j``) times ``T'`` matrices ``(|T| e, L')`` at a
+row stride of ``T' L'``, and the block of ``rho`` is written as rows ``(rho, column, t', row)``,
+which is the next level's input without any copy (the column index outermost: each block is
+stored transposed). A level is then either a handful of BLAS products per block
+(:class:`DenseLevel`, ``numpy.matmul`` on strided views) or one sparse kernel over the long rows
+(:class:`Sparse`, :func:`grouptools._kernels.chain.csr_rows`) where most entries of the ``rho(t)``
+are zero (Young's orthogonal form).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
-__all__ = ["DenseLevel", "Sparse", "ZERO_TOL", "flat_offsets", "level_ops"]
+from .._kernels._function import choose_plain
+from .._kernels.chain import csr_rows
+from .._kernels.convolution import threads_for
+
+__all__ = ["DenseLevel", "Sparse", "ZERO_TOL", "as_dtype_of", "flat_offsets", "level_blocks"]
 
 #: Entries of ``rho(t)`` below this (relative to 1) are dropped as exact zeros of the adapted basis.
 ZERO_TOL = 1e-13
 
 
-@dataclass(frozen=True, eq=False)
-class Sparse:
-    """A CSR matrix (``indptr``, ``indices``, ``values``) of shape ``(rows, cols)`` and its
-    conjugate transpose (``adjoint``), for the forward and the inverse transform."""
-
-    indptr: np.ndarray
-    indices: np.ndarray
-    values: np.ndarray
-    shape: tuple[int, int]
-    adjoint: Any = None
-
-    @property
-    def nnz(self) -> int:
-        """Number of stored entries."""
-        return int(self.indices.size)
-
-    @staticmethod
-    def build(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, shape: tuple[int, int], real: bool) -> Sparse:
-        """The CSR matrix with these entries (duplicates summed) and its adjoint."""
-
-        def csr(r: np.ndarray, c: np.ndarray, v: np.ndarray, sh: tuple[int, int]) -> tuple:
-            order = np.lexsort((c, r))
-            r, c, v = r[order], c[order], v[order]
-            if r.size:
-                key = r * sh[1] + c
-                first = np.concatenate([[True], key[1:] != key[:-1]])
-                v = np.add.reduceat(v, np.flatnonzero(first)) if not first.all() else v
-                r, c = r[first], c[first]
-            indptr = np.zeros(sh[0] + 1, np.int64)
-            np.add.at(indptr, r + 1, 1)
-            return np.cumsum(indptr), c.astype(np.int64), v
-
-        vals = vals.real.astype(np.float64) if real else vals.astype(np.complex128)
-        p, i, v = csr(rows, cols, vals, shape)
-        pa, ia, va = csr(cols, rows, np.conj(vals), (shape[1], shape[0]))
-        return Sparse(p, i, v, shape, Sparse(pa, ia, va, (shape[1], shape[0])))
-
-
 def flat_offsets(dims: tuple[int, ...]) -> np.ndarray:
+    """``0, d_0^2, d_0^2 + d_1^2, ...``: where each block starts in a flat vector of blocks."""
     return np.concatenate([[0], np.cumsum([d * d for d in dims])]).astype(np.int64)
 
 
-def level_ops(dims: tuple, in_dims: tuple, branching: tuple, mats: list) -> tuple[list, bool]:
-    """The sparse matrix of one level: entry ``(r, a, b) <- sum_t sum_c rho_r(t)[a, c] X_t(c, b)``
-    for ``c`` in the diagonal block of ``b`` (``mats[r]`` is ``rho_r`` at the transversal)."""
-    out_off, in_off = flat_offsets(dims), flat_offsets(in_dims)
-    K_in = int(in_off[-1])
-    nT = mats[0].shape[0]
-    rows, cols, vals = [], [], []
+def level_blocks(dims: tuple, in_dims: tuple, branching: tuple, mats: list, left: list | None = None) -> list:
+    """The blocks of one level: ``(r, s, o, R)`` with ``R[a, (t, c)] = (U_r rho_r(t))[a, o + c]``
+    (``d x |T| e``) for each irrep ``r`` of the level and each irrep ``s`` (at columns ``o``) on the
+    diagonal of its restriction; ``mats[r]`` is ``rho_r`` at the transversal, ``left[r]`` an
+    optional ``U_r`` folded into the rows (the rotation of the top level to ``G.irreps()``)."""
+    nT = int(mats[0].shape[0])
+    out = []
     for r, d in enumerate(dims):
-        R = mats[r]
+        M = np.asarray(mats[r])
+        if left is not None and left[r] is not None:
+            M = np.einsum("ab,tbc->tac", left[r], M)
         o = 0
         for s in branching[r]:
             e = in_dims[s]
-            blk = R[:, :, o : o + e]  # rho(t)[a, c] for c in this block
-            t, a, c = np.nonzero(np.abs(blk) > ZERO_TOL)
-            if t.size:
-                bb = np.arange(e)
-                rows.append((out_off[r] + a[:, None] * d + o + bb[None, :]).ravel())
-                cols.append((t[:, None] * K_in + in_off[s] + c[:, None] * e + bb[None, :]).ravel())
-                vals.append(np.repeat(blk[t, a, c], e))
+            out.append((r, s, o, np.ascontiguousarray(M[:, :, o : o + e].transpose(1, 0, 2).reshape(d, nT * e))))
             o += e
-    vals_all = np.concatenate(vals)
-    real = bool(np.all(np.abs(np.imag(vals_all)) <= ZERO_TOL))
-    M = Sparse.build(np.concatenate(rows), np.concatenate(cols), vals_all, (int(out_off[-1]), nT * K_in), real)
-    return M, real
+    return out
+
+
+def _real(R: np.ndarray) -> bool:
+    return bool(np.all(np.abs(np.imag(R)) <= ZERO_TOL))
+
+
+def as_dtype_of(X: np.ndarray, real: bool) -> tuple[np.ndarray, bool]:
+    """``X`` ready for a level with real (``real``) or complex matrices: complex data for complex
+    matrices (cast), float views of complex data for real ones. Returns the array to compute on
+    and whether it is such a float view of complex data."""
+    if not real:
+        return X.astype(np.complex128, copy=False), False
+    if np.iscomplexobj(X):
+        return X.view(np.float64), True
+    return X, False
 
 
 @dataclass(frozen=True, eq=False)
 class DenseLevel:
-    """A level applied by dense products (BLAS), one per input irrep ``sigma`` (degree ``e``, at
-    ``in_off``): the rows ``rho_r(t)[:, o:o+e]`` of every block of ``sigma`` in every irrep ``r``
-    stacked into ``R`` (``(sum d, |T| e)``), so ``Z = R X_t(sigma)`` gives all the blocks fed by
-    ``sigma`` at once; ``groups`` holds ``(in_off, e, R, parts)`` with ``parts`` the
-    ``(row, out_off, d, o)`` of each block (``row``: its first row in ``R``)."""
+    """A level applied as BLAS products (``numpy.matmul`` on strided views of the layout), one per
+    input irrep ``s``: the rows ``R`` of every block fed by ``s`` stacked (``(H, |T| e)``,
+    ``H = sum d``) times the ``e T'`` matrices ``(|T| e, L')`` of ``s``, one pass over the input;
+    the ``e T' H`` result rows go to their rows of the output with one fancy-indexed copy
+    (written in place when ``s`` feeds one block only). Real input to complex matrices runs as
+    one real product with ``[Re R; Im R]``.
+
+    ``groups`` holds ``(in_start, e, R, RH, R_split, dest, direct)``: the row offset of ``s`` in
+    the input, ``RH = R^H`` for the adjoint, the output row of each result row (``dest``, in the
+    order ``(j, t', row)``) and, for a single block, its ``(out_start, d, o)`` (``direct``).
+    """
 
     groups: tuple
     cosets: int
-    K_in: int
-    K_out: int
+    copies: int
+    size: int
+    real: bool
 
     @property
     def nnz(self) -> int:
-        """Multiply-adds per prefix: ``sum |T| d e^2``."""
-        return int(sum(R.shape[0] * R.shape[1] * e for _, e, R, _ in self.groups))
+        """Multiply-adds per prefix: ``sum |T| d e^2`` over the blocks."""
+        return int(sum(g[2].size * g[1] for g in self.groups))
 
     @staticmethod
-    def build(dims: tuple, in_dims: tuple, branching: tuple, mats: list) -> DenseLevel:
-        """From ``mats[r]``, ``rho_r`` at the transversal."""
+    def build(dims: tuple, in_dims: tuple, blocks: list, copies: int) -> DenseLevel:
+        """From :func:`level_blocks`; ``copies`` is ``T'`` (1 at the top)."""
         out_off, in_off = flat_offsets(dims), flat_offsets(in_dims)
-        nT = int(mats[0].shape[0])
-        by_sigma: dict[int, list] = {}
-        for r, d in enumerate(dims):
-            o = 0
-            for s in branching[r]:
-                e = in_dims[s]
-                R = np.asarray(mats[r], np.complex128)[:, :, o : o + e].transpose(1, 0, 2).reshape(d, nT * e)
-                by_sigma.setdefault(s, []).append((int(out_off[r]), d, o, R))
-                o += e
+        nT = blocks[0][3].shape[1] // in_dims[blocks[0][1]]
+        real = all(_real(R) for *_, R in blocks)
+        by_s: dict[int, list] = {}
+        for r, s, o, R in blocks:
+            by_s.setdefault(s, []).append((r, o, R))
         groups = []
-        for s, blocks in sorted(by_sigma.items()):
-            rows = np.concatenate([[0], np.cumsum([b[1] for b in blocks])])
-            R = np.ascontiguousarray(np.concatenate([b[3] for b in blocks], axis=0))
-            groups.append((int(in_off[s]), int(in_dims[s]), R, tuple((int(rows[i]), oo, d, o)
-                                                                   for i, (oo, d, o, _) in enumerate(blocks))))
-        return DenseLevel(tuple(groups), nT, int(in_off[-1]), int(out_off[-1]))
+        for s, part in sorted(by_s.items()):
+            e = int(in_dims[s])
+            R = np.concatenate([b[2] for b in part], axis=0)
+            R = np.ascontiguousarray(R.real) if real else np.asarray(R, np.complex128)
+            split = None if real else np.ascontiguousarray(np.concatenate([R.real, R.imag], axis=0))
+            j, tp = np.arange(e)[:, None, None], np.arange(copies)[None, :, None]
+            dest = np.concatenate([out_off[r] * copies + (o + j) * copies * dims[r] + tp * dims[r]
+                                   + np.arange(dims[r])[None, None, :] for r, o, _ in part], axis=2)
+            direct = (int(out_off[part[0][0]]) * copies, int(dims[part[0][0]]), int(part[0][1])) if len(part) == 1 else None
+            groups.append((int(in_off[s]) * nT * copies, e, R, np.ascontiguousarray(R.conj().T), split,
+                           dest.ravel().astype(np.int64), direct))
+        return DenseLevel(tuple(groups), int(nT), int(copies), int(out_off[-1]), real)
+
+    def _input(self, X: np.ndarray, ins: int, e: int) -> np.ndarray:
+        nT, cp, L = self.cosets, self.copies, X.shape[1]
+        return X[ins : ins + nT * e * e * cp].reshape(e, nT * e, cp, L).transpose(0, 2, 1, 3)
+
+    def _direct(self, Y: np.ndarray, direct: tuple, e: int) -> np.ndarray:
+        outs, d, o = direct
+        return Y[outs : outs + d * d * self.copies].reshape(d, self.copies, d, Y.shape[1])[o : o + e]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
-        """``X`` (P, |T| K_in, width) complex -> (P, K_out, width)."""
-        P, W, nT = X.shape[0], X.shape[-1], self.cosets
-        Xv = X.reshape(P, nT, self.K_in, W)
-        Y = np.empty((P, self.K_out, W), X.dtype)
-        for io, e, R, parts in self.groups:
-            Xs = Xv[:, :, io : io + e * e, :].reshape(P, nT, e, e, W).transpose(1, 2, 0, 3, 4).reshape(nT * e, -1)
-            Z = R @ Xs  # one BLAS product per input irrep: every block it feeds
-            for row, oo, d, o in parts:
-                Yb = Y[:, oo : oo + d * d, :].reshape(P, d, d, W)
-                Yb[:, :, o : o + e, :] = Z[row : row + d].reshape(d, P, e, W).transpose(1, 0, 2, 3)
-        return Y
+        """``X`` (``|G_i| T'``, ``L'``) -> the level's output of the same shape."""
+        split = not self.real and not np.iscomplexobj(X)
+        if split:
+            Xw, view = X, False
+            Y = np.empty(X.shape, np.complex128)
+            Yf = Y.view(np.float64).reshape(X.shape[0], X.shape[1], 2)
+        else:
+            Xw, view = as_dtype_of(X, self.real)
+            Y = np.empty_like(Xw)
+        L = Xw.shape[1]
+        for ins, e, R, _, R2, dest, direct in self.groups:
+            Xv = self._input(Xw, ins, e)
+            if split:
+                Z = np.matmul(R2, Xv)
+                h = R.shape[0]
+                Yf[dest, :, 0] = Z[:, :, :h].reshape(-1, L)
+                Yf[dest, :, 1] = Z[:, :, h:].reshape(-1, L)
+            elif direct is not None:
+                np.matmul(R, Xv, out=self._direct(Y, direct, e))
+            else:
+                Y[dest] = np.matmul(R, Xv).reshape(-1, L)
+        return Y.view(np.complex128) if view else Y
 
     def adjoint(self, Y: np.ndarray) -> np.ndarray:
         """The adjoint of :meth:`forward`."""
-        P, W, nT = Y.shape[0], Y.shape[-1], self.cosets
-        X = np.empty((P, nT, self.K_in, W), Y.dtype)
-        for io, e, R, parts in self.groups:
-            Ys = np.empty((R.shape[0], P * e * W), Y.dtype)
-            for row, oo, d, o in parts:
-                Yb = Y[:, oo : oo + d * d, :].reshape(P, d, d, W)[:, :, o : o + e, :]
-                Ys[row : row + d] = Yb.transpose(1, 0, 2, 3).reshape(d, -1)
-            Z = R.conj().T @ Ys  # (|T| e, P e W)
-            X[:, :, io : io + e * e, :] = Z.reshape(nT, e, P, e, W).transpose(2, 0, 1, 3, 4).reshape(P, nT, e * e, W)
-        return X.reshape(P, nT * self.K_in, W)
+        Yw, view = as_dtype_of(Y, self.real)
+        X = np.empty_like(Yw)
+        L = Yw.shape[1]
+        for ins, e, _, RH, _, dest, direct in self.groups:
+            if direct is not None:
+                Z = self._direct(Yw, direct, e)
+            else:
+                Z = Yw[dest].reshape(e, self.copies, -1, L)
+            np.matmul(RH, Z, out=self._input(X, ins, e))
+        return X.view(np.complex128) if view else X
 
 
+@dataclass(frozen=True, eq=False)
+class Sparse:
+    """A level as a CSR matrix over the rows of the layout (exact zeros of the ``rho(t)`` dropped),
+    applied by :func:`grouptools._kernels.chain.csr_rows`; ``adjoint`` is the conjugate transpose
+    (a :class:`Sparse` itself)."""
+
+    indptr: np.ndarray
+    sbase: np.ndarray
+    sstep: np.ndarray
+    values: np.ndarray
+    dbase: np.ndarray
+    dstep: np.ndarray
+    copies: int
+    adjoint: Sparse | None = None
+
+    @property
+    def nnz(self) -> int:
+        """Multiply-adds per prefix (stored entries)."""
+        return int(self.values.size)
+
+    @property
+    def real(self) -> bool:
+        """Whether the entries are real."""
+        return self.values.dtype == np.float64
+
+    @staticmethod
+    def build(dims: tuple, in_dims: tuple, blocks: list, copies: int) -> Sparse:
+        """From :func:`level_blocks`; ``copies`` is ``T'``."""
+        out_off, in_off = flat_offsets(dims), flat_offsets(in_dims)
+        nT = blocks[0][3].shape[1] // in_dims[blocks[0][1]]
+        rows, cols, vals = [], [], []
+        for r, s, o, R in blocks:
+            d, e = R.shape[0], in_dims[s]
+            a, k = np.nonzero(np.abs(R) > ZERO_TOL)
+            t, c = k // e, k % e
+            j = np.arange(e)
+            # output row (r, column o + j, row a); input row (s, column j, t, row c)
+            rows.append((out_off[r] + (o + j[None, :]) * d + a[:, None]).ravel())
+            cols.append((nT * in_off[s] + j[None, :] * nT * e + (t * e + c)[:, None]).ravel())
+            vals.append(np.repeat(R[a, k], e))
+        r_, c_, v_ = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        real = _real(v_)
+        v_ = v_.real.astype(np.float64) if real else v_.astype(np.complex128)
+        n = int(out_off[-1])
+        # destination rows: output (r, j, a) -> r's start * T' + j T' d + a, step d; input rows -> i T', step 1
+        rdeg = np.repeat(np.asarray(dims, np.int64), [d * d for d in dims])
+        local = np.arange(n) - np.repeat(out_off[:-1], [d * d for d in dims])
+        out_base = np.repeat(out_off[:-1], [d * d for d in dims]) * copies + (local // rdeg) * copies * rdeg + local % rdeg
+        fwd = _csr(r_, c_ * copies, np.ones_like(c_), v_, out_base, rdeg, n, copies)
+        adj = _csr(c_, out_base[r_], rdeg[r_], np.conj(v_), np.arange(n, dtype=np.int64) * copies,
+                   np.ones(n, np.int64), n, copies)
+        return Sparse(*fwd, copies, Sparse(*adj, copies))
+
+    def apply(self, X: np.ndarray) -> np.ndarray:
+        """``X`` (``|G_i| T'``, ``L'``) -> the level's output (or, on :attr:`adjoint`, back)."""
+        Xw, view = as_dtype_of(X, self.real)
+        Y = np.empty_like(Xw)
+        args = (self.indptr, self.sbase, self.sstep, self.values, self.dbase, self.dstep, self.copies, Xw, Y)
+        work = self.nnz * Xw.shape[1] * self.copies
+        if choose_plain(work):
+            csr_rows.py(*args)
+        else:
+            with threads_for(work):
+                csr_rows(*args)
+        return Y.view(np.complex128) if view else Y
+
+    def forward(self, X: np.ndarray) -> np.ndarray:
+        """The level (as :meth:`DenseLevel.forward`)."""
+        return self.apply(X)
+
+
+def _csr(rows: np.ndarray, sbase: np.ndarray, sstep: np.ndarray, vals: np.ndarray, dbase: np.ndarray,
+         dstep: np.ndarray, n: int, copies: int) -> tuple:
+    """CSR arrays (rows ``0..n-1``, entries sorted by row) and the per-row destination bases."""
+    order = np.argsort(rows, kind="stable")
+    indptr = np.zeros(n + 1, np.int64)
+    np.add.at(indptr, rows + 1, 1)
+    return (np.cumsum(indptr), np.asarray(sbase, np.int64)[order], np.asarray(sstep, np.int64)[order], vals[order],
+            np.asarray(dbase, np.int64), np.asarray(dstep, np.int64))

@@ -57,7 +57,7 @@ def transform(G: FiniteGroup, f: Any, norm: Norm | None = None, *, method: str =
         transform above (the inverse carries ``1/|G|``). ``"ortho"``: block ``rho`` scaled by
         ``sqrt(d_rho/|G|)``, an isometry from ``C^|G|`` (Plancherel); ``"unitary"`` is an alias.
         ``"forward"``: scaled by ``1/|G|`` (the inverse then has no factor).
-    method : {"auto", "abelian", "clifford", "discovered", "chain", "dense"}
+    method : {"auto", "abelian", "clifford", "discovered", "solvable", "chain", "dense"}
         ``"dense"`` evaluates the definition with :func:`fourier_matrix` (``O(|G|^2)`` per
         function). ``"abelian"`` (groups with an :class:`~grouptools.AbelianStructure`) is a
         multidimensional FFT. ``"clifford"`` (semidirect products ``N : H`` with ``N`` abelian, and
@@ -65,6 +65,8 @@ def transform(G: FiniteGroup, f: Any, norm: Norm | None = None, *, method: str =
         Clifford-theoretic assembly of the blocks (``O(|G| log|N| + |H| sum_rho d_rho^2)`` per
         function). ``"discovered"`` (any group with a nontrivial abelian normal subgroup ``A``,
         found from the multiplication) is the same Clifford route over ``A`` and a transversal.
+        ``"solvable"`` (solvable groups) is the Clausen-Baum FFT along a composition series with
+        prime steps (``O(|G| log |G|)`` for supersolvable groups; Baum 1991).
         ``"chain"`` (any group) is separation of variables along a chain of subgroups with
         adapted irreps (Young's orthogonal form for symmetric groups; Maslen and Rockmore 1997).
         ``"auto"`` takes the method of least estimated cost that applies
@@ -119,7 +121,7 @@ def inverse(
         (``sqrt(d_rho/|G|)`` for ``"ortho"``/``"unitary"``, ``1/|G|`` for ``"forward"``, none for
         ``None``/``"backward"``) before the formula above. So ``"forward"`` computes
         ``sum_rho d_rho tr(rho(g)^H f_hat(rho))`` without ``1/|G|``.
-    method : {"auto", "abelian", "clifford", "discovered", "chain", "dense"}
+    method : {"auto", "abelian", "clifford", "discovered", "solvable", "chain", "dense"}
         As in :func:`transform`.
     real : bool
         Return the real part only (computed with real-output FFTs on the fast paths).

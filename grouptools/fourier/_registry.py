@@ -9,7 +9,8 @@ applies, earlier registrations winning ties), how to ``plan`` (kept in the group
 ``execute(plan, data, inverse=..., real=...)``.
 
 Registered, in order: ``"abelian"`` (:mod:`._abelian`), ``"clifford"`` (:mod:`._clifford`),
-``"discovered"`` (:mod:`._discovered`), ``"chain"`` (:mod:`._chain`), ``"dense"`` (:mod:`._dense`).
+``"discovered"`` (:mod:`._discovered`), ``"solvable"`` (:mod:`._solvable`), ``"chain"`` (:mod:`._chain`),
+``"dense"`` (:mod:`._dense`).
 
 A method may also give a ``lower_bound`` of its cost that is cheap to evaluate: ``method="auto"``
 asks for the full ``cost`` only when the bound beats the cheapest method found so far, and a
@@ -23,7 +24,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._errors import InvalidGroupError
-from . import _abelian, _chain, _clifford, _dense, _discovered
+from . import _abelian, _chain, _clifford, _dense, _discovered, _solvable
 from ._blocks import check_choice, check_group
 from ._support import memo
 
@@ -101,6 +102,7 @@ METHODS: dict[str, FourierMethod] = {
             "a semidirect product N : H with N abelian, or a direct product with an abelian factor",
         ),
         _module_method(_discovered, "discovered", "a group with a nontrivial abelian normal subgroup"),
+        _module_method(_solvable, "solvable", "a nontrivial solvable group (a composition series)"),
         _module_method(_chain, "chain", "any group (a chain of subgroups)"),
         _module_method(_dense, "dense", "any group"),
     )
@@ -118,7 +120,7 @@ def choose_method(G: FiniteGroup) -> str:
     Returns
     -------
     str
-        One of ``"abelian"``, ``"clifford"``, ``"discovered"``, ``"chain"``, ``"dense"``.
+        One of ``"abelian"``, ``"clifford"``, ``"discovered"``, ``"solvable"``, ``"chain"``, ``"dense"``.
 
     Examples
     --------
@@ -168,7 +170,7 @@ def get_method(G: FiniteGroup, method: str) -> FourierMethod:
     >>> get_method(gt.cyclic(3), "fft")
     Traceback (most recent call last):
     ...
-    grouptools...InvalidGroupError: method must be one of ('auto', 'abelian', 'clifford', 'discovered', 'chain', 'dense'), got 'fft'
+    grouptools...InvalidGroupError: method must be one of ('auto', 'abelian', 'clifford', 'discovered', 'solvable', 'chain', 'dense'), got 'fft'
     """
     check_group(G)
     check_choice(method, "method", ("auto",) + tuple(METHODS))

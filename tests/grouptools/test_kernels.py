@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 
 import grouptools as gt
 from grouptools._kernels import chain, convolution, coset, group, wigner
+from grouptools._kernels import levels as levels_kernels
 from grouptools._kernels._function import Kernel, kernel, prange
 from grouptools.presentations._coset import _enumerate
 from grouptools.presentations._parse import parse_presentation
@@ -199,22 +200,49 @@ def test_wigner_kernel(seed, j, nb):
 
 # -- chain FFT ---------------------------------------------------------------------------------------
 @SETTINGS
-@given(seed=st.integers(0, 2**32 - 1), P=st.integers(1, 3), rows=st.integers(1, 6), cols=st.integers(1, 6),
-       nb=st.integers(1, 4), complex_=st.booleans(), acc=st.integers(0, 1))
-def test_chain_kernel(seed, P, rows, cols, nb, complex_, acc):
+@given(seed=st.integers(0, 2**32 - 1), copies=st.integers(1, 3), rows=st.integers(1, 6), cols=st.integers(1, 6),
+       nb=st.integers(1, 4), complex_=st.booleans())
+def test_chain_kernel(seed, copies, rows, cols, nb, complex_):
+    """``csr_rows`` with copy ``t`` of source row ``c`` at ``c copies + t`` and of destination row
+    ``r`` at ``r + t rows`` (both strides of the layout exercised)."""
     rng = np.random.default_rng(seed)
     counts = rng.integers(0, cols + 1, size=rows)
     indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     indices = np.concatenate([rng.permutation(cols)[:c] for c in counts]).astype(np.int64)
     values = rand(rng, int(indptr[-1]), complex_)
-    src = rand(rng, (P, cols, nb), complex_)
-    dst = rand(rng, (P, rows, nb), complex_)
-    x, y, a, b = both(chain.csr_apply, indptr, indices, values, src, dst, acc)
-    assert same(x, y, 1e-12) and same(a[4], b[4], 1e-12)
+    src = rand(rng, (cols * copies, nb), complex_)
+    dst = rand(rng, (rows * copies, nb), complex_)
+    args = (indptr, indices * copies, np.ones_like(indices), values, np.arange(rows, dtype=np.int64),
+            np.full(rows, rows, np.int64), copies, src, dst)
+    x, y, a, b = both(chain.csr_rows, *args)
+    assert same(x, y, 1e-12) and same(a[-1], b[-1], 1e-12)
     M = np.zeros((rows, cols), values.dtype)
     for r in range(rows):
         M[r, indices[indptr[r] : indptr[r + 1]]] = values[indptr[r] : indptr[r + 1]]
-    assert np.allclose(x, np.einsum("rc,pcb->prb", M, src) + (dst if acc else 0))
+    want = np.einsum("rc,ctb->trb", M, src.reshape(cols, copies, nb)).reshape(copies * rows, nb)
+    assert np.allclose(x, want)
+
+
+def test_levels_kernel():
+    """``apply_levels`` (with ``level_rows`` inside) compiled and plain, on the forward and adjoint
+    levels of the solvable FFT of ``C2 wr C2 wr C2`` (order 128, from permutations), against the
+    dense definition of the transform."""
+    from grouptools.fourier import transform
+    from grouptools.fourier._registry import METHODS
+
+    G = gt.from_permutations([[4, 5, 6, 7, 0, 1, 2, 3], [2, 3, 0, 1, 4, 5, 6, 7], [1, 0, 2, 3, 4, 5, 6, 7]])
+    P = METHODS["solvable"].plan(G)
+    rng = np.random.default_rng(5)
+    f = rng.normal(size=(3, G.order)) + 1j * rng.normal(size=(3, G.order))
+    for levels in (P.forward, P.adjoint):
+        outs = []
+        for fn in (levels_kernels.apply_levels, levels_kernels.apply_levels.py):
+            out = np.empty_like(f)
+            fn(f, P.chain.elements, *levels, np.arange(G.order), out, 4)
+            outs.append(out)
+        assert same(outs[0], outs[1], 1e-12)
+    got = METHODS["solvable"].execute(P, f, inverse=False)
+    assert got.allclose(transform(G, f, method="dense"))
 
 
 #: Every public kernel and the test that compares its two variants (helpers of coset.py run inside
@@ -233,14 +261,19 @@ COVERED = {
     "grouptools._kernels.convolution.clifford_forward": test_clifford_kernels,
     "grouptools._kernels.convolution.clifford_inverse": test_clifford_kernels,
     "grouptools._kernels.wigner.wigner_step": test_wigner_kernel,
-    "grouptools._kernels.chain.csr_apply": test_chain_kernel,
+    "grouptools._kernels.chain.csr_rows": test_chain_kernel,
+    "grouptools._kernels.levels.apply_levels": test_levels_kernel,
+    "grouptools._kernels.levels.level_rows": test_levels_kernel,
 }
+
+
+KERNEL_MODULES = (chain, convolution, coset, group, levels_kernels, wigner)  # derived: test_derived_arithmetic.py
 
 
 def test_every_kernel_is_covered():
     found = {
         f"{mod.__name__}.{name}"
-        for mod in (chain, convolution, coset, group, wigner)
+        for mod in KERNEL_MODULES
         for name, obj in vars(mod).items()
         if isinstance(obj, Kernel) and not name.startswith("_")
     }

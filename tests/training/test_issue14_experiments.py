@@ -128,21 +128,39 @@ def test_right_average_is_right_invariant():
 
 
 def test_homogeneous_inputs_numbers(homogeneous, tmp_path):
-    chk = homogeneous["optimum_check"]
+    chk = homogeneous["optimum_check"]["L=2"]
     assert chk["ratio_of_right_average"] <= 1 + 1e-6
     for r in homogeneous["runs"]["L=2"].values():
         assert finite(r["raw"]["ratio"]) and r["raw"]["ratio"] >= 1 - 1e-6
         assert r["polished"] is not None and r["polished"]["ratio"] >= 1 - 1e-6 and finite(r["polished"]["kkt"])
-    c = homogeneous["coincide_cosine"]["polished"]
+    c = homogeneous["coincide_cosine"]["L=2"]["polished"]
     assert c is not None and -1 - 1e-9 <= c <= 1 + 1e-9
     HI.plot(homogeneous, tmp_path / "h.png")
     assert (tmp_path / "h.png").stat().st_size > 0
 
 
+def test_homogeneous_inputs_depth_three(tmp_path):
+    """Depth 3: both networks polish to certified stationary points of the parameter-space problem,
+    and right-H averaging of the predicted point does not raise its Schatten-2/3 objective (the
+    singular values of M Pi are at most those of M)."""
+    from training.experiments._config import TrainConfig
+
+    out = jsonable(HI.run(HI.Config(n_per_class=2, image_size=4, depths=(3,), starts=1,
+                                    train=TrainConfig(steps=200, lr=0.1, record_points=4))))
+    chk = out["optimum_check"]["L=3"]
+    assert not chk["convex"] and chk["ratio_of_right_average"] <= 1 + 1e-9
+    for r in out["runs"]["L=3"].values():
+        assert r["depth"] == 3 and r["polish"]["success"]
+        assert r["polish"]["param_kkt"] <= 1e-6
+    HI.plot(out, tmp_path / "h3.png")
+    assert (tmp_path / "h3.png").stat().st_size > 0
+
+
 @pytest.mark.parametrize("make", [
     lambda: SI.Config(groups=("icosahedral",)), lambda: SI.Config(N=0), lambda: SI.Config(depths=(1,)),
     lambda: CL.Config(groups=("torus8",)), lambda: CL.Config(channels=(0,)),
-    lambda: HI.Config(image_size=5), lambda: HI.Config(n_per_class=0),
+    lambda: HI.Config(image_size=5), lambda: HI.Config(n_per_class=0), lambda: HI.Config(depths=(4,)),
+    lambda: HI.Config(depths=()),
 ])
 def test_bad_configs_are_parameter_errors(make):
     from training import ParameterError
@@ -165,3 +183,33 @@ def test_orbit_projection_is_the_orthogonal_projection_on_fixed_vectors(c, seed)
     assert round(float(np.trace(Pi))) == c  # one fixed vector per channel: the transitive action has one orbit
     for g in G.generators:
         assert np.allclose(np.asarray(rep(g)).real @ Pi, Pi)
+
+
+def test_polish_that_stops_at_its_iteration_cap_is_continued():
+    """A polish capped at 2 SLSQP iterations does not certify; polish_or_note continues it from its end
+    point and reaches a KKT point, checked here by an NNLS fit of 2 w = sum_n lambda_n y_n grad f(x_n)."""
+    from scipy.optimize import nnls
+
+    from training import fit
+    from training.experiments._config import TrainConfig
+    from training.experiments._runner import polish_or_note
+    from training.models import GCNN
+    from training.polish import polish
+
+    G = gt.dihedral(4)
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((6, 8))
+    y = np.where(np.arange(6) % 2 == 0, 1.0, -1.0)
+    trained = fit(GCNN(G, 2, channels=2, support=[0, 1, 4], seed=3), X, y, "exp", steps=300, lr=0.1,
+                  normalized=True, progress=False).model
+    assert not polish(trained, X, y, max_iter=2, method="slsqp").success  # the cap alone fails
+    pol, note = polish_or_note(trained, X, y, TrainConfig(polish_max_iter=2))
+    assert note == "" and pol.success and pol.method.startswith("slsqp+")
+    m = pol.model
+    margins = y * m.forward(X)
+    assert np.min(margins) == pytest.approx(1.0, abs=1e-8)
+    active = margins <= 1 + 1e-6
+    w = m.flat_params()
+    J = m.jacobian(X[active]) * y[active, None]
+    lam, res = nnls(J.T, 2 * w)
+    assert res / np.linalg.norm(2 * w) <= 1e-8

@@ -257,8 +257,10 @@ def test_scs_solver_agrees_with_clarabel():
 
 
 def test_size_limit_is_checked_before_solving():
-    m = GCNN(gt.dihedral(8), 2)  # p + q = 32 > 20, unsplit
+    m = GCNN(gt.dihedral(8), 2, support=list(range(9)))  # p + q = 9 + 16 > 20, unsplit, no closed form
     with pytest.raises(ParameterError):
         representation_cost(m, np.ones(16), max_side=20)
     with pytest.raises(ParameterError):
         representation_cost_max_margin(m, np.eye(16), np.ones(16), max_side=20)
+    with pytest.raises(ParameterError):  # the full-width G-CNN has a closed form, but the SDP is asked for
+        representation_cost(GCNN(gt.dihedral(8), 2), np.ones(16), max_side=20, method="sdp")

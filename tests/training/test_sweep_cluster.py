@@ -96,3 +96,34 @@ def test_an_existing_scheduler_is_used(tmp_path):
         assert len(cluster.scheduler.workers) == 1  # the cluster survives the sweep (its client only closed)
     df = read_rows(tmp_path)
     assert (s.ok, len(df)) == (2, 2) and (df["status"] == "ok").all()
+
+
+def hang_on_g_cnn(task: dict, key: str) -> dict:
+    """A task function that never returns (in a test's time) on the G-CNN points: a stand-in for a
+    cluster that stopped answering."""
+    if task["architecture"] == "G-CNN":
+        time.sleep(3600)
+    return run_task(task, key)
+
+
+@pytest.mark.slow
+def test_a_stalled_sweep_raises_and_keeps_its_rows(tmp_path):
+    from training import SweepStalledError
+
+    spec = parse_spec({"sweep": {**TINY, "groups": ["C2"], "data": ["gaussian"]}})  # FC then G-CNN
+    t = time.monotonic()
+    with pytest.raises(SweepStalledError, match="no task finished in 3 s"):
+        run_sweep(spec, tmp_path, workers=1, batch=1, progress=False, task_fn=hang_on_g_cnn, stall_timeout=3)
+    assert time.monotonic() - t < 120  # bounded: the driver gave up and closed the cluster
+    df = read_rows(tmp_path)
+    assert list(df["architecture"]) == ["FC"] and (df["status"] == "ok").all()  # the row before the stall is kept
+
+
+@pytest.mark.parametrize("bad", [0, -1.0, float("nan"), "10", True])
+def test_stall_timeout_is_checked_before_anything_runs(tmp_path, bad):
+    from training import ParameterError
+
+    spec = parse_spec({"sweep": {**TINY, "groups": ["C2"], "data": ["gaussian"]}})
+    with pytest.raises(ParameterError, match="stall_timeout"):
+        run_sweep(spec, tmp_path, progress=False, stall_timeout=bad)
+    assert not (tmp_path / "rows").exists() or not any((tmp_path / "rows").iterdir())

@@ -91,6 +91,15 @@ def test_cli_refuses_a_bad_spec_before_running(tmp_path):
     assert not out.exists()  # nothing ran, nothing was created
 
 
+@pytest.mark.parametrize("value", ["-1", "0", "nan", "soon"])
+def test_cli_refuses_a_bad_stall_timeout(tmp_path, value):
+    out = tmp_path / "store"
+    proc = subprocess.run([sys.executable, "-m", "training", "sweep", str(ROOT / "sweeps" / "smoke.toml"), "--out",
+                           str(out), f"--stall-timeout={value}"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.count("\n") == 1, proc.stderr
+    assert "stall" in proc.stderr and not out.exists()
+
+
 def test_dry_run_counts_tasks_and_done(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "training", "sweep", str(ROOT / "sweeps" / "smoke.toml"), "--out",
                            str(tmp_path), "--dry-run"], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -22,7 +22,9 @@ For any model, ``max_margin(X, y, regulariser="representation_cost", model=m)`` 
 representation cost ``R(beta) = min {||w||^2 : beta(w) = beta}`` of ``m`` under the margins, and
 :func:`representation_cost` evaluates ``R`` (depth 2: a semidefinite program in the model's
 bilinear form; depth >= 3: the factored problem from several starts; :mod:`training.bias._repcost`
-has the derivations and the closed forms).
+has the derivations and the closed forms). :func:`closed_form_of` returns the closed form of a
+depth-2 G-CNN, lifting G-CNN or dense-head steerable network with a regular hidden layer: the
+weighted nuclear norm of the stacked Fourier blocks of its input channels (:mod:`training.bias._repclosed`).
 
 with the group Fourier transform ``beta_hat(rho) = sum_g beta(g) rho(g)`` (unnormalized, unitary
 irreps) and the Schatten quasi-norm ``||M||_{S,p}`` (the l_p norm of the singular values). DFT
@@ -107,6 +109,7 @@ from ._maxmargin import (
     predictor_kkt_residual,
     quasi_norm,
 )
+from ._repclosed import ClosedForm, closed_form_of
 from ._repcost import RepresentationCost, representation_cost
 from ._repmargin import MarginResult, representation_cost_max_margin
 from ._regression import (
@@ -118,6 +121,7 @@ from ._regression import (
 
 __all__ = [
     "BlockBatch",
+    "ClosedForm",
     "FourierOperator",
     "GroupLike",
     "KINDS",
@@ -127,6 +131,7 @@ __all__ = [
     "RegressionResult",
     "RepresentationCost",
     "StartInfo",
+    "closed_form_of",
     "dft_operator",
     "fourier_operator",
     "identity_operator",

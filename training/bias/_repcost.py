@@ -62,6 +62,13 @@ SDP minimizer is ``Z = diag(beta)`` of rank ``nnz(beta)``, but ``B`` reads only 
 
 ``R(beta) = +inf`` when no parameters represent ``beta`` (``beta`` outside the range of ``B``).
 
+**Several input channels.** For a depth-2 network whose hidden layer is the regular representation
+and whose input is a permutation representation (C channels of functions on G or on ``G/H``) the
+cost is the ``d_rho``-weighted nuclear norm of the horizontally stacked blocks
+``[lift_1(beta)_hat(rho) ... lift_C(beta)_hat(rho)]``, with ``2/|G|`` for filters and
+``2/sqrt|G|`` for steerable layers (:mod:`training.bias._repclosed`, which has the derivation);
+``method="closed_form"`` uses it, and ``"auto"`` does when the SDP would exceed ``max_side``.
+
 **Depth >= 3** (and depth-2 models without a bilinear form): the factored problem
 ``min ||w||^2 s.t. model.with_params(w).linearization() = beta`` from several starts (SLSQP); the
 answer is a local one (``exact=False``).
@@ -98,10 +105,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .._checks import check_positive_int, check_vector
+from .._checks import check_positive_int, check_vector, clip
 from .._errors import ParameterError, ParameterTypeError
 from ._convex import solve_separable
 from ._core import BiasSolverError
+from ._repclosed import ClosedForm, closed_form_of
 
 __all__ = [
     "EXACT_TOL",
@@ -111,6 +119,7 @@ __all__ = [
     "balanced_factors",
     "bilinear_form_of",
     "check_sdp_side",
+    "closed_form_choice",
     "min_norm_slsqp",
     "nuclear_sdp",
     "random_starts",
@@ -151,9 +160,10 @@ class RepresentationCost:
     channels : int or None
         K of the bilinear form.
     method : str
-        ``"sdp"`` (rank <= K), ``"sdp+factored"`` or ``"factored"``.
+        ``"sdp"`` (rank <= K), ``"sdp+factored"``, ``"factored"`` or ``"closed form"``
+        (:mod:`training.bias._repclosed`).
     params : list of numpy.ndarray or None
-        Parameters of the model attaining ``upper_bound``.
+        Parameters of the model attaining ``upper_bound`` (``None`` for a closed-form answer).
     start_values : tuple of float
         ``||w||^2`` reached from each factored start (``nan`` for a start that did not converge).
     kkt_residual : float
@@ -292,8 +302,47 @@ def check_sdp_side(p: int, q: int, max_side: int) -> None:
     """
     check_positive_int("max_side", max_side)
     if min(p, q) > SPLIT_MAX_SIDE and p + q > max_side:
-        raise ParameterError(f"the SDP would have side p + q = {p + q} > max_side = {max_side}; for a full-width "
-                             "G-CNN use the closed form (2/|G|) sum_rho d_rho ||beta_hat(rho)||_*")
+        raise ParameterError(f"the SDP would have side p + q = {p + q} > max_side = {max_side}, and no closed form "
+                             "is known for this model (training.bias._repclosed)")
+
+
+def closed_form_choice(model: Any, form: Any, method: str, max_side: int) -> ClosedForm | None:
+    """The closed form to use instead of the SDP (:mod:`training.bias._repclosed`), or ``None``.
+
+    ``method="sdp"``: never; ``"closed_form"``: always (``ParameterError`` if the model has none);
+    ``"auto"``: when the model has one and its unsplit SDP would exceed ``max_side``
+    (:func:`check_sdp_side`), so that the SDP, which also returns factors and a rank, stays the
+    general computation wherever it fits.
+
+    Raises
+    ------
+    ParameterError
+        Unknown ``method``, or ``"closed_form"`` for a model without one.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> from training.models import GCNN
+    >>> m = GCNN(gt.dihedral(8), 2)
+    >>> closed_form_choice(m, m.bilinear_form(), "auto", 100) is None        # side 32 fits
+    True
+    >>> closed_form_choice(m, m.bilinear_form(), "auto", 20).scale            # 2/|G|
+    0.125
+    """
+    if method not in ("auto", "sdp", "closed_form"):
+        raise ParameterError(f"method must be 'auto', 'sdp' or 'closed_form', got {clip(repr(method))}")
+    if method == "sdp":
+        return None
+    if method == "closed_form":
+        cf = closed_form_of(model)
+        if cf is None:
+            raise ParameterError(f"no closed form of the representation cost is known for {type(model).__name__} "
+                                 "(training.bias._repclosed lists the recognised models)")
+        return cf
+    if form is None:
+        return None
+    _, p, q = form.tensor.shape
+    return closed_form_of(model) if min(p, q) > SPLIT_MAX_SIDE and p + q > max_side else None
 
 
 def random_starts(model: Any, scale_to: Callable[[np.ndarray], np.ndarray], starts: int, seed: int) -> list[np.ndarray]:
@@ -361,6 +410,7 @@ def representation_cost(
     solver: str | None = None,
     rank_tol: float = 1e-6,
     max_side: int = MAX_SDP_SIDE,
+    method: str = "auto",
 ) -> RepresentationCost:
     """``R(beta) = min {||w||^2 : model.with_params(w).linearization() = beta}`` (module docstring).
 
@@ -381,6 +431,11 @@ def representation_cost(
     max_side : int
         Largest side ``p + q`` of the semidefinite matrix when the split formulation does not
         apply (checked before solving).
+    method : {"auto", "sdp", "closed_form"}
+        Depth 2: the SDP, or the closed form of :mod:`training.bias._repclosed` (full-width and
+        lifting G-CNNs, steerable ``[P, R]`` with a dense head); ``"auto"`` takes the closed form
+        only when the SDP would exceed ``max_side`` (:func:`closed_form_choice`). A closed-form
+        answer has ``method="closed form"``, ``exact=True`` and no ``params`` or ``rank``.
 
     Returns
     -------
@@ -405,6 +460,7 @@ def representation_cost(
     form = bilinear_form_of(model)
     beta = check_vector("beta", beta, model.input_dim)
     check_positive_int("starts", starts, 0)
+    cf = closed_form_choice(model, form, method, max_side)
     if not 0 < rank_tol < 1:
         raise ParameterError(f"rank_tol must lie in (0, 1), got {rank_tol!r}")
     if not np.any(beta):
@@ -413,6 +469,9 @@ def representation_cost(
     own = model.param_norm_sq() if np.allclose(model.linearization(), beta, rtol=0, atol=1e-10 * np.linalg.norm(beta)) else None
     if form is None:
         return _deep_cost(model, beta, starts, seed, own)
+    if cf is not None:
+        v = cf.cost(beta)
+        return RepresentationCost(v, v, v, True, None, form.channels, "closed form", None)
     D, p, q = form.tensor.shape
     check_sdp_side(p, q, max_side)
     K = form.channels

@@ -28,6 +28,7 @@ from ._repcost import (
     balanced_factors,
     bilinear_form_of,
     check_sdp_side,
+    closed_form_choice,
     min_norm_slsqp,
     nuclear_sdp,
     random_starts,
@@ -52,7 +53,7 @@ class MarginResult:
     multipliers : numpy.ndarray
         Dual multipliers ``lambda_n >= 0`` of the margin constraints (SDP) or of SLSQP.
     kkt_residual : float
-        Depth 2: relative residual of ``P_T(G) = 2 A C^T`` with ``G = sum_i (sum_n lambda_n y_n
+        Closed form: the relative duality gap. Depth 2: relative residual of ``P_T(G) = 2 A C^T`` with ``G = sum_i (sum_n lambda_n y_n
         x_n)_i B_i`` at the SVD ``Z = A S C^T`` (tangent part of the nuclear-norm optimality);
         depth >= 3: of the parameter-space KKT condition.
     normal_norm : float
@@ -119,6 +120,7 @@ def representation_cost_max_margin(
     solver: str | None = None,
     rank_tol: float = 1e-6,
     max_side: int = MAX_SDP_SIDE,
+    method: str = "auto",
 ) -> MarginResult:
     """``min R(beta) s.t. y_n <x_n, beta> >= 1`` for the representation cost ``R`` of ``model``.
 
@@ -133,8 +135,10 @@ def representation_cost_max_margin(
     model : LinearModel
     X, y : array_like
         Inputs ``(N, D)`` and labels in {-1, +1}, separable through the origin.
-    starts, seed, solver, rank_tol, max_side
-        As in :func:`representation_cost`.
+    starts, seed, solver, rank_tol, max_side, method
+        As in :func:`representation_cost`. A closed-form answer (:mod:`training.bias._repclosed`)
+        is certified by its relative duality gap, reported as ``kkt_residual`` (``rank`` and
+        ``params`` are ``None``, ``normal_norm`` is ``nan``).
 
     Returns
     -------
@@ -162,8 +166,13 @@ def representation_cost_max_margin(
         raise ParameterError(f"X has width {X.shape[1]} but the model expects {model.input_dim}")
     check_positive_int("starts", starts, 0)
     Zd = y[:, None] * X
+    cf = closed_form_choice(model, form, method, max_side)
     if form is None:
         return _deep_margin(model, Zd, starts, seed)
+    if cf is not None:
+        c = cf.max_margin(X, y, solver)
+        return MarginResult(c.beta, c.objective, c.objective, True, None, c.multipliers, c.gap, float("nan"), None,
+                            c.status)
     D, p, q = form.tensor.shape
     check_sdp_side(p, q, max_side)
     lower, Z, lam, _ = nuclear_sdp(form, None, Zd, solver)

@@ -190,17 +190,43 @@ def verdict(raw: Mapping[str, Any], polished: Mapping[str, Any] | None, convex: 
             f"known point (ratio {r:.4f})")
 
 
+#: When a polish does not certify, it is continued from its end point with this many times
+#: ``TrainConfig.polish_max_iter`` iterations (:func:`polish_or_note`).
+POLISH_RESTART_FACTOR = 10
+
+
 def polish_or_note(trained: Any, X: np.ndarray, y: np.ndarray, cfg: TrainConfig) -> tuple[Any, str]:
     """Polish the trained model as ``cfg`` asks: ``(result, "")``, or ``(None, why not)`` when
     polishing is disabled, too large (``cfg.polish_max_params``), impossible (the iterate does
-    not separate the data) or fails (the error's name)."""
+    not separate the data) or fails (the error's name).
+
+    The method is SLSQP up to ``cfg.polish_slsqp_max`` parameters, trust-constr above, with
+    ``cfg.polish_max_iter`` iterations. A polish that ends without a certified KKT point
+    (``success`` False: typically the solver's iteration cap, after which the active-set Newton
+    refinement starts from a wrong active set) is **continued from its end point**, first with the
+    same method and ``POLISH_RESTART_FACTOR`` times the iterations, then, if still not certified, with
+    the other method; the candidate with the smallest KKT residual is kept, and its
+    ``PolishResult.method`` names every stage (e.g. ``"slsqp+slsqp"``). Certified polishes (the usual
+    case) cost exactly one solve, as before.
+    """
     if not cfg.polish:
         return None, "polish disabled"
     if trained.n_params > cfg.polish_max_params:
         return None, f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
     try:
         method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
-        return polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method), ""
+        best = polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method)
+        stages = [method]
+        other = "trust-constr" if method == "slsqp" else "slsqp"
+        for again in (method, other):
+            if best.success:
+                break
+            stages.append(again)
+            cand = polish(best.model, X, y, max_iter=POLISH_RESTART_FACTOR * cfg.polish_max_iter, method=again)
+            if cand.kkt_residual < best.kkt_residual:
+                best = cand
+        best.method = "+".join(stages) if len(stages) > 1 else best.method
+        return best, ""
     except NotSeparatedError:
         return None, "polish impossible: the iterate does not separate the data"
     except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:

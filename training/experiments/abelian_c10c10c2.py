@@ -27,6 +27,8 @@ from ._plots import plot_group_comparison
 from ._runner import compare_architectures
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "abelian_c10c10c2"
 
 

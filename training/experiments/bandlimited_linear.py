@@ -46,6 +46,8 @@ from ._report import fmt, polish_status, progress_bar, row, summarize
 from ._runner import run_arch, train, verdict
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run", "run_gcnn"]
+
 NAME = "bandlimited_linear"
 
 

@@ -34,6 +34,8 @@ from ._plots import plot_group_comparison
 from ._runner import compare_architectures
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "d8_gaussian"
 
 

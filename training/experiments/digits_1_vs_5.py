@@ -64,6 +64,24 @@ from ._report import progress_bar, row, summarize
 from ._runner import run_arch
 from ._store import write_json
 
+__all__ = [
+    "Config",
+    "FULL",
+    "LARGE_ORDER",
+    "NAME",
+    "QUICK",
+    "TINY",
+    "TINY28",
+    "available_per_class",
+    "check_n_per_class",
+    "load_digits_1_vs_5",
+    "load_mnist_1_vs_5",
+    "plot",
+    "read_idx",
+    "run",
+    "upsample_digits",
+]
+
 NAME = "digits_1_vs_5"
 
 SEEDS_MEAN, SEEDS_STD = 0.1307, 0.3081

@@ -33,6 +33,8 @@ from ._report import progress_bar, row
 from ._runner import make_model, run_arch
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "dihedral_visualization"
 
 

@@ -31,6 +31,8 @@ from ._report import progress_bar, row, summarize
 from ._runner import run_arch
 from ._store import write_json
 
+__all__ = ["ARCHS", "Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "fc_vs_diag_vs_cnn"
 ARCHS = ("FC", "diagonal", "CNN")
 

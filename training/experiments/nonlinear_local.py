@@ -51,6 +51,8 @@ from ._problems import solve_problem
 from ._report import fmt, polish_status, polished_cell, progress_bar
 from ._store import jsonable, write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run", "summary_line"]
+
 NAME = "nonlinear_local"
 
 

@@ -26,6 +26,8 @@ from ._plots import plot_group_comparison
 from ._runner import compare_architectures
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "smallgroup_200_44"
 
 

@@ -56,6 +56,30 @@ from ._plots import new_figure, save_figure
 from ._report import num
 from ._store import write_json
 
+__all__ = [
+    "COLORS",
+    "Config",
+    "FCNet",
+    "FULL",
+    "NAME",
+    "PlanarCNN",
+    "QUICK",
+    "TINY",
+    "degree_norms",
+    "fourier_ratio",
+    "invariance_error",
+    "linearizations",
+    "make_data",
+    "plot",
+    "project_digit",
+    "random_rotations",
+    "real_space_ratio",
+    "rotate_coordinates",
+    "run",
+    "summary_lines",
+    "train_adam",
+]
+
 NAME = "spherical_local"
 
 

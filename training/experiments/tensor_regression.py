@@ -48,6 +48,8 @@ from ._report import num, progress_bar, row
 from ._runner import run_arch
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "NAME", "QUICK", "REG_TOL", "TINY", "plot", "run"]
+
 NAME = "tensor_regression"
 
 

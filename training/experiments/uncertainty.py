@@ -37,6 +37,8 @@ from ._plots import new_figure, save_figure
 from ._report import progress_bar
 from ._store import write_json
 
+__all__ = ["Config", "FULL", "GROUPS", "NAME", "QUICK", "TINY", "plot", "run"]
+
 NAME = "uncertainty"
 
 GROUPS = {

@@ -3,7 +3,8 @@
 Usage::
 
     python -m training sweep SPEC --out DIR [--scheduler tcp://HOST:PORT] [--workers N] [--batch N]
-                                  [--retries N] [--retry-failed] [--dry-run] [--no-progress]
+                                  [--retries N] [--retry-failed] [--stall-timeout SECONDS] [--dry-run]
+                                  [--no-progress]
     python -m training sweep-report DIR
     python -m training run-task DIR KEY
 
@@ -12,7 +13,8 @@ runs), then runs the tasks without a row in ``DIR`` (:func:`training.sweeps.run_
 prints the grid and, as its last line, ``N tasks (M done)``. ``sweep-report`` writes ``DIR/report.md``
 and its figures; ``run-task`` reruns one task of the store in this process and prints the stored and
 the new figures. Errors are :class:`~training._errors.ParameterError` (the caller prints one line and
-exits with status 2).
+exits with status 2); a sweep that receives no row for ``--stall-timeout`` seconds raises
+:class:`~training._errors.SweepStalledError` (one line, exit status 1; rerun to resume).
 """
 
 from __future__ import annotations
@@ -46,6 +48,8 @@ def add_cli_parsers(sub: Any) -> None:
     q.add_argument("--batch", type=int, metavar="N", default=None, help="tasks in flight (default: 4 per worker)")
     q.add_argument("--retries", type=int, metavar="N", default=2, help="reschedules after a worker died (default 2)")
     q.add_argument("--retry-failed", action="store_true", help="also rerun the error and failed rows")
+    q.add_argument("--stall-timeout", type=float, metavar="SECONDS", default=3600.0,
+                   help="give up (exit 1) when no task finishes for this long (default 3600)")
     q.add_argument("--dry-run", action="store_true", help="resolve the spec and count the tasks; run nothing")
     q.add_argument("--no-progress", action="store_true", help="no progress bar")
     r = sub.add_parser("sweep-report", help="report.md and figures of a sweep store")
@@ -81,7 +85,8 @@ def run_cli_command(args: argparse.Namespace) -> int:
     if args.scheduler is not None and not args.scheduler.startswith(("tcp://", "tls://", "inproc://", "ucx://")):
         raise ParameterError(f"--scheduler {clip(repr(args.scheduler))} is not an address like tcp://HOST:PORT")
     s = run_sweep(spec, args.out, scheduler=args.scheduler, workers=args.workers, batch=args.batch,
-                  retries=args.retries, progress=not args.no_progress, retry_failed=args.retry_failed)
+                  retries=args.retries, progress=not args.no_progress, retry_failed=args.retry_failed,
+                  stall_timeout=args.stall_timeout)
     print(f"{s.total} tasks: {s.skipped} already done, {s.ok} finished, {s.errors} errors, {s.failed} failed; "
           f"{s.seconds_run:.1f} s; store {args.out}")
     return 0

@@ -31,13 +31,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator
 
 from .._checks import check_positive_int, clip
-from .._errors import ParameterError
+from .._errors import ParameterError, SweepStalledError
 from ._spec import SweepSpec, task_key
 from ._store import check_store, is_done, read_row, row_path, write_row, write_spec
 from ._task import error_row, run_task
 
 if TYPE_CHECKING:
-    from distributed import Client, LocalCluster
+    from distributed import Client, Future, LocalCluster
 
 __all__ = ["SweepSummary", "count_done", "pending_tasks", "run_sweep"]
 
@@ -159,7 +159,7 @@ def _warm_up(client: Client, task_fn: Callable[[dict, str], dict]) -> None:
 def run_sweep(
     spec: SweepSpec, out: str | os.PathLike, *, scheduler: str | None = None, workers: int | None = None,
     batch: int | None = None, retries: int = 2, progress: bool = True, retry_failed: bool = False,
-    task_fn: Callable[[dict, str], dict] = run_task,
+    task_fn: Callable[[dict, str], dict] = run_task, stall_timeout: float | None = 3600.0,
 ) -> SweepSummary:
     """Run every task of ``spec`` that has no row in the store ``out`` (module docstring).
 
@@ -175,21 +175,29 @@ def run_sweep(
         Reschedules of a task whose worker died, before it is recorded as failed.
     task_fn : callable
         ``task_fn(task, key) -> row`` run on the workers (default :func:`training.sweeps.run_task`).
+    stall_timeout : float or None
+        Seconds the driver waits for the next row before it gives up (``None``: forever). A cluster
+        whose workers stop answering (lost connections, failed heartbeats, a deadlocked task) would
+        otherwise make the driver wait forever; the default allows tasks of up to an hour.
 
     Raises
     ------
     OutputError
         ``out`` cannot be written.
+    SweepStalledError
+        No row arrived for ``stall_timeout`` seconds. The rows written so far are complete: rerunning
+        the same command resumes.
     """
     from dask.utils import key_split
-    from distributed import as_completed
+    from distributed import wait
     from tqdm.auto import tqdm
 
-    out = check_store(out)
-    write_spec(out, spec.resolved())
     if workers is not None:
         check_positive_int("workers", workers)
     retries = check_positive_int("retries", retries, 0)
+    stall = _check_stall_timeout(stall_timeout)
+    out = check_store(out)
+    write_spec(out, spec.resolved())
     remaining = sum(1 for _ in pending_tasks(spec, out, retry_failed=retry_failed))
     counts = {"ok": 0, "error": 0, "failed": 0}
     if remaining == 0:
@@ -202,35 +210,42 @@ def run_sweep(
         threads = max(1, sum(client.nthreads().values()))
         window = check_positive_int("batch", batch) if batch is not None else 4 * threads
         todo = pending_tasks(spec, out, retry_failed=retry_failed)
-        flight: dict[str, tuple[str, dict]] = {}
-        ac = as_completed()
+        flight: dict[str, tuple[Future, str, dict]] = {}
 
         def submit_next() -> None:
             nxt = next(todo, None)
             if nxt is not None:
                 fut = client.submit(task_fn, nxt[1], nxt[0], key=f"sweep-{nxt[0]}", pure=False, retries=retries)
-                flight[fut.key] = nxt
-                ac.add(fut)
+                flight[fut.key] = (fut, *nxt)
 
         for _ in range(window):
             submit_next()
         with tqdm(total=remaining, desc=spec.name, file=sys.stderr, dynamic_ncols=True,
                   disable=not (progress and sys.stderr.isatty())) as bar:
-            for fut in ac:
-                key, task = flight.pop(fut.key)
+            while flight:
                 try:
-                    row = fut.result()
-                except Exception as exc:  # noqa: BLE001 - KilledWorker after the retries, lost connections
-                    row = error_row(task, key, "failed", exc)
-                fut.release()
-                write_row(out, row)
-                counts[row["status"] if row["status"] in counts else "error"] += 1
-                bar.update(1)
-                bar.set_postfix_str(f"done {counts['ok']} failed {counts['error'] + counts['failed']} "
-                                    f"remaining {bar.total - bar.n}")
-                if sum(counts.values()) % KEY_CACHE_FLUSH == 0:
-                    key_split.cache_clear()
-                submit_next()
+                    finished = wait([f for f, _, _ in flight.values()], timeout=stall,
+                                    return_when="FIRST_COMPLETED").done
+                except TimeoutError:
+                    raise SweepStalledError(
+                        f"no task finished in {stall_timeout:g} s ({len(flight)} in flight, "
+                        f"{sum(counts.values())} rows written by this run): the cluster stopped answering "
+                        "or a task runs longer than --stall-timeout; rerun to resume") from None
+                for fut in sorted(finished, key=lambda f: f.key):
+                    _, key, task = flight.pop(fut.key)
+                    try:
+                        row = fut.result()
+                    except Exception as exc:  # noqa: BLE001 - KilledWorker after the retries, lost connections
+                        row = error_row(task, key, "failed", exc)
+                    fut.release()
+                    write_row(out, row)
+                    counts[row["status"] if row["status"] in counts else "error"] += 1
+                    bar.update(1)
+                    bar.set_postfix_str(f"done {counts['ok']} failed {counts['error'] + counts['failed']} "
+                                        f"remaining {bar.total - bar.n}")
+                    if sum(counts.values()) % KEY_CACHE_FLUSH == 0:
+                        key_split.cache_clear()
+                    submit_next()
         t2 = time.perf_counter()
     finally:
         client.close()
@@ -238,6 +253,14 @@ def run_sweep(
             cluster.close()
     return SweepSummary(spec.n_tasks, spec.n_tasks - remaining, counts["ok"], counts["error"], counts["failed"],
                         t1 - t0, t2 - t1)
+
+
+def _check_stall_timeout(value: float | None) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value <= 10**7:
+        raise ParameterError(f"stall_timeout must be a number of seconds in (0, 1e7] or None, got {clip(repr(value))}")
+    return float(value)
 
 
 def count_done(spec: SweepSpec, out: str | os.PathLike) -> int:
