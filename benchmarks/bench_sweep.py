@@ -77,9 +77,8 @@ def scaling(n: int, steps: int) -> list[dict]:
 
 def _plain_worker(n: int, steps: int, part: int, parts: int, ready, go, q) -> None:
     """One plain process of :func:`plain_processes`: imports and one warm-up task, then its share of
-    the tasks once every process is ready; puts (task seconds, finish time) on ``q``."""
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
-        os.environ[var] = "1"
+    the tasks once every process is ready; puts (task seconds, finish time) on ``q``. BLAS runs on
+    one thread: :func:`training.sweeps.run_task` limits it around every task (threadpoolctl)."""
     spec = parse_spec(one_second_spec(n, steps))
     tasks = list(spec.tasks())
     run_task(tasks[0], "warm")

@@ -314,6 +314,7 @@ def polish(
     active_tol: float = 1e-6,
     kkt_tol: float = 1e-6,
     refine: bool = True,
+    continue_factor: int = 0,
 ) -> PolishResult:
     """Solve ``min ||w||^2`` s.t. ``y_n f(x_n; w) >= 1`` locally, starting from a trained model.
 
@@ -346,6 +347,13 @@ def polish(
         After the solver, run active-set Newton iterations on the KKT system (MINRES with
         Hessian-vector products); this is what brings the residual from the solvers' typical
         ``1e-6`` down to ``tol``. The refined point is kept only if it lowers the KKT residual.
+    continue_factor : int
+        ``0`` (default): the fallback method of ``"auto"`` starts again from ``model``. ``k >= 1``:
+        a solve that does not certify (typically the solver's iteration cap, after which the
+        active-set refinement starts from a wrong active set) is **continued from its end point**,
+        first with the same method and ``k * max_iter`` iterations, then with the other method; the
+        candidate with the smallest KKT residual is kept and ``PolishResult.method`` names every
+        stage (e.g. ``"slsqp+slsqp"``). A solve that certifies costs one solve either way.
 
     Returns
     -------
@@ -381,18 +389,34 @@ def polish(
         raise ParameterError(f"max_iter must be an integer >= 1, got {max_iter!r}")
     if method not in ("auto", "slsqp", "trust-constr", "augmented-lagrangian"):
         raise ParameterError(f"method must be 'auto', 'slsqp', 'trust-constr' or 'augmented-lagrangian', got {method!r}")
+    if isinstance(continue_factor, bool) or not isinstance(continue_factor, int) or not 0 <= continue_factor <= 1000:
+        raise ParameterError(f"continue_factor must be an integer in 0..1000, got {continue_factor!r}")
     start = rescale_to_unit_margin(model, X, y)
     if method == "augmented-lagrangian" or (isinstance(start, GCNN) and start.n_params > LARGE_PARAMS):
         methods = ["augmented-lagrangian"]
-    elif method == "auto":
-        first = "slsqp" if start.n_params <= SLSQP_MAX_PARAMS else "trust-constr"
-        methods = [first, "trust-constr" if first == "slsqp" else "slsqp"]
     else:
-        methods = [method]
+        first = method if method != "auto" else "slsqp" if start.n_params <= SLSQP_MAX_PARAMS else "trust-constr"
+        methods = [first, "trust-constr" if first == "slsqp" else "slsqp"]
+        if method != "auto" and not continue_factor:
+            methods = [first]
+    kw = {"tol": tol, "refine": refine, "active_tol": active_tol, "kkt_tol": kkt_tol}
+    if continue_factor:  # the first method, then the same and the other one from the best end point
+        best = _solve_once(start, X, y, methods[0], max_iter=max_iter, **kw)
+        stages = [methods[0]]
+        for again in (methods[0], methods[-1]):
+            if best.success:
+                break
+            stages.append(again)
+            cont = rescale_to_unit_margin(best.model, X, y)
+            candidate = _solve_once(cont, X, y, again, max_iter=continue_factor * max_iter, **kw)
+            if candidate.kkt_residual < best.kkt_residual:
+                best = candidate
+        if len(stages) > 1:
+            best.method = "+".join(stages)
+        return best
     best = None
-    for method in methods:
-        candidate = _solve_once(start, X, y, method, tol=tol, max_iter=max_iter, refine=refine,
-                                active_tol=active_tol, kkt_tol=kkt_tol)
+    for m in methods:
+        candidate = _solve_once(start, X, y, m, max_iter=max_iter, **kw)
         if best is None or candidate.kkt_residual < best.kkt_residual:
             best = candidate
         if best.success:

@@ -205,6 +205,8 @@ def test_polish_that_stops_at_its_iteration_cap_is_continued():
     assert not polish(trained, X, y, max_iter=2, method="slsqp").success  # the cap alone fails
     pol, note = polish_or_note(trained, X, y, TrainConfig(polish_max_iter=2))
     assert note == "" and pol.success and pol.method.startswith("slsqp+")
+    direct = polish(trained, X, y, max_iter=2, method="slsqp", continue_factor=10)  # the mechanism itself
+    assert direct.success and direct.method == pol.method
     m = pol.model
     margins = y * m.forward(X)
     assert np.min(margins) == pytest.approx(1.0, abs=1e-8)

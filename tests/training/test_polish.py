@@ -158,6 +158,9 @@ def test_errors():
         polish(m, X, np.sign(m.forward(X)), method="newton")
     with pytest.raises(ParameterError):
         polish(m, X, np.sign(m.forward(X)), tol=0.0)
+    for bad in (-1, 1.5, True, 10**6):
+        with pytest.raises(ParameterError, match="continue_factor"):
+            polish(m, X, np.sign(m.forward(X)), continue_factor=bad)
 
 
 def test_auto_polishes_a_600_parameter_gcnn_to_a_certified_point():

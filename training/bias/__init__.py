@@ -110,7 +110,7 @@ from ._maxmargin import (
     quasi_norm,
 )
 from ._repclosed import ClosedForm, closed_form_of
-from ._repcost import RepresentationCost, representation_cost
+from ._repcost import RepresentationCost, representation_cost, uses_closed_form
 from ._repmargin import MarginResult, representation_cost_max_margin
 from ._regression import (
     RegressionResult,
@@ -147,4 +147,5 @@ __all__ = [
     "representation_cost",
     "representation_cost_max_margin",
     "solve_separable",
+    "uses_closed_form",
 ]

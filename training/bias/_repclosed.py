@@ -296,15 +296,14 @@ def orbit_lifts(rep: Any, max_order: int = MAX_CLOSED_FORM_ORDER) -> tuple[tuple
     perms = np.argmax(U, axis=1)  # perms[s, x] = the point s x  (U_s e_x = e_{s x})
     T = np.asarray(G.cayley_table)
     gens = [int(s) for s in G.generators]
-    e = int(np.flatnonzero(np.all(T == np.arange(G.order)[None, :], axis=1))[0])  # e g = g
     seen = np.zeros(n, dtype=bool)
     lifts, weights = [], []
     for x0 in range(n):
         if seen[x0]:
             continue
         pts = np.full(G.order, -1, dtype=np.intp)
-        pts[e] = x0
-        queue = [e]
+        pts[0] = x0  # the identity is element 0 of every FiniteGroup
+        queue = [0]
         for g in queue:  # grows to |G| at most
             for k, s in enumerate(gens):
                 h = int(T[s, g])

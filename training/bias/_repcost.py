@@ -124,7 +124,9 @@ __all__ = [
     "nuclear_sdp",
     "random_starts",
     "representation_cost",
+    "sdp_too_large",
     "stationarity",
+    "uses_closed_form",
 ]
 
 #: Relative gap under which a factored upper bound certifies the SDP lower bound.
@@ -287,6 +289,19 @@ def stationarity(x: np.ndarray | None, jac: Callable) -> float:
     return float(np.linalg.norm(2 * x - J.T @ lam) / np.linalg.norm(2 * x))
 
 
+def sdp_too_large(p: int, q: int, max_side: int) -> bool:
+    """Whether the SDP of a ``p x q`` bilinear form is unsplit (``min(p, q) > SPLIT_MAX_SIDE``) and of
+    side ``p + q > max_side`` (``max_side`` checked to be a positive integer).
+
+    Examples
+    --------
+    >>> sdp_too_large(4, 1000, 100), sdp_too_large(60, 60, 100)   # split formulation; side 120
+    (False, True)
+    """
+    check_positive_int("max_side", max_side)
+    return min(p, q) > SPLIT_MAX_SIDE and p + q > max_side
+
+
 def check_sdp_side(p: int, q: int, max_side: int) -> None:
     """Refuse an unsplit SDP (:func:`nuclear_sdp`) of side ``p + q > max_side`` before any work.
 
@@ -300,8 +315,7 @@ def check_sdp_side(p: int, q: int, max_side: int) -> None:
     --------
     >>> check_sdp_side(4, 1000, 100)   # split formulation: allowed
     """
-    check_positive_int("max_side", max_side)
-    if min(p, q) > SPLIT_MAX_SIDE and p + q > max_side:
+    if sdp_too_large(p, q, max_side):
         raise ParameterError(f"the SDP would have side p + q = {p + q} > max_side = {max_side}, and no closed form "
                              "is known for this model (training.bias._repclosed)")
 
@@ -342,7 +356,21 @@ def closed_form_choice(model: Any, form: Any, method: str, max_side: int) -> Clo
     if form is None:
         return None
     _, p, q = form.tensor.shape
-    return closed_form_of(model) if min(p, q) > SPLIT_MAX_SIDE and p + q > max_side else None
+    return closed_form_of(model) if sdp_too_large(p, q, max_side) else None
+
+
+def uses_closed_form(model: Any, max_side: int = MAX_SDP_SIDE) -> bool:
+    """Whether :func:`representation_cost` (and the max-margin problem) with ``method="auto"`` answer
+    ``model`` by its closed form rather than the SDP (:func:`closed_form_choice`), without solving.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> from training.models import GCNN
+    >>> uses_closed_form(GCNN(gt.dihedral(8), 2)), uses_closed_form(GCNN(gt.dihedral(8), 2), max_side=20)
+    (False, True)
+    """
+    return closed_form_choice(model, bilinear_form_of(model), "auto", max_side) is not None
 
 
 def random_starts(model: Any, scale_to: Callable[[np.ndarray], np.ndarray], starts: int, seed: int) -> list[np.ndarray]:

@@ -201,13 +201,9 @@ def polish_or_note(trained: Any, X: np.ndarray, y: np.ndarray, cfg: TrainConfig)
     not separate the data) or fails (the error's name).
 
     The method is SLSQP up to ``cfg.polish_slsqp_max`` parameters, trust-constr above, with
-    ``cfg.polish_max_iter`` iterations. A polish that ends without a certified KKT point
-    (``success`` False: typically the solver's iteration cap, after which the active-set Newton
-    refinement starts from a wrong active set) is **continued from its end point**, first with the
-    same method and ``POLISH_RESTART_FACTOR`` times the iterations, then, if still not certified, with
-    the other method; the candidate with the smallest KKT residual is kept, and its
-    ``PolishResult.method`` names every stage (e.g. ``"slsqp+slsqp"``). Certified polishes (the usual
-    case) cost exactly one solve, as before.
+    ``cfg.polish_max_iter`` iterations. A polish that ends without a certified KKT point is
+    continued from its end point (:func:`training.polish.polish` with ``continue_factor =
+    POLISH_RESTART_FACTOR``): the same method with ten times the iterations, then the other method.
     """
     if not cfg.polish:
         return None, "polish disabled"
@@ -215,18 +211,8 @@ def polish_or_note(trained: Any, X: np.ndarray, y: np.ndarray, cfg: TrainConfig)
         return None, f"polish skipped: {trained.n_params} parameters > {cfg.polish_max_params}"
     try:
         method = "slsqp" if trained.n_params <= cfg.polish_slsqp_max else "trust-constr"
-        best = polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method)
-        stages = [method]
-        other = "trust-constr" if method == "slsqp" else "slsqp"
-        for again in (method, other):
-            if best.success:
-                break
-            stages.append(again)
-            cand = polish(best.model, X, y, max_iter=POLISH_RESTART_FACTOR * cfg.polish_max_iter, method=again)
-            if cand.kkt_residual < best.kkt_residual:
-                best = cand
-        best.method = "+".join(stages) if len(stages) > 1 else best.method
-        return best, ""
+        return polish(trained, X, y, max_iter=cfg.polish_max_iter, method=method,
+                      continue_factor=POLISH_RESTART_FACTOR), ""
     except NotSeparatedError:
         return None, "polish impossible: the iterate does not separate the data"
     except (TrainingError, ValueError, np.linalg.LinAlgError) as exc:

@@ -181,8 +181,7 @@ def run(config: Config = QUICK, out_dir: str | Path | None = None, progress: boo
                 P_dense = None
                 info["dense_skipped"] = f"dense head skipped: {exc}"[:200]
             if P_dense is not None:
-                how = bias.representation_cost(dense, P_dense.optimum.beta).method
-                P_dense = replace(P_dense, note="closed form" if how == "closed form" else "SDP")
+                P_dense = replace(P_dense, note="closed form" if bias.uses_closed_form(dense) else "SDP")
                 info["dense_prediction"] = {"method": P_dense.note, "status": P_dense.optimum.status,
                                             "certificate": P_dense.optimum.kkt_residual}
                 r = run_model("G-CNN dense L=2", dense, X, y, P_dense, config.train)
