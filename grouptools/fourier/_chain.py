@@ -19,7 +19,15 @@ contiguous vectors over the remaining prefixes and the batch, laid out so that e
 and writes it in place (:mod:`._chain_levels`): a level is either a few BLAS products on strided
 views (:class:`DenseLevel`, one per irrep of ``G_{i-1}``) or one sparse kernel over the rows
 (:class:`Sparse`, :mod:`grouptools._kernels.chain`), whichever its count favours. Memory:
-``O(|G| batch)``.
+``O(|G| batch)``. A *truncated* plan (``base=k``) starts with the dense transform of ``G_k`` in
+its adapted irreps (the level from the trivial group, ``T = G_k``): fewer, larger products.
+
+**Real arithmetic.** Where every group of the chain has only irreps of real type the adapted
+irreps are real orthogonal (:mod:`grouptools.reps._adapted_numeric`), so a real function is
+transformed in real arithmetic up to the rotations, about four times fewer real multiply-adds
+than with complex adapted irreps; :func:`candidate_plans` also tries the chain of
+:func:`grouptools.reps.real_chain` and the real top part of the default chain, and
+:func:`plan` keeps the candidate of least modelled time.
 
 **Symmetric groups** take Young's orthogonal form (real) and the left transversal
 ``t_j = s_j s_{j+1} ... s_{k-1}`` (``j = 1..k``) of ``S_{k-1}`` in ``S_k`` (the cycles of Clausen's
@@ -30,10 +38,11 @@ into the sparse ``rho(s_i)``; here each level is the one sparse matrix of the en
 ``rho(t_j)`` or its dense products, all of it in real arithmetic).
 
 The blocks come out in the adapted bases, each stored transposed; block ``r`` is then rotated to
-the basis of ``G.irreps()``, ``U_r X U_r^H`` (:meth:`AdaptedIrreps.basis`). The left factor is
-folded into the top level's matrices (``U_r rho_r(t)``; free for BLAS products) when that is
-cheaper than ``d^3`` apart, so the rotation costs ``d^3`` (the right factor, one product on the
-stored transpose) or ``2 d^3`` multiply-adds per irrep of degree ``d > 1``. :attr:`ChainPlan.madds`
+the basis of ``G.irreps()``, ``U_r X U_r^H`` (:meth:`AdaptedIrreps.basis`; :mod:`._chain_rotate`).
+The left factor is folded into the top level's matrices (``U_r rho_r(t)``; free for BLAS
+products) when that lowers the real count (a complex ``U_r`` makes a real level complex), so the
+rotation costs ``d^3`` (the right factor, one product on the stored transpose) or ``2 d^3``
+multiply-adds per irrep of degree ``d > 1``. :attr:`ChainPlan.madds`
 counts every multiply-add per function: the entries of the levels' matrices times the prefixes
 they are applied to (in the plan's arithmetic: real for ``S_n``), plus the rotations;
 :attr:`ChainPlan.real_madds` the real ones for real input. ``execute(..., basis="adapted")``
@@ -46,15 +55,15 @@ dense product (:data:`CHAIN_MADD_DENSE_OPS`, :data:`CHAIN_CALL_DENSE_OPS`).
 from __future__ import annotations
 
 import math
-from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._errors import GroupToolsError, VerificationError
-from ..reps._adapted import AdaptedIrreps, adapted_irreps
+from .._errors import GroupToolsError, InvalidGroupError, ParameterError, VerificationError, quote
+from ..reps._adapted import AdaptedIrreps, adapted_irreps, real_chain
+from ..reps._adapted_numeric import real_chain_possible
 from ..reps._young import (
     partitions,
     permutation_images,
@@ -65,6 +74,8 @@ from ..reps._young import (
 )
 from ._blocks import FourierBlocks, check_choice
 from ._chain_levels import ZERO_TOL, DenseLevel, Sparse, level_blocks
+from ._chain_rotate import absorb, blas_limit, block_transpose, emit
+from ._chain_young import cycles, elements_of, young_blocks
 from ._dense import DENSE_SPEEDUP
 from ._support import degrees, memo
 
@@ -72,6 +83,7 @@ if TYPE_CHECKING:
     from ..groups import FiniteGroup
 
 __all__ = [
+    "BASE_MAX_ORDER",
     "CHAIN_AUTO_MAX_ORDER",
     "CHAIN_CALL_DENSE_OPS",
     "CHAIN_MADD_DENSE_OPS",
@@ -80,6 +92,7 @@ __all__ = [
     "DenseLevel",
     "Sparse",
     "applies",
+    "candidate_plans",
     "chain_plan",
     "cost",
     "costly",
@@ -98,7 +111,7 @@ CHAIN_AUTO_MAX_ORDER = 1 << 13
 CHAIN_MIN_ORDER = 256
 #: Time of one real multiply-add of the chain FFT (:attr:`ChainPlan.real_madds`) in units of one
 #: operation of the dense product (BLAS) ...
-CHAIN_MADD_DENSE_OPS = 1.3
+CHAIN_MADD_DENSE_OPS = 1.2
 #: ... and of one call of the transform (a BLAS product, a kernel, a copy; :attr:`ChainPlan.calls`)
 #: per function at batch 100: :func:`cost` is ``(real_madds * CHAIN_MADD_DENSE_OPS + calls *
 #: CHAIN_CALL_DENSE_OPS) / DENSE_SPEEDUP``, in the units of the dense ``|G|^2 / DENSE_SPEEDUP``.
@@ -109,12 +122,12 @@ CHAIN_MADD_DENSE_OPS = 1.3
 #: these and SmallGroup(384,5602) (0.7 for S6, whose cost ``auto`` takes from the partitions) and
 #: makes the faster choice: dense for A6, SmallGroup(384,5602) and the 2-group, the chain for S6,
 #: PSL(2,11) and PSL(2,13).
-CHAIN_CALL_DENSE_OPS = 2300.0
+CHAIN_CALL_DENSE_OPS = 2900.0
 #: A complex level runs as BLAS products (:class:`DenseLevel`) unless that takes more than this
 #: many times the multiply-adds of the sparse kernel (:class:`Sparse`; BLAS runs several times
 #: faster per multiply-add than the kernel's complex axpy over long rows) ...
 BLAS_SPEEDUP = 4
-#: ... a real one (Young's orthogonal form) unless more than this many times (the real kernel is
+#: ... a level of Young's orthogonal form unless more than this many times (the real kernel is
 #: close to BLAS: on the idle machine, S6 and S7 take the same time within 10% with 1, 1.5 and 2,
 #: and 1 keeps the count of the ``S_n`` levels lowest, 1.40 x Maslen's bound for S7 against 1.68
 #: with 2) ...
@@ -157,6 +170,10 @@ class ChainPlan:
     real_madds : int
         The real multiply-adds of the forward transform of a real function (:func:`real_madds`),
         what :func:`cost` scales.
+    adapted : AdaptedIrreps
+        The adapted irreps the plan runs on (``execute(..., basis="adapted")`` gives the blocks
+        ``sum_g f(g) adapted.at(r, g)``); ``chain_orders`` may skip groups of ``adapted.chain``
+        (a truncated plan).
     """
 
     order: int
@@ -170,6 +187,7 @@ class ChainPlan:
     madds: int
     adapted_madds: int
     real_madds: int
+    adapted: AdaptedIrreps
 
     @property
     def rotation_madds(self) -> int:
@@ -198,8 +216,8 @@ class ChainPlan:
     @cached_property
     def calls(self) -> int:
         """Calls of BLAS products, kernels and copies of one transform: one per :class:`Sparse`
-        level, one or two per input irrep of a :class:`DenseLevel` (the product, and the copy of
-        its result unless written in place), one or two per run of rotations, and six more (the
+        level, one or two per run of input irreps of one degree of a :class:`DenseLevel` (the
+        product, and the copy of its result unless written in place), one or two per run of rotations, and six more (the
         reorderings and the output)."""
         total = 6
         for _, op in self.levels:
@@ -207,92 +225,71 @@ class ChainPlan:
         return total + sum(1 + (run[3] is not None) for run in self.rotation_runs)
 
     @cached_property
+    def ones(self) -> np.ndarray:
+        """The flat positions of the blocks of degree 1."""
+        offs = np.concatenate([[0], np.cumsum([d * d for d in self.dims])])[:-1]
+        return offs[np.asarray(self.dims) == 1].astype(np.int64)
+
+    @cached_property
     def transpose(self) -> np.ndarray:
         """``transpose[k]``: the row of the top level's output (blocks stored transposed) holding
         flat entry ``k`` of :meth:`FourierBlocks.flatten` (an involution)."""
-        return _block_transpose(self.dims)
+        return block_transpose(self.dims)
+
+    @cached_property
+    def plain_runs(self) -> tuple:
+        """The runs of :attr:`rotation_runs` without the rotations (``basis="adapted"``)."""
+        return tuple((o, d, k, None, None) for o, d, k, _, _ in self.rotation_runs)
 
 
-def _block_transpose(dims: tuple[int, ...]) -> np.ndarray:
-    """The index map of :attr:`ChainPlan.transpose` (each ``d x d`` block transposed in place)."""
-    if dims not in _TRANSPOSE:
-        out = []
-        o = 0
-        for d in dims:
-            out.append(o + np.arange(d * d).reshape(d, d).T.ravel())
-            o += d * d
-        _TRANSPOSE[dims] = np.concatenate(out).astype(np.int64)
-    return _TRANSPOSE[dims]
-
-
-_TRANSPOSE: dict = {}
-
-
-def _cycles(k: int) -> np.ndarray:
-    """Image lists of ``t_j = s_j s_{j+1} ... s_{k-1}`` (``j = 1..k``, ``t_k = 1``): a left
-    transversal of ``S_{k-1}`` in ``S_k`` (``t_j^-1`` maps the point ``k-1`` to ``j-1``)."""
-    out = np.tile(np.arange(k), (k, 1))
-    for j in range(1, k):
-        p = np.arange(k)
-        for i in range(j, k):  # GAP order: first s_j, then s_{j+1}, ...
-            q = np.arange(k)
-            q[[i - 1, i]] = [i, i - 1]
-            p = q[p]
-        out[j - 1] = p
-    return out
-
-
-def _minus(lam: tuple[int, ...], i: int) -> tuple[int, ...]:
-    out = list(lam)
-    out[i] -= 1
-    return tuple(x for x in out if x)
-
-
-def _young_blocks(k: int, labels: tuple, below: tuple, left: list | None = None) -> tuple:
-    """Degrees, input degrees and blocks of the level ``S_{k-1} -> S_k`` of Young's form over the
-    transversal :func:`_cycles`."""
-    where = {lam: i for i, lam in enumerate(below)}
-    branching = tuple(tuple(where[_minus(lam, i)] for i in removable_corners(lam)) for lam in labels)
-    T = _cycles(k)
-    mats = [young_matrices(lam, T) for lam in labels]
-    dims = tuple(young_sparse(l).dim for l in labels)
-    in_dims = tuple(young_sparse(l).dim for l in below)
-    return dims, in_dims, level_blocks(dims, in_dims, branching, mats, left)
-
-
-def _choose(dims: tuple, in_dims: tuple, blocks: list, copies: int, prefixes: int) -> Sparse | DenseLevel:
+def _choose(dims: tuple, in_dims: tuple, blocks: list, copies: int, prefixes: int,
+            young: bool = False) -> Sparse | DenseLevel:
     """The sparse kernel or the BLAS products for one level, by count: BLAS unless it takes more
-    than :data:`BLAS_SPEEDUP` (:data:`REAL_BLAS_SPEEDUP` for a real level) times the multiply-adds
-    of the sparse kernel, or its products (one per input irrep) average fewer than
-    :data:`MIN_PRODUCT` multiply-adds per function."""
+    than :data:`BLAS_SPEEDUP` (:data:`REAL_BLAS_SPEEDUP` for a level of Young's form, ``young``)
+    times the multiply-adds of the sparse kernel, or its products (one per input irrep) average
+    fewer than :data:`MIN_PRODUCT` multiply-adds per function."""
     sparse = Sparse.build(dims, in_dims, blocks, copies)
     dense_madds = sum(R.size * in_dims[s] for _, s, _, R in blocks)
     calls = len({s for _, s, _, _ in blocks})  # one product per input irrep
-    speedup = REAL_BLAS_SPEEDUP if sparse.real else BLAS_SPEEDUP
+    speedup = REAL_BLAS_SPEEDUP if sparse.real and young else BLAS_SPEEDUP
     if dense_madds <= speedup * sparse.nnz and dense_madds * prefixes >= MIN_PRODUCT * calls:
         return DenseLevel.build(dims, in_dims, blocks, copies)
     return sparse
 
 
-def _top(dims: tuple, in_dims: tuple, branching_blocks: Any, bases: list, fold: bool | None = None) -> tuple:
+def _top(dims: tuple, in_dims: tuple, branching_blocks: Any, bases: list, fold: bool | None = None,
+         young: bool = False) -> tuple:
     """The top level with and without the left rotations folded in, and the rotations left to do.
 
     ``branching_blocks(left)`` builds the blocks (``left``: the ``U_r`` to fold, or ``None``).
-    Folding costs nothing for BLAS products; it is chosen when the folded level (always run by
-    BLAS) costs at most the level without it plus ``d^3`` per irrep for a separate left product
-    (a complex ``U`` on a real level: real input then runs as one real product with
-    ``[Re R; Im R]``, :class:`DenseLevel`); ``fold`` forces the choice."""
+    Folding costs nothing for BLAS products, but a complex ``U`` folded into a real level makes
+    it complex (real input then runs as one real product with ``[Re R; Im R]``,
+    :class:`DenseLevel`, several times slower per multiply-add than the real product), so a
+    complex ``U`` is folded only into a level that is complex anyway. Of the choices -- no folding
+    (``2 d^3`` per irrep apart), folding every ``U``, folding the real ones only -- the one of
+    fewest real multiply-adds on real input (:func:`real_madds`) is taken; ``fold`` forces all or
+    none."""
     plain_blocks = branching_blocks(None)
-    plain = _choose(dims, in_dims, plain_blocks, 1, 1)
+    plain = _choose(dims, in_dims, plain_blocks, 1, 1, young)
     left = [U if d > 1 else None for U, d in zip(bases, dims)]
     cube = sum(d**3 for d in dims if d > 1)
-    folded_blocks = branching_blocks(left)
-    folded = DenseLevel.build(dims, in_dims, folded_blocks, 1)
-    fold = folded.nnz <= plain.nnz + cube if fold is None else fold
     rights = [None if U is None else np.ascontiguousarray(np.conj(U)) for U in left]
-    if fold:
-        return folded, plain, tuple((None, R) for R in rights), folded.nnz + cube, plain.nnz
-    return plain, plain, tuple(zip(left, rights)), plain.nnz + 2 * cube, plain.nnz
+    options = [(plain, tuple(zip(left, rights)), plain.nnz + 2 * cube)] if fold is not True else []
+    real_left = [None if U is None or np.iscomplexobj(U) else U for U in left]
+    n_complex = sum(U is not None and np.iscomplexobj(U) for U in left)
+    if fold is True or (fold is None and not (plain.real and n_complex)):
+        # a complex U is folded only into a complex level: a real level made complex runs the
+        # slower split product of real input (measured 0.83 against 0.12 ms for A6's top level)
+        folded = DenseLevel.build(dims, in_dims, branching_blocks(left), 1)
+        options.append((folded, tuple((None, R) for R in rights), folded.nnz + cube))
+    if fold is None:
+        if plain.real and n_complex and any(U is not None for U in real_left):
+            part = DenseLevel.build(dims, in_dims, branching_blocks(real_left), 1)
+            rest = sum(d**3 for U, d in zip(left, dims) if U is not None and np.iscomplexobj(U))
+            options.append((part, tuple((None if R is not None else U, W) for U, R, W in zip(left, real_left, rights)),
+                            part.nnz + cube + rest))
+    run, rotations, madds = min(options, key=lambda o: real_madds([(1, o[0])], dims, o[1]))
+    return run, plain, rotations, madds, plain.nnz
 
 
 def young_madds(n: int, basis: str = "irreps") -> int:
@@ -313,8 +310,8 @@ def young_madds(n: int, basis: str = "irreps") -> int:
         total += math.factorial(n) // math.factorial(k) * _young_steps(k, n).nnz
     labels, below = partitions(n), partitions(n - 1)
     eye = [np.eye(young_sparse(lam).dim) for lam in labels]
-    dims, in_dims, _ = _young_blocks(n, labels, below)
-    _, _, _, irreps, adapted = _top(dims, in_dims, lambda left: _young_blocks(n, labels, below, left)[2], eye)
+    dims, in_dims, _ = young_blocks(n, labels, below)
+    _, _, _, irreps, adapted = _top(dims, in_dims, lambda left: young_blocks(n, labels, below, left)[2], eye, young=True)
     return total + (adapted if basis == "adapted" else irreps)
 
 
@@ -322,8 +319,8 @@ def _young_steps(k: int, n: int) -> Sparse | DenseLevel:
     """The level ``S_{k-1} -> S_k`` of ``S_n`` (``k < n``; ``T' = k + 1`` copies)."""
     key = (k, n, BLAS_SPEEDUP, REAL_BLAS_SPEEDUP, MIN_PRODUCT)  # the choice depends on these
     if key not in _YOUNG_CACHE:
-        dims, in_dims, blocks = _young_blocks(k, partitions(k), partitions(k - 1))
-        _YOUNG_CACHE[key] = _choose(dims, in_dims, blocks, k + 1, math.factorial(n) // math.factorial(k))
+        dims, in_dims, blocks = young_blocks(k, partitions(k), partitions(k - 1))
+        _YOUNG_CACHE[key] = _choose(dims, in_dims, blocks, k + 1, math.factorial(n) // math.factorial(k), True)
     return _YOUNG_CACHE[key]
 
 
@@ -341,18 +338,6 @@ def _transversal(G: FiniteGroup, big: np.ndarray, small: np.ndarray) -> np.ndarr
         reps.append(x)
         covered[G.multiply(np.full(small.size, x), small)] = True
     return np.array(reps, np.int64)
-
-
-def _elements_of(G: FiniteGroup, perms: np.ndarray) -> np.ndarray:
-    """The elements of a symmetric group with these image lists (on the first points)."""
-    img = permutation_images(G)
-    n = img.shape[1]
-    full = np.tile(np.arange(n), (perms.shape[0], 1))
-    full[:, : perms.shape[1]] = perms
-    w = n ** np.arange(n - 1, -1, -1, dtype=np.int64)
-    keys = img @ w
-    order = np.argsort(keys)
-    return order[np.searchsorted(keys[order], full @ w)].astype(np.int64)
 
 
 def _bases(G: FiniteGroup, A: AdaptedIrreps) -> list:
@@ -379,7 +364,10 @@ def real_madds(ops: Any, dims: tuple, rotations: tuple) -> int:
     """
     total, cplx = 0, False
     for P, op in ops:
-        total += P * op.nnz * (1 if op.real and not cplx else 2 if op.real or not cplx else 4)
+        if not op.real and not cplx and isinstance(op, DenseLevel):  # one real product, [Re R; Im R]
+            total += P * op.split_nnz
+        else:
+            total += P * op.nnz * (1 if op.real and not cplx else 2 if op.real or not cplx else 4)
         cplx = cplx or not op.real
     cplx = cplx or any(U is not None and np.iscomplexobj(U) for pair in rotations for U in pair)
     for d, pair in zip(dims, rotations):
@@ -389,65 +377,119 @@ def real_madds(ops: Any, dims: tuple, rotations: tuple) -> int:
     return int(total)
 
 
-def chain_plan(G: FiniteGroup, A: AdaptedIrreps, fold: bool | None = None) -> ChainPlan:
+def chain_plan(G: FiniteGroup, A: AdaptedIrreps, fold: bool | None = None, base: int = 1) -> ChainPlan:
     """The chain FFT plan for the adapted irreps ``A`` of ``G`` (see the module docstring);
-    ``fold``: fold the left rotations into the top level (``None``: when that is cheaper).
+    ``fold``: fold the left rotations into the top level (``None``: when that is cheaper);
+    ``base``: run the levels from ``levels[base]`` up only, the first one being the dense
+    transform of ``G_base`` in its adapted irreps (from the trivial group; adapted irreps of the
+    chain are adapted to every such truncation).
 
     Raises
     ------
     VerificationError
         If the products ``t_m ... t_1`` are not all the elements of ``G``.
+    ParameterError
+        If ``base`` is not one of ``1 .. m``.
 
     Examples
     --------
     >>> import grouptools as gt
     >>> from grouptools.reps import adapted_irreps
     >>> G = gt.alternating(5)
-    >>> P = chain_plan(G, adapted_irreps(G))
+    >>> A = adapted_irreps(G)
+    >>> P = chain_plan(G, A)
     >>> P.chain_orders, P.madds < G.order ** 2
     ((60, 12, 4, 2, 1), True)
+    >>> chain_plan(G, A, base=3).chain_orders                # A4 > 1 in one dense level
+    (60, 12, 1)
     """
     levels = A.levels
     m = len(levels) - 1
+    if isinstance(base, bool) or not isinstance(base, int) or not 1 <= base <= m:
+        raise ParameterError(f"base must be an int in 1..{m}, got {quote(base)}")
     n = G.order
-    sizes = [levels[i].order // levels[i - 1].order for i in range(1, m + 1)] + [1]
+    steps = list(range(base, m + 1))
+    sizes = [levels[base].order] + [levels[i].order // levels[i - 1].order for i in steps[1:]] + [1]
     elems = np.zeros(1, np.int64)
     ops = []
-    for i in range(1, m + 1):
-        lvl, below = levels[i], levels[i - 1]
-        if A.young:
-            T = _elements_of(G, _cycles(i + 1))
+    for k, i in enumerate(steps):
+        lvl = levels[i]
+        if k == 0 and base > 1:  # from the trivial group: d copies of its one irrep, T = all of G_base
+            T, in_dims, branching = lvl.elements, (1,), tuple((0,) * d for d in lvl.dims)
         else:
-            T = _transversal(G, lvl.elements, below.elements)
+            in_dims, branching = levels[i - 1].dims, lvl.branching
+            T = elements_of(G, cycles(i + 1)) if A.young else _transversal(G, lvl.elements, levels[i - 1].elements)
         elems = G.multiply(T[:, None], elems[None, :]).ravel()  # (t_i, ..., t_1), t_i outermost
         if i == m:
             break
-        if A.young:
+        if A.young and not (k == 0 and base > 1):
             ops.append((n // lvl.order, _young_steps(i + 1, m + 1)))
         else:
             mats = [lvl.evaluate(q, T) for q in range(len(lvl.dims))]
-            blocks = level_blocks(lvl.dims, below.dims, lvl.branching, mats)
-            ops.append((n // lvl.order, _choose(lvl.dims, below.dims, blocks, sizes[i], n // lvl.order)))
+            blocks = level_blocks(lvl.dims, in_dims, branching, mats)
+            ops.append((n // lvl.order, _choose(lvl.dims, in_dims, blocks, sizes[k + 1], n // lvl.order)))
     if not np.array_equal(np.bincount(elems, minlength=n), np.ones(n, np.int64)):
         raise VerificationError("the coset representatives do not factor the group")
-    perm = elems.reshape(sizes[:m][::-1]).transpose(tuple(range(m - 1, -1, -1))).ravel()
+    L = len(steps)
+    perm = elems.reshape(sizes[:L][::-1]).transpose(tuple(range(L - 1, -1, -1))).ravel()
     bases = _bases(G, A)
-    top, below = levels[m], levels[m - 1]
-    if A.young:
-        def blocks_of(left: list | None) -> list:
-            return _young_blocks(m + 1, top.labels, below.labels, left)[2]
-    else:
-        mats = [top.evaluate(q, T) for q in range(len(top.dims))]
+    top = levels[m]
+    mats = [top.evaluate(q, T) for q in range(len(top.dims))]
 
-        def blocks_of(left: list | None) -> list:
-            return level_blocks(top.dims, below.dims, top.branching, mats, left)
-    run, adapted_top, rotations, top_madds, top_adapted = _top(top.dims, below.dims, blocks_of, bases, fold)
+    def blocks_of(left: list | None) -> list:
+        return level_blocks(top.dims, in_dims, branching, mats, left)
+
+    run, adapted_top, rotations, top_madds, top_adapted = _top(top.dims, in_dims, blocks_of, bases, fold,
+                                                               A.young and not (m == base and base > 1))
     real = all(op.real for _, op in ops) and adapted_top.real
     ops.append((1, run))
     below_madds = sum(P * op.nnz for P, op in ops[:-1])
     dims = degrees(G)
-    return ChainPlan(n, dims, perm, tuple(ops), real, rotations, adapted_top, tuple(int(H.order) for H in A.chain),
-                     below_madds + top_madds, below_madds + top_adapted, real_madds(ops, dims, rotations))
+    orders = tuple(int(levels[i].order) for i in reversed(steps)) + (1,)
+    return ChainPlan(n, dims, perm, tuple(ops), real, rotations, adapted_top, orders,
+                     below_madds + top_madds, below_madds + top_adapted, real_madds(ops, dims, rotations), A)
+
+
+#: :func:`plan` also tries truncated chains (:func:`chain_plan` with ``base``) whose first level,
+#: the dense transform of ``G_base``, has order at most this.
+BASE_MAX_ORDER = 256
+
+
+def candidate_plans(G: FiniteGroup) -> list[ChainPlan]:
+    """The plans :func:`plan` chooses from: the default chain's adapted irreps (real where the
+    chain allows) and, when those are complex, real adapted irreps (real arithmetic: about four
+    times fewer real multiply-adds) along the longest top part of the default chain whose groups
+    have only irreps of real type and along :func:`grouptools.reps.real_chain`; each with every
+    truncation whose dense first level has order at most :data:`BASE_MAX_ORDER`.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> plans = candidate_plans(gt.alternating(6))
+    >>> any(P.real for P in plans), any(not P.real for P in plans)
+    (True, True)
+    """
+    A = adapted_irreps(G)
+    routes = [A]
+    if not A.real:
+        groups = [G] + [H.as_group()[0] for H in A.chain[1:-1]]
+        k = 1
+        while k < len(groups) and real_chain_possible(groups[: k + 1]):
+            k += 1
+        chains = [A.chain[1:k]] if k >= 2 else []  # G and at least one proper subgroup of real type
+        rc = real_chain(G, overhead=2 * CHAIN_CALL_DENSE_OPS / CHAIN_MADD_DENSE_OPS)
+        chains += [rc] if rc is not None and len(rc) > 2 else []
+        for chain in chains:
+            try:
+                routes.append(adapted_irreps(G, chain, real=True))
+            except (VerificationError, InvalidGroupError):  # numerically out of reach: not a candidate
+                pass
+    out = []
+    for B in routes:
+        m = len(B.levels) - 1
+        out.extend(chain_plan(G, B, base=b) for b in range(1, max(m, 2))
+                   if b == 1 or B.levels[b].order <= BASE_MAX_ORDER)
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -513,78 +555,16 @@ def cost(G: FiniteGroup) -> float:
 
 
 def plan(G: FiniteGroup) -> ChainPlan:
-    """The plan along the default chain, kept in ``G.memo("fourier.chain")``.
+    """The plan of :func:`candidate_plans` of least modelled time (:func:`_scaled` of its real
+    multiply-adds and calls), kept in ``G.memo("fourier.chain")``.
 
     Examples
     --------
     >>> import grouptools as gt
-    >>> plan(gt.symmetric(4)).chain_orders
-    (24, 6, 2, 1)
+    >>> plan(gt.symmetric(5)).chain_orders[:2]
+    (120, 24)
     """
-    return memo(G, "chain", lambda: chain_plan(G, adapted_irreps(G)))
-
-
-def _blas_limit() -> Any:
-    """Single-threaded BLAS for the many small products of the levels and rotations: multithreaded
-    OpenBLAS on matrices of a few dozen rows is slower, and pathologically so (50x measured) on
-    a loaded machine."""
-    if not _CONTROLLER:  # one controller per process: building one scans the loaded libraries
-        try:
-            from threadpoolctl import ThreadpoolController
-        except ImportError:  # pragma: no cover - optional
-            return nullcontext()
-        _CONTROLLER.append(ThreadpoolController())
-    return _CONTROLLER[0].limit(limits=1, user_api="blas")
-
-
-_CONTROLLER: list = []
-
-
-def _rotate(p: ChainPlan, Y: np.ndarray, inverse: bool) -> np.ndarray:
-    """The blocks in the layout of the top level (``(|G|, width)``, each block transposed: row
-    ``(r, j, a)`` holds entry ``(a, j)``) rotated to the bases of ``G.irreps()``: ``U_r X U_r^H``
-    as ``conj(U_r) (U_r X)^T`` on the stored transpose (the left factor only where it is not
-    folded into the top level); ``inverse``: the adjoint steps, back. Returns a new array.
-
-    Examples
-    --------
-    >>> import grouptools as gt
-    >>> P = plan(gt.symmetric(3))
-    >>> rng = np.random.default_rng(0)
-    >>> Y = rng.normal(size=(6, 4))
-    >>> Z = _rotate(P, Y, False)
-    >>> U = P.rotations[2][1].conj()                        # U for the irrep of degree 2, rows 2..5
-    >>> X = np.moveaxis(Y[2:].reshape(2, 2, 4), -1, 0)       # the stored transposes X^T
-    >>> L = U if P.rotations[2][0] is not None else np.eye(2)
-    >>> got = np.moveaxis(Z[2:].reshape(2, 2, 4), -1, 0)
-    >>> bool(np.allclose(got, np.swapaxes(L @ np.swapaxes(X, 1, 2) @ U.conj().T, 1, 2)))
-    True
-    >>> bool(np.allclose(_rotate(P, Z, True), Y))
-    True
-    """
-    complex_u = any(U is not None and np.iscomplexobj(U) for pair in p.rotations for U in pair)
-    out = Y.astype(np.complex128) if complex_u else Y.copy()  # the degree 1 blocks as they are
-    for o, d, k, left, right in p.rotation_runs:  # k consecutive irreps of degree d: one product each
-        x, y = Y[o : o + k * d * d], out[o : o + k * d * d]
-        real_u = not np.iscomplexobj(right) and (left is None or not np.iscomplexobj(left))
-        if real_u and np.iscomplexobj(x):  # a real U on complex blocks: real BLAS on the float views
-            x, y = x.view(np.float64), y.view(np.float64)
-        elif real_u and np.iscomplexobj(y):  # ... on real blocks of a complex output: its real part
-            y = y.real
-        w = x.shape[1]
-        if not inverse:
-            if left is not None:  # (U X)^T = X^T U^T: per column j of X, U on the rows a
-                x = np.matmul(left[:, None], x.reshape(k, d, d, w))
-            if y.flags.c_contiguous and y.dtype == np.result_type(right, x):  # in place
-                np.matmul(right, x.reshape(k, d, d * w), out=y.reshape(k, d, d * w))
-                continue
-            z = np.matmul(right, x.reshape(k, d, d * w))
-        else:
-            z = np.matmul(np.conj(np.swapaxes(right, 1, 2)), x.reshape(k, d, d * w))
-            if left is not None:
-                z = np.matmul(np.conj(np.swapaxes(left, 1, 2))[:, None], z.reshape(k, d, d, w))
-        y[...] = z.reshape(k * d * d, w)
-    return out
+    return memo(G, "chain", lambda: min(candidate_plans(G), key=lambda P: _scaled(P.real_madds, P.calls)))
 
 
 def _levels(p: ChainPlan, X: np.ndarray, top: Any, inverse: bool) -> np.ndarray:
@@ -633,27 +613,25 @@ def execute(p: ChainPlan, data: Any, *, inverse: bool, real: bool = False, basis
     rotate = basis == "irreps"
     top = p.levels[-1][1] if rotate else p.adapted_top
     n = p.order
-    tr = p.transpose
-    with _blas_limit():
-        if inverse:
-            batch = data.batch_shape
-            rows = np.repeat(np.asarray(p.dims, float), [d * d for d in p.dims])
-            flat = data.flatten().reshape(-1, n) * (rows / n)
-            Z = flat.T[tr]  # (|G|, batch), each block transposed
-            if rotate:
-                Z = _rotate(p, Z, True)
-            X = _levels(p, Z, top, True)
-            f = np.empty((X.shape[1], n), X.dtype)
-            f[:, p.perm] = X.T
-            f = f.reshape(batch + (n,))
-            return np.ascontiguousarray(f.real) if real else f.astype(np.complex128, copy=False)
-        x = np.asarray(data).reshape(-1, n)
-        if x.dtype not in (np.float64, np.complex128):
-            x = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
-        X = x.T[p.perm]  # (|G|, batch) in the rows of the first level
-        Y = _levels(p, X, top, False)
-        if rotate:
-            Y = _rotate(p, Y, False)
-    y = Y.T[:, tr]
-    y = y if y.dtype == np.complex128 else y.astype(np.complex128)
+    if inverse:
+        batch = data.batch_shape
+        rows = np.repeat(np.asarray(p.dims, float), [d * d for d in p.dims])
+        flat = data.flatten().reshape(-1, n) * (rows / n)
+        with blas_limit():
+            f = _inverse_rows(p, flat, top, rotate).reshape(batch + (n,))
+        return np.ascontiguousarray(f.real) if real else f.astype(np.complex128, copy=False)
+    x = np.asarray(data).reshape(-1, n)
+    if x.dtype not in (np.float64, np.complex128):
+        x = x.astype(np.complex128 if np.iscomplexobj(x) else np.float64)
+    with blas_limit():  # one BLAS thread: the many small products are slower multithreaded
+        y = emit(p, _levels(p, x.T[p.perm], top, False), rotate)
     return FourierBlocks.from_flat(p.dims, y.reshape(data.shape[:-1] + (n,)), copy=False)
+
+
+def _inverse_rows(p: ChainPlan, flat: np.ndarray, top: Any, rotate: bool) -> np.ndarray:
+    """The inverse on flat blocks ``(batch, |G|)`` (already weighted): back through the rotations
+    and the adjoint levels, then the rows to the elements (``perm``)."""
+    X = _levels(p, absorb(p, flat, rotate), top, True)
+    f = np.empty((X.shape[1], p.order), X.dtype)
+    f[:, p.perm] = X.T
+    return f

@@ -78,15 +78,19 @@ def as_dtype_of(X: np.ndarray, real: bool) -> tuple[np.ndarray, bool]:
 @dataclass(frozen=True, eq=False)
 class DenseLevel:
     """A level applied as BLAS products (``numpy.matmul`` on strided views of the layout), one per
-    input irrep ``s``: the rows ``R`` of every block fed by ``s`` stacked (``(H, |T| e)``,
-    ``H = sum d``) times the ``e T'`` matrices ``(|T| e, L')`` of ``s``, one pass over the input;
-    the ``e T' H`` result rows go to their rows of the output with one fancy-indexed copy
-    (written in place when ``s`` feeds one block only). Real input to complex matrices runs as
-    one real product with ``[Re R; Im R]``.
+    run of consecutive input irreps ``s`` of one degree ``e``: for each ``s`` the rows ``R`` of
+    every block fed by ``s`` stacked (``(H, |T| e)``, ``H = |T| e`` by Frobenius reciprocity, so
+    the ``k`` irreps of a run stack to ``(k, H, |T| e)``) times the ``e T'`` matrices
+    ``(|T| e, L')`` of each ``s``, one pass over the input; the ``k e T' H`` result rows go to
+    their rows of the output with one fancy-indexed copy (written in place when the run is one
+    ``s`` feeding one block). Real input to complex matrices runs as one real product with
+    ``[Re R; Im R]``, the rows of the real blocks without their zero imaginary parts.
 
-    ``groups`` holds ``(in_start, e, R, RH, R_split, dest, direct)``: the row offset of ``s`` in
-    the input, ``RH = R^H`` for the adjoint, the output row of each result row (``dest``, in the
-    order ``(j, t', row)``) and, for a single block, its ``(out_start, d, o)`` (``direct``).
+    ``groups`` holds ``(in_start, e, R, RH, R_split, dest, direct, imag)``: the row offset of the
+    run in the input, ``R`` ``(k, H, |T| e)``, ``RH = R^H`` for the adjoint, the stacked
+    ``[Re R; Im R[imag]]`` (``None`` for a real level), the output row of each result row
+    (``dest``, in the order ``(s, j, t', row)``), for a single block its ``(out_start, d, o)``
+    (``direct``), and the rows of ``R`` that have an imaginary part (``imag``).
     """
 
     groups: tuple
@@ -100,6 +104,14 @@ class DenseLevel:
         """Multiply-adds per prefix: ``sum |T| d e^2`` over the blocks."""
         return int(sum(g[2].size * g[1] for g in self.groups))
 
+    @property
+    def split_nnz(self) -> int:
+        """Real multiply-adds per prefix of the real product of real input (:attr:`nnz` for a
+        real level; the rows of ``[Re R; Im R]`` with an imaginary part for a complex one)."""
+        if self.real:
+            return self.nnz
+        return int(sum(g[4].size * g[1] for g in self.groups))
+
     @staticmethod
     def build(dims: tuple, in_dims: tuple, blocks: list, copies: int) -> DenseLevel:
         """From :func:`level_blocks`; ``copies`` is ``T'`` (1 at the top)."""
@@ -109,27 +121,40 @@ class DenseLevel:
         by_s: dict[int, list] = {}
         for r, s, o, R in blocks:
             by_s.setdefault(s, []).append((r, o, R))
+        runs: list[list[int]] = []
+        for s in sorted(by_s):
+            if runs and in_dims[runs[-1][-1]] == in_dims[s] and runs[-1][-1] == s - 1:
+                runs[-1].append(s)
+            else:
+                runs.append([s])
         groups = []
-        for s, part in sorted(by_s.items()):
-            e = int(in_dims[s])
-            R = np.concatenate([b[2] for b in part], axis=0)
-            R = np.ascontiguousarray(R.real) if real else np.asarray(R, np.complex128)
-            split = None if real else np.ascontiguousarray(np.concatenate([R.real, R.imag], axis=0))
-            j, tp = np.arange(e)[:, None, None], np.arange(copies)[None, :, None]
-            dest = np.concatenate([out_off[r] * copies + (o + j) * copies * dims[r] + tp * dims[r]
-                                   + np.arange(dims[r])[None, None, :] for r, o, _ in part], axis=2)
-            direct = (int(out_off[part[0][0]]) * copies, int(dims[part[0][0]]), int(part[0][1])) if len(part) == 1 else None
-            groups.append((int(in_off[s]) * nT * copies, e, R, np.ascontiguousarray(R.conj().T), split,
-                           dest.ravel().astype(np.int64), direct))
+        for run in runs:
+            e = int(in_dims[run[0]])
+            Rs, dests = [], []
+            for s in run:
+                part = by_s[s]
+                R = np.concatenate([b[2] for b in part], axis=0)
+                Rs.append(np.ascontiguousarray(R.real) if real else np.asarray(R, np.complex128))
+                j, tp = np.arange(e)[:, None, None], np.arange(copies)[None, :, None]
+                dests.append(np.concatenate([out_off[r] * copies + (o + j) * copies * dims[r] + tp * dims[r]
+                                             + np.arange(dims[r])[None, None, :] for r, o, _ in part], axis=2).ravel())
+            R = np.ascontiguousarray(np.stack(Rs))
+            imag = None if real else np.flatnonzero(np.abs(R.imag).max(axis=(0, 2)) > ZERO_TOL)
+            split = None if real else np.ascontiguousarray(np.concatenate([R.real, R.imag[:, imag]], axis=1))
+            part = by_s[run[0]]
+            direct = (int(out_off[part[0][0]]) * copies, int(dims[part[0][0]]), int(part[0][1])) \
+                if len(run) == 1 and len(part) == 1 else None
+            groups.append((int(in_off[run[0]]) * nT * copies, e, R, np.ascontiguousarray(np.conj(np.swapaxes(R, 1, 2))),
+                           split, np.concatenate(dests).astype(np.int64), direct, imag))
         return DenseLevel(tuple(groups), int(nT), int(copies), int(out_off[-1]), real)
 
-    def _input(self, X: np.ndarray, ins: int, e: int) -> np.ndarray:
+    def _input(self, X: np.ndarray, ins: int, e: int, k: int) -> np.ndarray:
         nT, cp, L = self.cosets, self.copies, X.shape[1]
-        return X[ins : ins + nT * e * e * cp].reshape(e, nT * e, cp, L).transpose(0, 2, 1, 3)
+        return X[ins : ins + k * nT * e * e * cp].reshape(k, e, nT * e, cp, L).transpose(0, 1, 3, 2, 4)
 
     def _direct(self, Y: np.ndarray, direct: tuple, e: int) -> np.ndarray:
         outs, d, o = direct
-        return Y[outs : outs + d * d * self.copies].reshape(d, self.copies, d, Y.shape[1])[o : o + e]
+        return Y[outs : outs + d * d * self.copies].reshape(1, d, self.copies, d, Y.shape[1])[:, o : o + e]
 
     def forward(self, X: np.ndarray) -> np.ndarray:
         """``X`` (``|G_i| T'``, ``L'``) -> the level's output of the same shape."""
@@ -142,17 +167,19 @@ class DenseLevel:
             Xw, view = as_dtype_of(X, self.real)
             Y = np.empty_like(Xw)
         L = Xw.shape[1]
-        for ins, e, R, _, R2, dest, direct in self.groups:
-            Xv = self._input(Xw, ins, e)
+        for ins, e, R, _, R2, dest, direct, imag in self.groups:
+            k, h = R.shape[0], R.shape[1]
+            Xv = self._input(Xw, ins, e, k)
             if split:
-                Z = np.matmul(R2, Xv)
-                h = R.shape[0]
-                Yf[dest, :, 0] = Z[:, :, :h].reshape(-1, L)
-                Yf[dest, :, 1] = Z[:, :, h:].reshape(-1, L)
+                Z = np.matmul(R2[:, None, None], Xv)  # (k, e, T', h + len(imag), L)
+                Yf[dest, :, 0] = Z[..., :h, :].reshape(-1, L)
+                im = np.zeros((k, e, self.copies, h, L))
+                im[..., imag, :] = Z[..., h:, :]
+                Yf[dest, :, 1] = im.reshape(-1, L)
             elif direct is not None:
-                np.matmul(R, Xv, out=self._direct(Y, direct, e))
+                np.matmul(R[:, None, None], Xv, out=self._direct(Y, direct, e))
             else:
-                Y[dest] = np.matmul(R, Xv).reshape(-1, L)
+                Y[dest] = np.matmul(R[:, None, None], Xv).reshape(-1, L)
         return Y.view(np.complex128) if view else Y
 
     def adjoint(self, Y: np.ndarray) -> np.ndarray:
@@ -160,12 +187,13 @@ class DenseLevel:
         Yw, view = as_dtype_of(Y, self.real)
         X = np.empty_like(Yw)
         L = Yw.shape[1]
-        for ins, e, _, RH, _, dest, direct in self.groups:
+        for ins, e, R, RH, _, dest, direct, _ in self.groups:
+            k = R.shape[0]
             if direct is not None:
                 Z = self._direct(Yw, direct, e)
             else:
-                Z = Yw[dest].reshape(e, self.copies, -1, L)
-            np.matmul(RH, Z, out=self._input(X, ins, e))
+                Z = Yw[dest].reshape(k, e, self.copies, -1, L)
+            np.matmul(RH[:, None, None], Z, out=self._input(X, ins, e, k))
         return X.view(np.complex128) if view else X
 
 

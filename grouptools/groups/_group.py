@@ -536,12 +536,30 @@ class FiniteGroup(ClassesMixin, SubgroupsMixin, WordsMixin):
 
         return character_table(self)
 
-    def irreps(self) -> Any:
+    def irreps(self, *, adapted_to: Any = None) -> Any:
         """The irreducible unitary representations (memoized), in character-table order: a
-        sequence, lazy for large groups; see :func:`grouptools.irreps`."""
-        from ..reps._api import irreps
+        sequence, lazy for large groups; see :func:`grouptools.irreps`.
 
-        return irreps(self)
+        ``adapted_to``: a chain of subgroups ``G > G_{m-1} > ... > 1`` (a sequence of
+        :class:`Subgroup`, or ``"default"`` for :func:`grouptools.reps.default_chain`): the same
+        irreps in Gel'fand-Tsetlin bases, each restricting block-diagonally to every group of the
+        chain with that group's adapted irreps in the blocks
+        (:func:`grouptools.reps.adapted_irreps`; Young's orthogonal form for symmetric groups).
+
+        Examples
+        --------
+        >>> import grouptools as gt
+        >>> A = gt.alternating(5).irreps(adapted_to="default")
+        >>> [H.order for H in A.chain], A.dims
+        ([60, 12, 4, 2, 1], (1, 3, 3, 4, 5))
+        """
+        if adapted_to is None:
+            from ..reps._api import irreps
+
+            return irreps(self)
+        from ..reps._api import adapted_to_chain
+
+        return adapted_to_chain(self, adapted_to)
 
     def real_irreps(self) -> Any:
         """The irreducible real representations (memoized), each with its type ``"real"``,

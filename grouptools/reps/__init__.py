@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from ._adapted import AdaptedIrreps, adapted_irreps, default_chain
+from ._adapted import AdaptedIrreps, adapted_irreps, default_chain, real_chain
 from ._api import IrrepSequence, character_table, irreps
 from ._decompose import Decomposition
 from ._equivariant import clebsch_gordan, equivariant_basis
@@ -51,5 +51,6 @@ __all__ = [
     "irreps_from_json",
     "irreps_to_gap",
     "irreps_to_json",
+    "real_chain",
     "real_irreps",
 ]

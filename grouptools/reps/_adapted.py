@@ -7,16 +7,20 @@ variables FFT of Maslen and Rockmore (*Separation of variables and the computati
 transforms on finite groups, I*, J. AMS 1997) and Clausen's FFT (*Fast generalized Fourier
 transforms*, Theoret. Comput. Sci. 1989) run (:mod:`grouptools.fourier._chain`).
 
-Two routes:
+Three routes:
 
 * the symmetric group (``gt.symmetric(n)`` and any group with a natural action of degree ``n``
   and order ``n!``) with the chain ``S_1 < ... < S_n`` takes Young's orthogonal form
   (:mod:`._young`), exact and real;
-* any other chain is built bottom-up numerically: each irrep ``rho`` of ``G_i`` (``G_i``'s own
-  ``irreps()``, unitary) is restricted to ``G_{i-1}`` and decomposed
+* any other chain is built bottom-up numerically (:mod:`._adapted_numeric`): each irrep ``rho``
+  of ``G_i`` (``G_i``'s own ``irreps()``, unitary) is restricted to ``G_{i-1}`` and decomposed
   (:meth:`Representation.decompose`, a unitary change of basis ``Q`` with the irreps of
   ``G_{i-1}`` in the blocks); then ``W = Q . diag(W_sigma)`` composes it with the adapted bases
-  ``W_sigma`` of the blocks, and the adapted irrep is ``W^H rho W``.
+  ``W_sigma`` of the blocks, and the adapted irrep is ``W^H rho W``;
+* when every group of the chain has only irreps of real type, real orthogonal adapted irreps
+  (the default where possible): the copies of each adapted block are found as images of
+  intertwiners and the remaining freedom makes every matrix real (:mod:`._adapted_numeric`).
+  :func:`real_chain` chooses such a chain for the chain FFT.
 
 At the top the adapted irreps are in the order of ``G.irreps()`` and
 :meth:`AdaptedIrreps.basis` gives the unitary ``U`` with ``G.irreps()[r](g) = U rho_r(g) U^H``.
@@ -30,14 +34,16 @@ of cyclic subgroups until the subgroup is solvable.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+import math
+from typing import Any, Sequence
 
 import numpy as np
 
 from .._errors import GroupTooLargeError, InvalidGroupError, ParameterTypeError, VerificationError, check_limit
 from ..groups import FiniteGroup, Subgroup
 from ..groups._permutation import NATURAL_ACTION
+from ._adapted_numeric import numeric_route, real_chain_possible
+from ._adapted_types import ADAPTED_TOL, AdaptedIrreps, ChainLevel, chain_key
 from ._young import (
     partitions,
     permutation_images,
@@ -49,93 +55,12 @@ from ._young import (
     young_sparse,
 )
 
-__all__ = ["AdaptedIrreps", "ChainLevel", "adapted_irreps", "default_chain", "irrep_at"]
+__all__ = ["AdaptedIrreps", "ChainLevel", "adapted_irreps", "default_chain", "irrep_at", "real_chain"]
 
 #: Subgroups are enlarged by adjoining elements (:func:`default_chain`) up to this order.
 MAX_GROW_ORDER = 1 << 17
 #: ... and all candidates are enlarged up to this order (only the ``grow`` largest above it).
 MAX_GROW_ALL = 1 << 13
-#: Tolerance of the checks of the adapted bases (unitarity, intertwining).
-ADAPTED_TOL = 1e-8
-
-
-@dataclass(frozen=True, eq=False)
-class ChainLevel:
-    """The adapted irreps of one subgroup ``G_i`` of the chain.
-
-    Attributes
-    ----------
-    elements : ndarray of int
-        The elements of ``G_i`` (indices in ``G``), sorted.
-    dims : tuple of int
-        Degrees of its adapted irreps, in order.
-    branching : tuple of tuple of int
-        For each irrep, the irreps of ``G_{i-1}`` on its diagonal blocks, in order (empty at
-        ``i = 0``).
-    labels : tuple
-        A partition per irrep (Young route) or the index in ``G_i``'s own ``irreps()``.
-    evaluate : callable ``(r, elements) -> (len, d, d)``
-        The matrices of irrep ``r`` at elements of ``G_i`` (indices in ``G``).
-    """
-
-    elements: np.ndarray
-    dims: tuple[int, ...]
-    branching: tuple[tuple[int, ...], ...]
-    labels: tuple
-    evaluate: Callable[[int, np.ndarray], np.ndarray]
-
-    @property
-    def order(self) -> int:
-        """``|G_i|``."""
-        return int(self.elements.size)
-
-
-@dataclass(frozen=True, eq=False)
-class AdaptedIrreps:
-    """Irreps of every subgroup of a chain, adapted to it; see :func:`adapted_irreps`.
-
-    Attributes
-    ----------
-    group : FiniteGroup
-    chain : tuple of Subgroup
-        ``G = G_m > ... > G_0 = 1`` (subgroups of ``group``), top first.
-    levels : tuple of ChainLevel
-        ``levels[i]`` is ``G_i`` (``levels[-1]`` is ``G``, its irreps in ``G.irreps()`` order).
-    young : bool
-        Whether the route is Young's orthogonal form (the chain ``S_1 < ... < S_n``; ``levels[i]``
-        is then ``S_{i+1}``, the permutations of the points ``0..i``).
-    """
-
-    group: FiniteGroup
-    chain: tuple[Subgroup, ...]
-    levels: tuple[ChainLevel, ...]
-    young: bool
-    _bases: Callable[[], tuple[np.ndarray, ...]]
-
-    @property
-    def dims(self) -> tuple[int, ...]:
-        """Degrees of the adapted irreps of ``G`` (those of ``G.irreps()``)."""
-        return self.levels[-1].dims
-
-    def __len__(self) -> int:
-        return len(self.dims)
-
-    def at(self, r: int, elements: Any) -> np.ndarray:
-        """``rho_r(g)`` of the adapted irrep ``r`` of ``G`` at the given elements, ``(len, d, d)``."""
-        return self.levels[-1].evaluate(int(r), np.atleast_1d(np.asarray(elements, np.int64)))
-
-    def basis(self, r: int) -> np.ndarray:
-        """The unitary ``U`` with ``G.irreps()[r](g) = U rho_r(g) U^H`` (``rho_r`` adapted)."""
-        return self.group.memo(_key(self.chain, "bases"), self._bases)[int(r)]
-
-
-def _key(chain: Sequence[Subgroup], what: str) -> str:
-    import hashlib
-
-    h = hashlib.sha1()
-    for s in chain:
-        h.update(np.asarray(s.elements, np.int64).tobytes() + b"|")
-    return "reps.adapted." + what + "." + h.hexdigest()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -199,11 +124,19 @@ def _solvable_steps(G: FiniteGroup, top: np.ndarray, max_steps: int) -> list[np.
 
 
 def _largest_proper(G: FiniteGroup, S: np.ndarray, tries: int, grow: int = 4) -> np.ndarray:
-    """A large proper subgroup of ``<S>``: the point stabilisers of the natural action and the
-    normalisers of cyclic subgroups of up to ``tries`` elements of distinct orders, each of them
-    (the ``grow`` largest above :data:`MAX_GROW_ALL`) enlarged by adjoining elements of ``S``
-    while it stays proper; the largest of these."""
-    best = np.zeros(1, np.int64)
+    """A large proper subgroup of ``<S>``: the largest of :func:`_proper_candidates` (grown)."""
+    grown = _proper_candidates(G, S, tries, grow)[1]
+    best = max(grown, key=lambda c: c.size, default=np.zeros(1, np.int64))
+    if best.size == 1 and S.size > 1:
+        raise InvalidGroupError("no proper subgroup found for the chain")
+    return best
+
+
+def _proper_candidates(G: FiniteGroup, S: np.ndarray, tries: int, grow: int = 4) -> tuple[list, list]:
+    """Proper subgroups of ``<S>`` (sorted element arrays): the point stabilisers of the natural
+    action and the normalisers of cyclic subgroups of up to ``tries`` elements of distinct
+    orders, largest first; and each of them (the ``grow`` largest above :data:`MAX_GROW_ALL`)
+    enlarged by adjoining elements of ``S`` while it stays proper."""
     inv = G.inverse
     act = G.memo(NATURAL_ACTION)
     cands: list[np.ndarray] = []
@@ -225,10 +158,10 @@ def _largest_proper(G: FiniteGroup, S: np.ndarray, tries: int, grow: int = 4) ->
         inside[cyc] = True
         conj = G.multiply(G.multiply(S, np.full(S.size, x)), inv[S])
         cands.append(S[inside[conj]])
-    cands = sorted((c for c in cands if c.size < S.size), key=lambda c: -c.size)
-    cands = cands if S.size <= MAX_GROW_ALL else cands[:grow]
+    cands = sorted((np.sort(c) for c in cands if c.size < S.size), key=lambda c: -c.size)
+    grown = []
     rng = np.random.default_rng(0)
-    for c in cands:  # grow each of the largest: adjoin elements while the subgroup stays proper
+    for c in (cands if S.size <= MAX_GROW_ALL else cands[:grow]):  # adjoin elements while proper
         if S.size <= MAX_GROW_ORDER:
             gens = list(_as_subgroup(G, c).generators)
             for x in rng.permutation(S)[:40].tolist():
@@ -239,11 +172,8 @@ def _largest_proper(G: FiniteGroup, S: np.ndarray, tries: int, grow: int = 4) ->
                 new = np.asarray(G.closure(gens + [x]), np.int64)
                 if new.size < S.size:
                     c, gens = new, gens + [x]
-        if best.size < c.size:
-            best = c
-    if best.size == 1 and S.size > 1:
-        raise InvalidGroupError("no proper subgroup found for the chain")
-    return best
+        grown.append(np.sort(c))
+    return cands, grown
 
 
 def _action_images(G: FiniteGroup, act: np.ndarray, S: np.ndarray) -> np.ndarray:
@@ -309,6 +239,83 @@ def default_chain(G: FiniteGroup, *, max_steps: int = 256) -> tuple[Subgroup, ..
     return G.memo("reps.default_chain", build)
 
 
+def _real_type(G: FiniteGroup, S: np.ndarray) -> tuple[int, ...] | None:
+    """The degrees of the irreps of ``<S>`` if all have Frobenius-Schur indicator +1, else ``None``."""
+    K = _as_subgroup(G, S).as_group()[0]
+    T = K.character_table()
+    return tuple(int(d) for d in T.degrees) if all(v == 1 for v in T.frobenius_schur) else None
+
+
+def real_chain(G: FiniteGroup, *, overhead: float = 0.0, tries: int = 24,
+               max_order: int = 4096, max_steps: int = 64) -> tuple[Subgroup, ...] | None:
+    """A chain along which every group has only irreps of real type, chosen for the chain FFT in
+    real arithmetic; ``None`` if ``G`` itself has an irrep of indicator 0 or -1.
+
+    Greedy, top down: from ``S`` the next group is the candidate ``H`` (point stabilisers,
+    normalisers of cyclic subgroups, and these enlarged; see :func:`default_chain`) of real type
+    and order at most ``max_order`` that minimises the modelled count of a level and a dense
+    transform of ``H`` below it, ``[S:H]^2 sum_sigma d_sigma^3 + [S:H] |H|^2`` (the separation of
+    variables level from ``H`` to ``S``: one product of side ``[S:H] d_sigma`` per irrep
+    ``sigma`` of ``H``; Maslen and Rockmore 1997), plus ``overhead * |S| / |G|`` (a level's fixed
+    cost per transform of ``G``, in multiply-adds); the descent stops when the dense transform
+    of ``S``, ``|S|^2``, is cheaper.
+
+    Parameters
+    ----------
+    G : FiniteGroup
+    overhead : float
+        The fixed cost of a level, in multiply-adds per transform of ``G``.
+    tries : int
+        Cyclic subgroups whose normalisers are tried per step.
+    max_order : int
+        Largest proper subgroup considered.
+    max_steps : int
+        Longest chain built.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> C = real_chain(gt.alternating(6))
+    >>> C[0].order, C[-1].order, all(a.order % b.order == 0 for a, b in zip(C, C[1:]))
+    (360, 1, True)
+    >>> real_chain(gt.cyclic(3)) is None                  # complex characters
+    True
+    """
+    if not isinstance(G, FiniteGroup):
+        raise ParameterTypeError(f"expected a FiniteGroup, got {type(G).__name__}")
+    tries, max_order, max_steps = (check_limit(k, v) for k, v in
+                                   (("tries", tries), ("max_order", max_order), ("max_steps", max_steps)))
+    if _real_type(G, np.arange(G.order, dtype=np.int64)) is None:
+        return None
+    S = np.arange(G.order, dtype=np.int64)
+    chain = [S]
+    while S.size > 1:
+        if len(chain) > max_steps:
+            raise GroupTooLargeError(f"the chain needs more than max_steps={max_steps} subgroups")
+        cands, grown = _proper_candidates(G, S, tries) if S.size > 2 else ([np.zeros(1, np.int64)], [])
+        seen: set[bytes] = set()
+        best, best_cost = None, float(S.size) ** 2 if len(chain) > 1 else math.inf
+        for H in cands + grown:
+            key = H.tobytes()
+            if key in seen or H.size > max_order or H.size >= S.size:
+                continue
+            seen.add(key)
+            dims = _real_type(G, H) if H.size > 1 else (1,)
+            if dims is None:
+                continue
+            idx = S.size // H.size
+            cost = idx * idx * sum(d**3 for d in dims) + idx * float(H.size) ** 2 + overhead * S.size / G.order
+            if cost < best_cost:
+                best, best_cost = H, cost
+        if best is None:
+            break
+        chain.append(best)
+        S = best
+    if S.size > 1:  # the dense transform of S below: the trivial group next
+        chain.append(np.zeros(1, np.int64))
+    return tuple(_as_subgroup(G, c) for c in chain)
+
+
 def _check_chain(G: FiniteGroup, chain: Any) -> tuple[Subgroup, ...]:
     if isinstance(chain, (str, bytes)) or not hasattr(chain, "__iter__"):
         raise ParameterTypeError(f"chain must be a sequence of Subgroups, got {type(chain).__name__}")
@@ -336,7 +343,7 @@ def _check_chain(G: FiniteGroup, chain: Any) -> tuple[Subgroup, ...]:
 # ---------------------------------------------------------------------------------------------
 # adapted irreps
 # ---------------------------------------------------------------------------------------------
-def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None) -> AdaptedIrreps:
+def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None, *, real: bool | None = None) -> AdaptedIrreps:
     """Irreps of ``G`` and of every subgroup of ``chain``, adapted to the chain.
 
     Parameters
@@ -345,6 +352,11 @@ def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None) -> A
     chain : sequence of Subgroup, optional
         ``G = G_m > ... > G_0 = 1`` (subgroups of ``G``; ``G`` and the trivial group are added if
         missing). ``None``: :func:`default_chain` (Young's orthogonal form for symmetric groups).
+    real : bool, optional
+        Real orthogonal adapted irreps (:mod:`._adapted_numeric`): ``True`` requires them (every
+        irrep of every subgroup of the chain but the trivial one has Frobenius-Schur indicator +1),
+        ``False`` takes complex unitary ones, ``None`` (default) real ones where the chain allows
+        (Young's form is always real).
 
     Returns
     -------
@@ -355,7 +367,8 @@ def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None) -> A
     Raises
     ------
     InvalidGroupError
-        A chain that does not descend strictly inside ``G``.
+        A chain that does not descend strictly inside ``G``; ``real=True`` on a chain with an
+        irrep of indicator 0 or -1 (or a subgroup above :data:`._adapted_numeric.REAL_MAX_ORDER`).
     VerificationError
         If a change of basis fails its check.
 
@@ -380,11 +393,25 @@ def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None) -> A
     """
     if not isinstance(G, FiniteGroup):
         raise ParameterTypeError(f"expected a FiniteGroup, got {type(G).__name__}")
+    if real is not None and not isinstance(real, bool):
+        raise ParameterTypeError(f"real must be a bool or None, got {type(real).__name__}")
     subs = default_chain(G) if chain is None else _check_chain(G, chain)
     n = symmetric_degree(G)
-    if n is not None and n >= 3 and (chain is None or _key(subs, "") == _key(default_chain(G), "")):
-        return G.memo(_key(subs, "young"), lambda: _young_route(G, n, subs))
-    return G.memo(_key(subs, "numeric"), lambda: _numeric_route(G, subs))
+    if n is not None and n >= 3 and real is not False and (
+            chain is None or chain_key(subs, "") == chain_key(default_chain(G), "")):
+        return G.memo(chain_key(subs, "young"), lambda: _young_route(G, n, subs))
+    if real is not False:
+        groups = [G] + [H.as_group()[0] for H in subs[1:-1]]
+        if real_chain_possible(groups):
+            try:
+                return G.memo(chain_key(subs, "real"), lambda: numeric_route(G, subs, real=True))
+            except VerificationError:
+                if real:
+                    raise
+        elif real:
+            raise InvalidGroupError("the chain has an irrep that is not of real type (or a subgroup too large "
+                                    "for the real route): no real adapted irreps")
+    return G.memo(chain_key(subs, "numeric"), lambda: numeric_route(G, subs))
 
 
 def _young_route(G: FiniteGroup, n: int, subs: tuple[Subgroup, ...]) -> AdaptedIrreps:
@@ -412,7 +439,7 @@ def _young_route(G: FiniteGroup, n: int, subs: tuple[Subgroup, ...]) -> AdaptedI
     def bases() -> tuple[np.ndarray, ...]:
         return tuple(_young_basis(G, rho, lam) for rho, lam in zip(irr, levels[-1].labels))
 
-    return AdaptedIrreps(G, subs, tuple(levels), True, bases)
+    return AdaptedIrreps(G, subs, tuple(levels), True, bases, True)
 
 
 def _minus(lam: tuple[int, ...], i: int) -> tuple[int, ...]:
@@ -524,76 +551,3 @@ def _young_basis(G: FiniteGroup, rho: Any, lam: tuple[int, ...]) -> np.ndarray:
     return U
 
 
-def _numeric_route(G: FiniteGroup, subs: tuple[Subgroup, ...]) -> AdaptedIrreps:
-    from scipy.linalg import block_diag  # scipy only when the numeric route runs
-    m = len(subs) - 1
-    groups: list[FiniteGroup] = [G]  # groups[j] is subs[j] as a group, built top-down
-    embs: list[np.ndarray] = [np.arange(G.order, dtype=np.int64)]  # its elements -> G
-    inner: list[Subgroup] = []  # inner[j]: subs[j+1] as a subgroup of groups[j]
-    for j in range(m):
-        pos = np.full(G.order, -1, np.int64)
-        pos[embs[j]] = np.arange(embs[j].size)
-        H = groups[j].subgroup([int(pos[g]) for g in subs[j + 1].generators])
-        K, e = H.as_group()
-        inner.append(H)
-        groups.append(K)
-        embs.append(embs[j][np.asarray(e, np.int64)])
-    # bottom-up: W[j][r] maps groups[j].irreps()[r] to its adapted form
-    W: list[list[np.ndarray]] = [[] for _ in range(m + 1)]
-    branch: list[tuple[tuple[int, ...], ...]] = [() for _ in range(m + 1)]
-    W[m] = [np.ones((1, 1), np.complex128) for _ in groups[m].irreps()]
-    branch[m] = tuple(() for _ in W[m])
-    for j in range(m - 1, -1, -1):
-        mats, bl = [], []
-        for rho in groups[j].irreps():
-            if groups[j + 1].order == 1:  # the trivial subgroup: d copies of the trivial irrep
-                blocks = tuple((0, c) for c in range(int(rho.dim)))
-                Q = np.eye(int(rho.dim), dtype=np.complex128)
-            else:
-                dec = rho.restrict(inner[j]).decompose(exact=False)
-                blocks = dec.blocks
-                Q = np.asarray(dec.numeric_change_of_basis, np.complex128)
-                Q = _unitary_blocks(Q, blocks, [int(s.dim) for s in groups[j + 1].irreps()])
-            mats.append(Q @ block_diag(*[W[j + 1][i] for i, _ in blocks]))
-            bl.append(tuple(i for i, _ in blocks))
-        W[j] = mats
-        branch[j] = tuple(bl)
-    levels = []
-    for j in range(m, -1, -1):
-        K, emb, Ws = groups[j], embs[j], W[j]
-        pos = np.full(G.order, -1, np.int64)
-        pos[emb] = np.arange(emb.size)
-        irr = K.irreps()
-
-        def evaluate(r: int, xs: np.ndarray, irr: Any = irr, Ws: list = Ws, pos: np.ndarray = pos) -> np.ndarray:
-            R = np.asarray(irr[r].at(pos[xs]), np.complex128)
-            return Ws[r].conj().T @ R @ Ws[r]
-
-        levels.append(ChainLevel(np.sort(emb), tuple(int(r.dim) for r in irr), branch[j],
-                                 tuple(range(len(irr))), evaluate))
-    top = tuple(W[0])
-    return AdaptedIrreps(G, subs, tuple(levels), False, lambda: top)
-
-
-def _unitary_blocks(Q: np.ndarray, blocks: Sequence[tuple[int, int]], dims: Sequence[int]) -> np.ndarray:
-    """``Q`` made unitary without changing its blocks: within each isotypic component the copies
-    ``Q_a`` satisfy ``Q_a^H Q_b = c_ab I`` (Schur), so ``Q (C^{-1/2} (x) I)`` is unitary."""
-    n = Q.shape[0]
-    if np.allclose(Q.conj().T @ Q, np.eye(n), atol=ADAPTED_TOL * n):
-        return Q
-    out = Q.copy()
-    offs = np.concatenate([[0], np.cumsum([dims[i] for i, _ in blocks])])
-    for i in sorted({i for i, _ in blocks}):
-        idx = [b for b, (k, _) in enumerate(blocks) if k == i]
-        d = dims[i]
-        cols = [Q[:, offs[b] : offs[b] + d] for b in idx]
-        C = np.array([[np.trace(a.conj().T @ c) / d for c in cols] for a in cols])
-        w, V = np.linalg.eigh(C)
-        if w.min() <= 0:
-            raise VerificationError("a decomposition has a singular change of basis")
-        T = V @ np.diag(w ** -0.5) @ V.conj().T
-        for a, b in enumerate(idx):
-            out[:, offs[b] : offs[b] + d] = sum(T[c, a] * cols[c] for c in range(len(idx)))
-    if not np.allclose(out.conj().T @ out, np.eye(n), atol=ADAPTED_TOL * n):
-        raise VerificationError("could not make a change of basis unitary")
-    return out

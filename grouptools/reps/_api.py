@@ -23,12 +23,15 @@ import numpy as np
 from .._errors import (
     GroupTooLargeError,
     InvalidGroupError,
+    ParameterError,
     VerificationError,
     check_index,
     check_limit,
     check_type,
+    quote,
 )
 from ..groups._group import FiniteGroup, Subgroup
+from ._adapted import AdaptedIrreps, adapted_irreps
 from ._chartable import MAX_CLASS_PRODUCTS, MAX_CLASSES, CharacterTable
 from ._chartable import character_table as dixon_table
 from ._induce import MonomialRep, monomial_eigenvalues
@@ -43,6 +46,7 @@ from ._representation import Representation
 __all__ = [
     "DEFAULT_MAX_TABLE_ENTRIES",
     "IrrepSequence",
+    "adapted_to_chain",
     "LITTLE_MIN_ORDER",
     "PRODUCT_MIN_ORDER",
     "character_table",
@@ -388,3 +392,25 @@ def real_irreps(G: FiniteGroup) -> Any:
     from ._realirreps import real_irreps as build
 
     return build(G)
+
+
+def adapted_to_chain(G: FiniteGroup, adapted_to: Any) -> AdaptedIrreps:
+    """``G.irreps(adapted_to=...)``: :func:`grouptools.reps.adapted_irreps` along ``adapted_to``, a
+    sequence of :class:`Subgroup` or ``"default"`` (:func:`grouptools.reps.default_chain`).
+
+    Raises
+    ------
+    ParameterError
+        A string other than ``"default"``.
+
+    Examples
+    --------
+    >>> import grouptools as gt
+    >>> adapted_to_chain(gt.symmetric(3), "default").young
+    True
+    """
+    if isinstance(adapted_to, str):
+        if adapted_to != "default":
+            raise ParameterError(f"adapted_to must be a chain of subgroups or 'default', got {quote(adapted_to)}")
+        return adapted_irreps(G)
+    return adapted_irreps(G, adapted_to)

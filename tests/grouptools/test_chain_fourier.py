@@ -136,12 +136,16 @@ def test_default_chain_adapted_irreps(name):
 def test_symmetric_group_plan_counts():
     for n in (4, 5, 6):
         G = gt.symmetric(n)
-        P = _chain.plan(G)
+        P = _chain.chain_plan(G, adapted_irreps(G))  # the untruncated chain
         assert P.real and P.chain_orders == tuple(math.factorial(k) for k in range(n, 0, -1))
-        assert P.madds == _chain.young_madds(n)  # from the group's elements and from partitions alone
+        # from the group's elements and from partitions alone (the rotations: see below)
+        assert P.adapted_madds == _chain.young_madds(n, "adapted")
         # the right factor costs d^3 per irrep; the left one d^3 more, or less when folded into the top level
         cube = sum(r.dim ** 3 for r in G.irreps() if r.dim > 1)
-        assert cube <= P.rotation_madds <= 2 * cube
+        # at least the right factor; folding is chosen by the real count, never above no folding (2 d^3 apart)
+        unfolded = _chain.chain_plan(G, P.adapted, fold=False)
+        assert cube <= P.rotation_madds and unfolded.rotation_madds == 2 * cube
+        assert P.real_madds <= unfolded.real_madds or P.chain_orders != unfolded.chain_orders
         # every level touches each of the |G| entries at least once per coset
         assert P.madds - P.rotation_madds >= G.order * sum(range(2, n + 1))
     assert _chain.young_madds(7) < 7 * 6 * 5040 * 0.75 * 4  # within 4x of Maslen's bound
@@ -226,8 +230,8 @@ def test_adapted_basis_is_the_definition(name, seed, complex_):
     """``basis="adapted"``: the blocks are ``sum_g f(g) rho_r(g)`` with the adapted irreps (each
     evaluated by ``AdaptedIrreps.at``, independently of the plan), and the inverse undoes them."""
     G = GROUPS[name]
-    A = adapted_irreps(G)
     P = _chain.plan(G)
+    A = P.adapted  # the adapted irreps the chosen plan runs on
     f = signals(G, seed, (2,), complex_)
     got = _chain.execute(P, f, inverse=False, basis="adapted")
     g = np.arange(G.order)

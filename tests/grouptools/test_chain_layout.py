@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import grouptools as gt
-from grouptools.fourier import _chain
+from grouptools.fourier import _chain, _chain_rotate
 from grouptools.fourier._chain_levels import DenseLevel, Sparse, flat_offsets, level_blocks
 from grouptools.reps import adapted_irreps
 
@@ -83,21 +83,28 @@ def test_levels_match_the_definition(name, i, seed, copies, width, real, real_da
 @pytest.mark.parametrize("name", ["S4", "A5", "SL(2,3)"])
 def test_plan_layout_and_counts(name):
     """The first level's rows are the elements ``t_m ... t_1`` with ``t_1`` outermost (each once);
-    the block transposition is an involution; the real count lies between the count and 4 times it,
-    and ``rotation_madds`` between ``sum d^3`` and ``2 sum d^3``."""
+    the output step stores entry ``(a, b)`` of a block from row ``(b, a)`` and its adjoint undoes it
+    (the rotations are unitary); the real count lies between the count and 4 times it, and
+    ``rotation_madds`` between ``sum d^3`` and ``2 sum d^3``."""
     G = GROUPS[name]
     P = _chain.plan(G)
     assert np.array_equal(np.sort(P.perm), np.arange(G.order))
-    tr = P.transpose
-    assert np.array_equal(tr[tr], np.arange(G.order))
+    Y = np.arange(G.order, dtype=float)[:, None] + np.zeros((1, 3))
+    out = _chain_rotate.emit(P, Y, False)
     o = 0
     for d in P.dims:  # entry (a, b) of a block is stored at (b, a)
-        blk = tr[o : o + d * d].reshape(d, d) - o
+        blk = out[0, o : o + d * d].real.reshape(d, d) - o
         assert np.array_equal(blk, (np.arange(d)[None, :] * d + np.arange(d)[:, None]))
         o += d * d
+    Z = np.random.default_rng(1).normal(size=(G.order, 3))
+    for rotate in (False, True):
+        assert np.allclose(_chain_rotate.absorb(P, _chain_rotate.emit(P, Z, rotate), rotate), Z, atol=1e-12)
     assert P.madds <= P.real_madds <= 4 * P.madds
     cube = sum(d**3 for d in P.dims if d > 1)
-    assert cube <= P.rotation_madds <= 2 * cube
+    # at least the right factor; folding is chosen by the real count, never above no folding (2 d^3 apart)
+    unfolded = _chain.chain_plan(G, P.adapted, fold=False)
+    assert cube <= P.rotation_madds and unfolded.rotation_madds == 2 * cube
+    assert P.real_madds <= unfolded.real_madds or P.chain_orders != unfolded.chain_orders
 
 
 @pytest.mark.parametrize("name", ["A5", "S4"])
