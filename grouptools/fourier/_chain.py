@@ -61,7 +61,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .._errors import GroupToolsError, InvalidGroupError, ParameterError, VerificationError, quote
+from .._errors import GroupToolsError, GroupTooLargeError, InvalidGroupError, ParameterError, VerificationError, quote
 from ..reps._adapted import AdaptedIrreps, adapted_irreps, real_chain
 from ..reps._adapted_numeric import real_chain_possible
 from ..reps._young import (
@@ -482,7 +482,7 @@ def candidate_plans(G: FiniteGroup) -> list[ChainPlan]:
         for chain in chains:
             try:
                 routes.append(adapted_irreps(G, chain, real=True))
-            except (VerificationError, InvalidGroupError):  # numerically out of reach: not a candidate
+            except (VerificationError, InvalidGroupError, GroupTooLargeError):  # out of reach: not a candidate
                 pass
     out = []
     for B in routes:

@@ -405,7 +405,7 @@ def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None, *, r
         if real_chain_possible(groups):
             try:
                 return G.memo(chain_key(subs, "real"), lambda: numeric_route(G, subs, real=True))
-            except VerificationError:
+            except (VerificationError, GroupTooLargeError):  # numerically or in size out of reach
                 if real:
                     raise
         elif real:

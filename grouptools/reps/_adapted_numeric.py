@@ -26,19 +26,21 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .._errors import VerificationError
+from .._errors import GroupTooLargeError, VerificationError
 from ..groups import FiniteGroup, Subgroup
 from ._adapted_types import ADAPTED_TOL, AdaptedIrreps, ChainLevel
 from ._real import symmetric_unitary_sqrt
 
-__all__ = ["REAL_MAX_ORDER", "REAL_MAX_UNKNOWNS", "numeric_route", "real_chain_possible", "unitary_blocks"]
+__all__ = ["REAL_MAX_ENTRIES", "REAL_MAX_ORDER", "REAL_MAX_UNKNOWNS", "numeric_route", "real_chain_possible", "unitary_blocks"]
 
 #: The real route evaluates the adapted irreps of each proper subgroup of the chain at all its
 #: elements (``|G_j|^2`` floats): subgroups up to this order.
 REAL_MAX_ORDER = 4096
 #: ... and solves for the commutant element ``K`` with at most this many unknowns (``sum m^2``
-#: over the multiplicities ``m`` of the restriction).
-REAL_MAX_UNKNOWNS = 2500
+#: over the multiplicities ``m`` of the restriction) ...
+REAL_MAX_UNKNOWNS = 1024
+#: ... and at most this many entries in its linear system (unknowns x generators x ``d^2``).
+REAL_MAX_ENTRIES = 1 << 22
 _SEED = 20261203
 
 
@@ -76,6 +78,9 @@ def numeric_route(G: FiniteGroup, subs: tuple[Subgroup, ...], real: bool = False
     VerificationError
         If a change of basis fails its check (or, ``real``, a restriction does not decompose
         into real adapted blocks).
+    GroupTooLargeError
+        ``real``: a commutant with more than :data:`REAL_MAX_UNKNOWNS` unknowns (checked before
+        its linear system is built).
 
     Examples
     --------
@@ -210,6 +215,11 @@ def _conjugation_intertwiner(K: FiniteGroup, rho: Any, Q: np.ndarray, blocks: li
     over the copies of each block ``s``) with ``rho_Q(x) C = C conj(rho_Q(x))`` on the generators
     ``x`` of ``K``, ``rho_Q = Q^H rho Q``: the null vector of that linear system."""
     d = Q.shape[0]
+    gens = np.asarray(K.generators, np.int64)
+    unknowns = sum(blocks.count(s) ** 2 for s in set(blocks))
+    if unknowns > REAL_MAX_UNKNOWNS or unknowns * max(1, gens.size) * d * d > REAL_MAX_ENTRIES:
+        raise GroupTooLargeError(f"the real adapted basis of a degree-{d} irrep needs {unknowns} unknowns "
+                                 f"(at most {REAL_MAX_UNKNOWNS}, and {REAL_MAX_ENTRIES} matrix entries)")
     offs = np.concatenate([[0], np.cumsum([dims[s] for s in blocks])]).astype(int)
     basis = []
     for s in sorted(set(blocks)):
@@ -219,10 +229,7 @@ def _conjugation_intertwiner(K: FiniteGroup, rho: Any, Q: np.ndarray, blocks: li
                 E = np.zeros((d, d))
                 E[offs[a] : offs[a + 1], offs[b] : offs[b + 1]] = np.eye(dims[s])
                 basis.append(E)
-    if len(basis) > REAL_MAX_UNKNOWNS:
-        raise VerificationError(f"the real adapted basis needs {len(basis)} unknowns (> {REAL_MAX_UNKNOWNS})")
-    gens = np.asarray(rho.at(np.asarray(K.generators, np.int64)), np.complex128)
-    A = Q.conj().T @ gens @ Q  # (k, d, d)
+    A = Q.conj().T @ np.asarray(rho.at(gens), np.complex128) @ Q  # (k, d, d)
     M = np.stack([(A @ E - E @ np.conj(A)).ravel() for E in basis], axis=1)
     _, sv, Vh = np.linalg.svd(M, full_matrices=False)
     if len(basis) > 1 and sv.size >= len(basis) and sv[len(basis) - 2] < 1e-8 * max(1.0, sv[0]):

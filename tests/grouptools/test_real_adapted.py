@@ -166,3 +166,17 @@ def test_irreps_adapted_to():
         G.irreps(adapted_to="best")
     with pytest.raises(ParameterTypeError):
         G.irreps(adapted_to=[1, 2])
+
+
+def test_real_route_size_limit_checked_first(monkeypatch):
+    """The commutant's linear system is refused before it is built; ``real=None`` then falls back
+    to the complex route, ``real=True`` raises."""
+    from grouptools._errors import GroupTooLargeError
+    from grouptools.reps import _adapted_numeric
+
+    monkeypatch.setattr(_adapted_numeric, "REAL_MAX_UNKNOWNS", 3)
+    G = gt.alternating(5)  # G > 1: each irrep of degree d has d copies of the trivial one, d^2 unknowns
+    with pytest.raises(GroupTooLargeError):
+        adapted_irreps(G, [G.subgroup([])], real=True)
+    A = adapted_irreps(G, [G.subgroup([])])
+    assert not A.real and A.dims == tuple(r.dim for r in G.irreps())
