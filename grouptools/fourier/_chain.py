@@ -63,7 +63,7 @@ import numpy as np
 
 from .._errors import GroupToolsError, GroupTooLargeError, InvalidGroupError, ParameterError, VerificationError, quote
 from ..reps._adapted import AdaptedIrreps, adapted_irreps, real_chain
-from ..reps._adapted_numeric import real_chain_possible
+from ..reps._adapted_numeric import real_prefix
 from ..reps._young import (
     partitions,
     permutation_images,
@@ -225,6 +225,17 @@ class ChainPlan:
         return total + sum(1 + (run[3] is not None) for run in self.rotation_runs)
 
     @cached_property
+    def complex_rotations(self) -> bool:
+        """Whether some rotation to ``G.irreps()`` is complex (the output is then complex before
+        the last step)."""
+        return any(U is not None and np.iscomplexobj(U) for pair in self.rotations for U in pair)
+
+    @property
+    def modelled_cost(self) -> float:
+        """The modelled time, :func:`_scaled` of :attr:`real_madds` and :attr:`calls`."""
+        return _scaled(self.real_madds, self.calls)
+
+    @cached_property
     def ones(self) -> np.ndarray:
         """The flat positions of the blocks of degree 1."""
         offs = np.concatenate([[0], np.cumsum([d * d for d in self.dims])])[:-1]
@@ -276,18 +287,17 @@ def _top(dims: tuple, in_dims: tuple, branching_blocks: Any, bases: list, fold: 
     rights = [None if U is None else np.ascontiguousarray(np.conj(U)) for U in left]
     options = [(plain, tuple(zip(left, rights)), plain.nnz + 2 * cube)] if fold is not True else []
     real_left = [None if U is None or np.iscomplexobj(U) else U for U in left]
-    n_complex = sum(U is not None and np.iscomplexobj(U) for U in left)
-    if fold is True or (fold is None and not (plain.real and n_complex)):
-        # a complex U is folded only into a complex level: a real level made complex runs the
-        # slower split product of real input (measured 0.83 against 0.12 ms for A6's top level)
+    mixed = plain.real and any(U is not None and R is None for U, R in zip(left, real_left))  # complex U, real level
+    # a complex U is folded only into a complex level: a real level made complex runs the slower
+    # split product of real input (measured 0.83 against 0.12 ms for A6's top level)
+    if fold is True or (fold is None and not mixed):
         folded = DenseLevel.build(dims, in_dims, branching_blocks(left), 1)
         options.append((folded, tuple((None, R) for R in rights), folded.nnz + cube))
-    if fold is None:
-        if plain.real and n_complex and any(U is not None for U in real_left):
-            part = DenseLevel.build(dims, in_dims, branching_blocks(real_left), 1)
-            rest = sum(d**3 for U, d in zip(left, dims) if U is not None and np.iscomplexobj(U))
-            options.append((part, tuple((None if R is not None else U, W) for U, R, W in zip(left, real_left, rights)),
-                            part.nnz + cube + rest))
+    if fold is None and mixed and any(U is not None for U in real_left):  # fold the real U only
+        part = DenseLevel.build(dims, in_dims, branching_blocks(real_left), 1)
+        rest = sum(d**3 for U, R, d in zip(left, real_left, dims) if U is not None and R is None)
+        options.append((part, tuple((None if R is not None else U, W) for U, R, W in zip(left, real_left, rights)),
+                        part.nnz + cube + rest))
     run, rotations, madds = min(options, key=lambda o: real_madds([(1, o[0])], dims, o[1]))
     return run, plain, rotations, madds, plain.nnz
 
@@ -472,10 +482,7 @@ def candidate_plans(G: FiniteGroup) -> list[ChainPlan]:
     A = adapted_irreps(G)
     routes = [A]
     if not A.real:
-        groups = [G] + [H.as_group()[0] for H in A.chain[1:-1]]
-        k = 1
-        while k < len(groups) and real_chain_possible(groups[: k + 1]):
-            k += 1
+        k = real_prefix([G] + [H.as_group()[0] for H in A.chain[1:-1]])
         chains = [A.chain[1:k]] if k >= 2 else []  # G and at least one proper subgroup of real type
         rc = real_chain(G, overhead=2 * CHAIN_CALL_DENSE_OPS / CHAIN_MADD_DENSE_OPS)
         chains += [rc] if rc is not None and len(rc) > 2 else []
@@ -485,10 +492,9 @@ def candidate_plans(G: FiniteGroup) -> list[ChainPlan]:
             except (VerificationError, InvalidGroupError, GroupTooLargeError):  # out of reach: not a candidate
                 pass
     out = []
-    for B in routes:
-        m = len(B.levels) - 1
-        out.extend(chain_plan(G, B, base=b) for b in range(1, max(m, 2))
-                   if b == 1 or B.levels[b].order <= BASE_MAX_ORDER)
+    for B in routes:  # the whole chain, and every truncation below the top with a small first level
+        bases = [1] + [b for b in range(2, len(B.levels) - 1) if B.levels[b].order <= BASE_MAX_ORDER]
+        out.extend(chain_plan(G, B, base=b) for b in bases)
     return out
 
 
@@ -551,7 +557,7 @@ def cost(G: FiniteGroup) -> float:
         P = plan(G)
     except GroupToolsError:  # no plan (a limit or a failed check): never chosen automatically
         return math.inf
-    return _scaled(P.real_madds, P.calls)
+    return P.modelled_cost
 
 
 def plan(G: FiniteGroup) -> ChainPlan:
@@ -564,7 +570,7 @@ def plan(G: FiniteGroup) -> ChainPlan:
     >>> plan(gt.symmetric(5)).chain_orders[:2]
     (120, 24)
     """
-    return memo(G, "chain", lambda: min(candidate_plans(G), key=lambda P: _scaled(P.real_madds, P.calls)))
+    return memo(G, "chain", lambda: min(candidate_plans(G), key=lambda P: P.modelled_cost))
 
 
 def _levels(p: ChainPlan, X: np.ndarray, top: Any, inverse: bool) -> np.ndarray:
@@ -618,7 +624,10 @@ def execute(p: ChainPlan, data: Any, *, inverse: bool, real: bool = False, basis
         rows = np.repeat(np.asarray(p.dims, float), [d * d for d in p.dims])
         flat = data.flatten().reshape(-1, n) * (rows / n)
         with blas_limit():
-            f = _inverse_rows(p, flat, top, rotate).reshape(batch + (n,))
+            X = _levels(p, absorb(p, flat, rotate), top, True)
+        f = np.empty((X.shape[1], n), X.dtype)
+        f[:, p.perm] = X.T
+        f = f.reshape(batch + (n,))
         return np.ascontiguousarray(f.real) if real else f.astype(np.complex128, copy=False)
     x = np.asarray(data).reshape(-1, n)
     if x.dtype not in (np.float64, np.complex128):
@@ -626,12 +635,3 @@ def execute(p: ChainPlan, data: Any, *, inverse: bool, real: bool = False, basis
     with blas_limit():  # one BLAS thread: the many small products are slower multithreaded
         y = emit(p, _levels(p, x.T[p.perm], top, False), rotate)
     return FourierBlocks.from_flat(p.dims, y.reshape(data.shape[:-1] + (n,)), copy=False)
-
-
-def _inverse_rows(p: ChainPlan, flat: np.ndarray, top: Any, rotate: bool) -> np.ndarray:
-    """The inverse on flat blocks ``(batch, |G|)`` (already weighted): back through the rotations
-    and the adjoint levels, then the rows to the elements (``perm``)."""
-    X = _levels(p, absorb(p, flat, rotate), top, True)
-    f = np.empty((X.shape[1], p.order), X.dtype)
-    f[:, p.perm] = X.T
-    return f

@@ -86,11 +86,12 @@ class DenseLevel:
     ``s`` feeding one block). Real input to complex matrices runs as one real product with
     ``[Re R; Im R]``, the rows of the real blocks without their zero imaginary parts.
 
-    ``groups`` holds ``(in_start, e, R, RH, R_split, dest, direct, imag)``: the row offset of the
-    run in the input, ``R`` ``(k, H, |T| e)``, ``RH = R^H`` for the adjoint, the stacked
-    ``[Re R; Im R[imag]]`` (``None`` for a real level), the output row of each result row
-    (``dest``, in the order ``(s, j, t', row)``), for a single block its ``(out_start, d, o)``
-    (``direct``), and the rows of ``R`` that have an imaginary part (``imag``).
+    ``groups`` holds ``(in_start, e, R, RH, R_split, dest, direct, dest_imag)``: the row offset of
+    the run in the input, ``R`` ``(k, H, |T| e)``, ``RH = R^H`` for the adjoint, the stacked
+    ``[Re R; Im R[imag]]`` over the rows ``imag`` of ``R`` that have an imaginary part (``None``
+    for a real level), the output row of each result row (``dest``, in the order
+    ``(s, j, t', row)``), for a single block its ``(out_start, d, o)`` (``direct``), and the
+    output rows of the imaginary results (``dest_imag``).
     """
 
     groups: tuple
@@ -139,13 +140,15 @@ class DenseLevel:
                 dests.append(np.concatenate([out_off[r] * copies + (o + j) * copies * dims[r] + tp * dims[r]
                                              + np.arange(dims[r])[None, None, :] for r, o, _ in part], axis=2).ravel())
             R = np.ascontiguousarray(np.stack(Rs))
+            dest = np.concatenate(dests).astype(np.int64)
             imag = None if real else np.flatnonzero(np.abs(R.imag).max(axis=(0, 2)) > ZERO_TOL)
             split = None if real else np.ascontiguousarray(np.concatenate([R.real, R.imag[:, imag]], axis=1))
+            dest_imag = None if real else dest.reshape(len(run), e, copies, R.shape[1])[..., imag].ravel()
             part = by_s[run[0]]
             direct = (int(out_off[part[0][0]]) * copies, int(dims[part[0][0]]), int(part[0][1])) \
                 if len(run) == 1 and len(part) == 1 else None
             groups.append((int(in_off[run[0]]) * nT * copies, e, R, np.ascontiguousarray(np.conj(np.swapaxes(R, 1, 2))),
-                           split, np.concatenate(dests).astype(np.int64), direct, imag))
+                           split, dest, direct, dest_imag))
         return DenseLevel(tuple(groups), int(nT), int(copies), int(out_off[-1]), real)
 
     def _input(self, X: np.ndarray, ins: int, e: int, k: int) -> np.ndarray:
@@ -167,15 +170,14 @@ class DenseLevel:
             Xw, view = as_dtype_of(X, self.real)
             Y = np.empty_like(Xw)
         L = Xw.shape[1]
-        for ins, e, R, _, R2, dest, direct, imag in self.groups:
+        for ins, e, R, _, R2, dest, direct, dest_imag in self.groups:
             k, h = R.shape[0], R.shape[1]
             Xv = self._input(Xw, ins, e, k)
             if split:
-                Z = np.matmul(R2[:, None, None], Xv)  # (k, e, T', h + len(imag), L)
+                Z = np.matmul(R2[:, None, None], Xv)  # (k, e, T', h + rows with an imaginary part, L)
                 Yf[dest, :, 0] = Z[..., :h, :].reshape(-1, L)
-                im = np.zeros((k, e, self.copies, h, L))
-                im[..., imag, :] = Z[..., h:, :]
-                Yf[dest, :, 1] = im.reshape(-1, L)
+                Yf[dest, :, 1] = 0.0
+                Yf[dest_imag, :, 1] = Z[..., h:, :].reshape(-1, L)
             elif direct is not None:
                 np.matmul(R[:, None, None], Xv, out=self._direct(Y, direct, e))
             else:

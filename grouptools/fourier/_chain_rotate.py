@@ -1,7 +1,8 @@
 """The output step of the chain FFT (:mod:`._chain`): the blocks of the top level, stored
 transposed, rotated to the bases of ``G.irreps()`` (``U X U^H``, :meth:`AdaptedIrreps.basis`) and
 laid out as :meth:`FourierBlocks.flatten`; and its adjoint for the inverse. The plan ``p`` is a
-:class:`grouptools.fourier._chain.ChainPlan` (its ``rotation_runs``, ``ones`` and ``transpose``).
+:class:`grouptools.fourier._chain.ChainPlan` (its ``rotation_runs``, ``complex_rotations``, ``ones``
+and ``transpose``).
 """
 
 from __future__ import annotations
@@ -99,8 +100,7 @@ def emit(p: Any, Y: np.ndarray, rotate: bool) -> np.ndarray:
     True
     """
     if rotate and p.rotation_runs:
-        cplx = np.iscomplexobj(Y) or any(np.iscomplexobj(r[4]) or np.iscomplexobj(r[3]) for r in p.rotation_runs)
-        Z = np.empty(Y.shape, np.complex128 if cplx else Y.dtype)
+        Z = np.empty(Y.shape, np.complex128 if np.iscomplexobj(Y) or p.complex_rotations else Y.dtype)
         Z[p.ones] = Y[p.ones]
         for o, d, k, left, right in p.rotation_runs:
             Z[o : o + k * d * d] = rotated(left, right, Y[o : o + k * d * d], k, d, False).reshape(k * d * d, -1)

@@ -42,7 +42,7 @@ import numpy as np
 from .._errors import GroupTooLargeError, InvalidGroupError, ParameterTypeError, VerificationError, check_limit
 from ..groups import FiniteGroup, Subgroup
 from ..groups._permutation import NATURAL_ACTION
-from ._adapted_numeric import numeric_route, real_chain_possible
+from ._adapted_numeric import REAL_MAX_ORDER, numeric_route, real_prefix, real_type_degrees
 from ._adapted_types import ADAPTED_TOL, AdaptedIrreps, ChainLevel, chain_key
 from ._young import (
     partitions,
@@ -240,14 +240,12 @@ def default_chain(G: FiniteGroup, *, max_steps: int = 256) -> tuple[Subgroup, ..
 
 
 def _real_type(G: FiniteGroup, S: np.ndarray) -> tuple[int, ...] | None:
-    """The degrees of the irreps of ``<S>`` if all have Frobenius-Schur indicator +1, else ``None``."""
-    K = _as_subgroup(G, S).as_group()[0]
-    T = K.character_table()
-    return tuple(int(d) for d in T.degrees) if all(v == 1 for v in T.frobenius_schur) else None
+    """:func:`real_type_degrees` of ``<S>``."""
+    return real_type_degrees(_as_subgroup(G, S).as_group()[0])
 
 
 def real_chain(G: FiniteGroup, *, overhead: float = 0.0, tries: int = 24,
-               max_order: int = 4096, max_steps: int = 64) -> tuple[Subgroup, ...] | None:
+               max_order: int = REAL_MAX_ORDER, max_steps: int = 64) -> tuple[Subgroup, ...] | None:
     """A chain along which every group has only irreps of real type, chosen for the chain FFT in
     real arithmetic; ``None`` if ``G`` itself has an irrep of indicator 0 or -1.
 
@@ -285,7 +283,7 @@ def real_chain(G: FiniteGroup, *, overhead: float = 0.0, tries: int = 24,
         raise ParameterTypeError(f"expected a FiniteGroup, got {type(G).__name__}")
     tries, max_order, max_steps = (check_limit(k, v) for k, v in
                                    (("tries", tries), ("max_order", max_order), ("max_steps", max_steps)))
-    if _real_type(G, np.arange(G.order, dtype=np.int64)) is None:
+    if real_type_degrees(G) is None:
         return None
     S = np.arange(G.order, dtype=np.int64)
     chain = [S]
@@ -402,7 +400,7 @@ def adapted_irreps(G: FiniteGroup, chain: Sequence[Subgroup] | None = None, *, r
         return G.memo(chain_key(subs, "young"), lambda: _young_route(G, n, subs))
     if real is not False:
         groups = [G] + [H.as_group()[0] for H in subs[1:-1]]
-        if real_chain_possible(groups):
+        if real_prefix(groups) == len(groups):
             try:
                 return G.memo(chain_key(subs, "real"), lambda: numeric_route(G, subs, real=True))
             except (VerificationError, GroupTooLargeError):  # numerically or in size out of reach

@@ -31,7 +31,8 @@ from ..groups import FiniteGroup, Subgroup
 from ._adapted_types import ADAPTED_TOL, AdaptedIrreps, ChainLevel
 from ._real import symmetric_unitary_sqrt
 
-__all__ = ["REAL_MAX_ENTRIES", "REAL_MAX_ORDER", "REAL_MAX_UNKNOWNS", "numeric_route", "real_chain_possible", "unitary_blocks"]
+__all__ = ["REAL_MAX_ENTRIES", "REAL_MAX_ORDER", "REAL_MAX_UNKNOWNS", "numeric_route", "real_prefix", "real_type_degrees",
+           "unitary_blocks"]
 
 #: The real route evaluates the adapted irreps of each proper subgroup of the chain at all its
 #: elements (``|G_j|^2`` floats): subgroups up to this order.
@@ -44,12 +45,20 @@ REAL_MAX_ENTRIES = 1 << 22
 _SEED = 20261203
 
 
-def real_chain_possible(groups: Sequence[FiniteGroup]) -> bool:
-    """Whether every irrep of each of ``groups`` has Frobenius-Schur indicator +1 and every proper
-    one (all but the first) is of order at most :data:`REAL_MAX_ORDER`."""
-    if any(K.order > REAL_MAX_ORDER for K in groups[1:]):
-        return False
-    return all(all(v == 1 for v in K.character_table().frobenius_schur) for K in groups)
+def real_type_degrees(K: FiniteGroup) -> tuple[int, ...] | None:
+    """The degrees of the irreps of ``K`` if every one has Frobenius-Schur indicator +1 (from
+    the character table), else ``None``."""
+    T = K.character_table()
+    return tuple(int(d) for d in T.degrees) if all(v == 1 for v in T.frobenius_schur) else None
+
+
+def real_prefix(groups: Sequence[FiniteGroup]) -> int:
+    """How many of ``groups`` (top first), from the first on, the real route can take: each has
+    only irreps of indicator +1, and each but the first has order at most :data:`REAL_MAX_ORDER`."""
+    for k, K in enumerate(groups):
+        if (k and K.order > REAL_MAX_ORDER) or real_type_degrees(K) is None:
+            return k
+    return len(groups)
 
 
 def _tower(G: FiniteGroup, subs: tuple[Subgroup, ...]) -> tuple[list, list, list]:
@@ -93,8 +102,6 @@ def numeric_route(G: FiniteGroup, subs: tuple[Subgroup, ...], real: bool = False
     >>> A.real, A.levels[1].order, A.at(4, [7]).dtype
     (True, 60, dtype('float64'))
     """
-    from scipy.linalg import block_diag  # scipy only when the numeric route runs
-
     m = len(subs) - 1
     groups, embs, inner = _tower(G, subs)
     # bottom-up: W[j][r] maps groups[j].irreps()[r] to its adapted form
@@ -119,14 +126,13 @@ def numeric_route(G: FiniteGroup, subs: tuple[Subgroup, ...], real: bool = False
                 cblocks = dec.blocks
                 Q = np.asarray(dec.numeric_change_of_basis, np.complex128)
                 Q = unitary_blocks(Q, cblocks, [int(s.dim) for s in groups[j + 1].irreps()])
-            mats.append(Q @ block_diag(*[W[j + 1][i] for i, _ in cblocks]))
+            mats.append(Q @ _block_diag([W[j + 1][i] for i, _ in cblocks]))
             bl.append(tuple(i for i, _ in cblocks))
         W[j] = mats
         branch[j] = tuple(bl)
         if real and j > 0:
             every = np.arange(groups[j].order)
-            below = [np.ascontiguousarray((w.conj().T @ np.asarray(r.at(every), np.complex128) @ w).real)
-                     for r, w in zip(groups[j].irreps(), W[j])]
+            below = [_conjugated(r, w, every, True) for r, w in zip(groups[j].irreps(), W[j])]
     levels = []
     for j in range(m, -1, -1):
         K, emb, Ws = groups[j], embs[j], W[j]
@@ -135,13 +141,18 @@ def numeric_route(G: FiniteGroup, subs: tuple[Subgroup, ...], real: bool = False
         irr = K.irreps()
 
         def evaluate(r: int, xs: np.ndarray, irr: Any = irr, Ws: list = Ws, pos: np.ndarray = pos) -> np.ndarray:
-            R = Ws[r].conj().T @ np.asarray(irr[r].at(pos[xs]), np.complex128) @ Ws[r]
-            return np.ascontiguousarray(R.real) if real else R
+            return _conjugated(irr[r], Ws[r], pos[xs], real)
 
         levels.append(ChainLevel(np.sort(emb), tuple(int(r.dim) for r in irr), branch[j],
                                  tuple(range(len(irr))), evaluate))
     top = tuple(_real_phase(U) for U in W[0])
     return AdaptedIrreps(G, subs, tuple(levels), False, lambda: top, real)
+
+
+def _conjugated(rho: Any, W: np.ndarray, xs: np.ndarray, real: bool) -> np.ndarray:
+    """``W^H rho(x) W`` at the elements ``xs`` (of ``rho``'s group), float64 when ``real``."""
+    R = W.conj().T @ np.asarray(rho.at(xs), np.complex128) @ W
+    return np.ascontiguousarray(R.real) if real else R
 
 
 def _real_phase(U: np.ndarray) -> np.ndarray:
@@ -205,7 +216,7 @@ def _real_basis(K: FiniteGroup, H: Subgroup, rho: Any, below: list) -> tuple[np.
 
 
 def _block_diag(mats: list) -> np.ndarray:
-    from scipy.linalg import block_diag
+    from scipy.linalg import block_diag  # scipy only when the numeric route runs
 
     return block_diag(*mats)
 
